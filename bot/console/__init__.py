@@ -1,0 +1,1 @@
+"""console adapter: translates core values to and from the platform."""

@@ -1,0 +1,1 @@
+"""discord adapter: translates core values to and from the platform."""

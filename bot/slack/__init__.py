@@ -1,0 +1,1 @@
+"""slack adapter: translates core values to and from the platform."""

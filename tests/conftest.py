@@ -1,0 +1,36 @@
+"""Shared fixtures: the real digests in ``../shared/digests`` (never copied into the repo)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+SHARED_DIGESTS = Path(os.environ.get("PAPERBOT_DIGESTS", ROOT.parent / "shared" / "digests"))
+
+
+def real_digest_paths() -> list[Path]:
+    """The real digest files, or an empty list when the shared folder is absent."""
+    if not SHARED_DIGESTS.is_dir():
+        return []
+    return sorted(SHARED_DIGESTS.glob("hf-daily-papers-*.md"))
+
+
+@pytest.fixture
+def real_digests() -> list[Path]:
+    """All real digests; skips the test with a reason when ``../shared/digests`` is missing."""
+    paths = real_digest_paths()
+    if not paths:
+        pytest.skip(f"real digests not found in {SHARED_DIGESTS} (set PAPERBOT_DIGESTS)")
+    return paths
+
+
+def require_real_digest(name: str) -> Path:
+    """One real digest by file name; skips when absent."""
+    path = SHARED_DIGESTS / name
+    if not path.is_file():
+        pytest.skip(f"real digest {name} not found in {SHARED_DIGESTS}")
+    return path
