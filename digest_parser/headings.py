@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 from typing import Final
 
 from .sections import SectionKey, normalise_name
@@ -47,14 +48,14 @@ class Heading:
     indent: int
 
 
-_ATX: Final = re.compile(r"( {0,3})(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
+_ATX: Final = re.compile(r"( {0,3})(#{1,6})(?:[ \t]+(.*))?$")
 _BOLD: Final = re.compile(r"( {0,3})\*\*(?!\s)(.+?)\*\*[ \t]*:?[ \t]*$")
 _LIST: Final = re.compile(r"( {0,3})(\d{1,2})[.)][ \t]+\*\*(?!\s)(.+?)\*\*[ \t]*:?[ \t]*$")
 _NUMBER: Final = re.compile(r"(\d{1,2})[.)]?[ \t]+(.*)$")
-_PARENTHETICAL: Final = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
 _KOREAN_PREFIXES: Final = tuple((normalise_name(k.korean), k) for k in SectionKey.ordered())
 
 
+@lru_cache(maxsize=1024)
 def section_for(text: str, *, strict: bool) -> SectionKey | None:
     """The section a heading's words name, or None.
 
@@ -64,7 +65,7 @@ def section_for(text: str, *, strict: bool) -> SectionKey | None:
             where an English word such as "Model" is more likely a list entry than a heading.
     """
     words = text.strip().strip("*").rstrip(":：").strip()
-    words = _PARENTHETICAL.sub("", words) or words
+    words = _strip_parenthetical(words)
     folded = normalise_name(words)
     for prefix, key in _KOREAN_PREFIXES:
         if folded.startswith(prefix):
@@ -74,6 +75,23 @@ def section_for(text: str, *, strict: bool) -> SectionKey | None:
     return SectionKey.lookup(words)
 
 
+def _strip_parenthetical(words: str) -> str:
+    """Drop a trailing ``(English gloss)``; string operations keep this linear on any input."""
+    if not words.endswith((")", "）")):
+        return words
+    opening = max(words.rfind("("), words.rfind("（"))
+    return words[:opening].rstrip() if opening > 0 else words
+
+
+def _atx_text(raw: str | None) -> str:
+    """The heading text without an optional closing ``###`` run (CommonMark 4.2)."""
+    text = (raw or "").strip()
+    stripped = text.rstrip("#")
+    if stripped != text and (not stripped or stripped[-1] in " \t"):
+        text = stripped.rstrip()
+    return text
+
+
 def _split_number(text: str) -> tuple[int | None, str]:
     match = _NUMBER.match(text)
     if match is None:
@@ -81,11 +99,14 @@ def _split_number(text: str) -> tuple[int | None, str]:
     return int(match.group(1)), match.group(2)
 
 
+@lru_cache(maxsize=4096)
 def match_heading(line: str) -> Heading | None:
     """Classify one line as a heading, or return None for ordinary body text.
 
     Bold and list lines count as headings only when they name a section: a bold line is
     often plain emphasis. ATX lines are always headings (a title, a section, or unknown).
+    Memoised: a digest repeats the same seven heading lines in every entry, and the result
+    is an immutable value, so sharing it is safe.
     """
     first = line[:1]
     if first == "" or first not in "# *0123456789":
@@ -95,7 +116,7 @@ def match_heading(line: str) -> Heading | None:
         match = _ATX.match(line)
         if match is None:
             return None
-        text = match.group(3).strip()
+        text = _atx_text(match.group(3))
         inner = text.strip("*").strip() if text.startswith("**") and text.endswith("**") else text
         number, words = _split_number(inner)
         return Heading(
