@@ -1,0 +1,72 @@
+"""The console channel: cards as rich panels in the terminal.
+
+The embedded default when no chat credentials are configured, so a new user sees exactly what
+a channel would receive (same cards, same order, same sections) without creating a bot.
+Bodies are shown whole: a terminal has no message limit.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from rich.console import Console, Group, RenderableType
+from rich.markdown import Markdown
+from rich.panel import Panel
+from rich.rule import Rule
+from rich.text import Text
+
+from bot.core.cards import Card, DigestHeaderCard
+from bot.core.ports import Posted, PostKey
+
+__all__ = ["ConsolePoster", "render_card"]
+
+
+def render_card(card: Card) -> Panel:
+    """A card as a rich panel: title, sections with Korean and English headings, links."""
+    parts: list[RenderableType] = []
+    if card.note:
+        parts.append(Markdown(card.note))
+    for section in card.sections:
+        heading = Text.assemble(
+            (f"{section.number} · {section.heading}", "bold cyan"), (f"  {section.label}", "dim")
+        )
+        parts.extend([heading, Markdown(section.body), Text()])
+    if card.missing and card.sections:
+        missing = ", ".join(key.english for key in card.missing)
+        parts.append(Text(f"Not in this summary: {missing}", style="dim italic"))
+    links = Text.assemble(
+        ("Hugging Face ", "bold"), (card.hf_url, f"link {card.hf_url}"), "  ",
+        ("arXiv ", "bold"), (card.abs_url, f"link {card.abs_url}"), "  ",
+        ("PDF ", "bold"), (card.pdf_url, f"link {card.pdf_url}"),
+    )  # fmt: skip
+    parts.append(links)
+    return Panel(
+        Group(*parts),
+        title=Text(card.display_title, style="bold"),
+        title_align="left",
+        subtitle=f"{card.arxiv_id} · {card.date_label} · {card.position_label}",
+        subtitle_align="right",
+        border_style="blue",
+    )
+
+
+class ConsolePoster:
+    """A :class:`~bot.core.ports.Poster` that prints to a terminal."""
+
+    platform = "console"
+
+    def __init__(self, console: Console | None = None) -> None:
+        self.console = console or Console()
+        self._ids = itertools.count(1)
+
+    async def post_header(self, channel: str, header: DigestHeaderCard, *, key: PostKey) -> Posted:
+        """Print the day's header as a rule."""
+        self.console.print(Rule(Text(header.title, style="bold magenta")))
+        return Posted(message_id=f"console-{next(self._ids)}")
+
+    async def post_card(
+        self, channel: str, card: Card, *, key: PostKey, thread: str | None = None
+    ) -> Posted:
+        """Print one card."""
+        self.console.print(render_card(card))
+        return Posted(message_id=f"console-{next(self._ids)}", thread_id=thread)
