@@ -9,12 +9,22 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-__all__ = ["Config", "ConfigError", "LoggingConfig", "StorageConfig", "load_config"]
+__all__ = [
+    "Config",
+    "ConfigError",
+    "DiscordConfig",
+    "LoggingConfig",
+    "Secrets",
+    "SlackConfig",
+    "StorageConfig",
+    "load_config",
+]
 
 #: Looked up in this order when no ``--config`` is given.
 CONFIG_ENV = "PAPERBOT_CONFIG"
@@ -41,12 +51,75 @@ class LoggingConfig(BaseModel):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
 
+class SlackConfig(BaseModel):
+    """``[slack]``: how the Slack app connects. Tokens come from the environment only."""
+
+    model_config = _STRICT
+    mode: Literal["socket", "http"] = Field(
+        default="socket", description="socket: no public URL needed; http: Slack calls us"
+    )
+    host: str = Field(default="127.0.0.1", description="HTTP mode: address to listen on")
+    port: int = Field(default=3000, ge=1, le=65535, description="HTTP mode: port")
+    path: str = Field(default="/slack/events", description="HTTP mode: request URL path")
+    api_base_url: str = Field(
+        default="https://slack.com/api/", description="Web API base URL (tests and proxies)"
+    )
+
+
+class DiscordConfig(BaseModel):
+    """``[discord]``: how the Discord bot connects. The token comes from the environment."""
+
+    model_config = _STRICT
+    api_base_url: str = Field(
+        default="https://discord.com/api/v10", description="REST base URL (tests and proxies)"
+    )
+    gateway_url: str | None = Field(
+        default=None, description="gateway URL override; None asks Discord (GET /gateway/bot)"
+    )
+    dev_guild_id: int | None = Field(
+        default=None, description="sync commands to this guild only (instant, for development)"
+    )
+    shard_count: int | None = Field(
+        default=None, ge=1, description="number of shards; None lets Discord decide"
+    )
+
+
 class Config(BaseModel):
     """The whole ``config.toml``."""
 
     model_config = _STRICT
     storage: StorageConfig = StorageConfig()
     logging: LoggingConfig = LoggingConfig()
+    slack: SlackConfig = SlackConfig()
+    discord: DiscordConfig = DiscordConfig()
+
+
+class Secrets(BaseModel):
+    """Credentials, read from the environment and never from a file.
+
+    ``repr`` hides every value so a secret cannot reach a log line or a traceback.
+    """
+
+    model_config = ConfigDict(frozen=True)
+    discord_token: str | None = Field(default=None, repr=False)
+    slack_bot_token: str | None = Field(default=None, repr=False)
+    slack_app_token: str | None = Field(default=None, repr=False)
+    slack_signing_secret: str | None = Field(default=None, repr=False)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Secrets:
+        """Read ``DISCORD_TOKEN`` and ``SLACK_BOT_TOKEN``/``_APP_TOKEN``/``_SIGNING_SECRET``."""
+        env = os.environ if environ is None else environ
+        return cls(
+            discord_token=env.get("DISCORD_TOKEN") or None,
+            slack_bot_token=env.get("SLACK_BOT_TOKEN") or None,
+            slack_app_token=env.get("SLACK_APP_TOKEN") or None,
+            slack_signing_secret=env.get("SLACK_SIGNING_SECRET") or None,
+        )
+
+    def values(self) -> list[str]:
+        """Every secret that is set, for redacting logs and error messages."""
+        return [v for v in self.model_dump().values() if v]
 
 
 def load_config(path: Path | None = None) -> Config:
