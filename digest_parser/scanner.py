@@ -78,6 +78,8 @@ def _header(
         if match is None:
             break
         found = _DATE.search(match.group(1))
+        if found is None and "daily papers" not in match.group(1).casefold():
+            break  # some other document's title, not a digest header
         if found is None:
             warnings.append(ParseWarning(line=index + 1, message="the digest header has no date"))
             return index, line, None
