@@ -37,7 +37,14 @@ def test_invalid_utf8_names_the_byte_offset() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["", "   \n\n", "just some words\nno digest here\n", "\x00\x01binary"]
+    "text",
+    [
+        "",
+        "   \n\n",
+        "just some words\nno digest here\n",
+        "# Notes\n\nnot a digest\n",
+        "\x00\x01binary",
+    ],
 )
 def test_not_a_digest_raises(text: str) -> None:
     with pytest.raises(DigestParseError):
