@@ -1,0 +1,268 @@
+"""Benchmark the paper archive and the lookups at the size of years of digests.
+
+Issue #4 asks, at 100,000 paper entries: ingest at least 5,000 papers/s; p99 at most 5 ms for
+``paper``, ``section`` and ``suggest`` and at most 50 ms for ``search`` at concurrency 1; and
+all of 50 concurrent lookups answered while an ingest writes. This script measures exactly
+that, through the public API (:class:`~bot.core.lookup.Lookup` over
+:class:`~bot.core.store.Store`) that the chat commands call.
+
+How the archive is built: the real digests in ``../shared/digests`` are parsed, and their 113
+entries are re-ingested round-robin under generated ids and dates: ~26 papers a day, one
+digest per day going back ~10.5 years, oldest first as a daily job would. About one entry in
+ten repeats a paper of the previous day (same id, new date), as real digests do. Only
+``Store.ingest`` is timed, not building the digests.
+
+How lookups are timed: each kind runs ``--samples`` times with varied arguments (random known
+ids, all seven sections, id prefixes and title words); each call is timed alone
+(``perf_counter_ns``). At concurrency 50, rounds of 50 calls are started together with
+``asyncio.gather`` and each call is timed from the round's start to its own answer, which
+is the latency a user waiting in that crowd sees. The floor is the same ``paper`` statement
+run with the standard library's synchronous ``sqlite3`` (no thread hop, no records built).
+
+Run ``python benchmarks/store.py`` (about 2 minutes at 100k on 2 cores), or
+``--entries 10000`` for a quick look. Exit status 0 whatever the timings; 2 when the real
+digests are missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import hashlib
+import random
+import resource
+import sqlite3
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Final
+
+from bot.core.lookup import Lookup, NotFound
+from bot.core.store import _PAPER_SQL, Store  # the floor runs our exact statement
+from digest_parser import Digest, Paper, SectionKey, parse_digest_file
+
+ROOT: Final = Path(__file__).resolve().parent.parent
+DEFAULT_DIGESTS: Final = ROOT.parent / "shared" / "digests"
+PER_DAY: Final = 26  # 100,000 entries in ~3,850 digests
+REPEAT_SHARE: Final = 0.1  # entries that repeat a paper from the day before
+LAST_DAY: Final = dt.date(2025, 5, 27)
+TITLE_WORDS: Final = ("Reason", "Diffusion", "강화", "모델", "Agent", "Vision", "LLM")
+TARGETS_MS: Final = {"paper": 5.0, "section": 5.0, "suggest": 5.0, "search": 50.0}
+TARGET_INGEST: Final = 5_000
+
+Call = Callable[[], Awaitable[object]]
+
+
+def build(papers: list[Paper], entries: int) -> Iterator[Digest]:
+    """Digests oldest first, holding ``entries`` entries in all, from the real papers.
+
+    Every digest has :data:`PER_DAY` papers except the oldest, which takes the remainder.
+    """
+    days = -(-entries // PER_DAY)
+    sizes = [entries - PER_DAY * (days - 1)] + [PER_DAY] * (days - 1)
+    rng = random.Random(4)
+    serial: dict[str, int] = {}
+    previous: list[Paper] = []
+    made = 0
+    for n, size in enumerate(sizes):
+        day = LAST_DAY - dt.timedelta(days=days - 1 - n)
+        month = f"{day:%y%m}"
+        todays: list[Paper] = []
+        while len(todays) < size:
+            source = papers[(made + len(todays)) % len(papers)]
+            if previous and rng.random() < REPEAT_SHARE:
+                arxiv_id = rng.choice(previous).arxiv_id
+                if any(p.arxiv_id == arxiv_id for p in todays):
+                    continue
+            else:
+                serial[month] = serial.get(month, 0) + 1
+                arxiv_id = f"{month}.{serial[month]:05d}"
+            todays.append(source.model_copy(update={"arxiv_id": arxiv_id}))
+        made += len(todays)
+        previous = todays
+        yield Digest(date=day, source=f"generated-{day}.md", papers=tuple(todays))
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+
+
+async def timed(call: Call) -> float:
+    start = time.perf_counter_ns()
+    result = await call()
+    if isinstance(result, NotFound):
+        raise AssertionError(f"benchmark lookup missed: {result}")
+    return (time.perf_counter_ns() - start) / 1e6
+
+
+async def serial_ms(calls: list[Call]) -> list[float]:
+    return [await timed(call) for call in calls]
+
+
+async def crowd_ms(calls: list[Call], crowd: int) -> list[float]:
+    times: list[float] = []
+    for start in range(0, len(calls), crowd):
+        times += await asyncio.gather(*(timed(c) for c in calls[start : start + crowd]))
+    return times
+
+
+def workloads(lookup: Lookup, ids: list[str], samples: int) -> dict[str, list[Call]]:
+    rng = random.Random(7)
+    keys = SectionKey.ordered()
+
+    def paper() -> Call:
+        ref = rng.choice(ids)
+        return lambda: lookup.paper(ref)
+
+    def section() -> Call:
+        key = rng.choice(keys).value
+        return lambda: lookup.section(key, page=rng.randint(1, 3))
+
+    def suggest() -> Call:
+        arxiv_id = rng.choice(ids)
+        text = rng.choice(
+            [arxiv_id[: rng.randint(2, len(arxiv_id))], rng.choice(TITLE_WORDS), "", "25"]
+        )
+        return lambda: lookup.suggest(text)
+
+    def search(query: str) -> Callable[[], Call]:
+        return lambda: lambda: lookup.search(query, limit=10, offset=rng.choice([0, 0, 0, 10]))
+
+    makers = {
+        "paper": paper,
+        "section": section,
+        "suggest": suggest,
+        "search '강화 학습'": search("강화 학습"),
+        "search 'reinforcement'": search("reinforcement"),
+        "search 'RL' (<3 chars)": search("RL"),
+    }
+    return {name: [make() for _ in range(samples)] for name, make in makers.items()}
+
+
+def floor_ms(path: Path, ids: list[str], samples: int) -> list[float]:
+    """The ``paper`` statement through synchronous stdlib sqlite3: the cost of SQLite alone."""
+    rng = random.Random(7)
+    conn = sqlite3.connect(path)
+    times = []
+    for _ in range(samples):
+        arxiv_id = rng.choice(ids)
+        start = time.perf_counter_ns()
+        conn.execute(_PAPER_SQL, (arxiv_id, None)).fetchall()
+        times.append((time.perf_counter_ns() - start) / 1e6)
+    conn.close()
+    return times
+
+
+async def during_ingest(store: Store, lookup: Lookup, work: dict[str, list[Call]]) -> str:
+    """50 mixed lookups fired while a large digest (5,000 papers) is being written."""
+    ids = [f"9912.{n:05d}" for n in range(5_000)]
+    newest = await store.newest_papers(limit=1)
+    source = await store.paper(newest[0].value)
+    assert source is not None
+    big = Digest(
+        date=LAST_DAY + dt.timedelta(days=1),
+        papers=tuple(source.paper.model_copy(update={"arxiv_id": i}) for i in ids),
+    )
+    mixed = [calls[n] for n in range(10) for calls in work.values()][:50]
+    writing = asyncio.create_task(store.ingest(big, content_hash="during"))
+    await asyncio.sleep(0.05)
+    started_while_writing = not writing.done()
+    times = await asyncio.gather(*(timed(c) for c in mixed))
+    finished_while_writing = not writing.done()
+    result = await writing
+    return (
+        f"{len(times)}/50 answered; ingest of {result.papers:,} papers "
+        f"{'still running' if finished_while_writing else 'DONE'} when the last answered "
+        f"(started {'during' if started_while_writing else 'AFTER'} the write); "
+        f"p50 {percentile(times, 50):.1f} ms, max {max(times):.1f} ms"
+    )
+
+
+def row(name: str, one: list[float], many: list[float], target: float | None) -> str:
+    p99 = percentile(one, 99)
+    verdict = "" if target is None else ("PASS" if p99 <= target else "FAIL")
+    goal = "" if target is None else f"≤ {target:g} ms"
+    return (
+        f"{name:<24} {percentile(one, 50):>8.2f} {p99:>8.2f}   {percentile(many, 50):>8.2f} "
+        f"{percentile(many, 99):>8.2f}   {goal:>8} {verdict}"
+    )
+
+
+def real_papers(folder: Path) -> list[Paper]:
+    """Every entry of every real digest, in file order."""
+    paths = sorted(folder.glob("hf-daily-papers-*.md"))
+    return [paper for path in paths for paper in parse_digest_file(path).papers]
+
+
+async def main(args: argparse.Namespace) -> int:
+    papers = real_papers(Path(args.digests))
+    if not papers:
+        print(f"no digests in {args.digests}", file=sys.stderr)
+        return 2
+    workdir = Path(tempfile.mkdtemp(prefix="paperbot-bench-")) if args.db is None else None
+    path = Path(args.db) if args.db else workdir / "bench.db"  # type: ignore[operator]
+    print(f"archive: {path}  ({args.entries:,} entries from {len(papers)} real ones)")
+    async with Store.open(path) as store:
+        ingest_s, count, ids = 0.0, 0, set[str]()
+        for n, digest in enumerate(build(papers, args.entries)):
+            digest_hash = hashlib.sha256(f"{digest.date}".encode()).hexdigest()
+            start = time.perf_counter()
+            result = await store.ingest(digest, content_hash=digest_hash)
+            ingest_s += time.perf_counter() - start
+            count += result.papers
+            ids.update(p.arxiv_id for p in digest.papers)
+            if n % 500 == 0:
+                print(f"  ingested {count:,} papers ({count / ingest_s:,.0f}/s)", flush=True)
+        rate = count / ingest_s
+        lookup = Lookup(store)
+        work = workloads(lookup, sorted(ids), args.samples)
+        for calls in work.values():  # warm the page cache and statement caches
+            await serial_ms(calls[:20])
+        one = {name: await serial_ms(calls) for name, calls in work.items()}
+        many = {name: await crowd_ms(calls, args.crowd) for name, calls in work.items()}
+        busy = await during_ingest(store, lookup, work)
+    floor = floor_ms(path, sorted(ids), args.samples)
+    size = sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    verdict = "PASS" if rate >= TARGET_INGEST else "FAIL"
+    print(
+        f"\ningest: {count:,} papers in {ingest_s:.1f} s = {rate:,.0f} papers/s "
+        f"(target ≥ {TARGET_INGEST:,}) {verdict}"
+    )
+    print(
+        f"\n{'lookup (ms)':<24} {'c=1 p50':>8} {'c=1 p99':>8}   {'c=50 p50':>8} {'c=50 p99':>8}"
+        f"   {'target':>8}"
+    )
+    for name in work:
+        print(row(name, one[name], many[name], TARGETS_MS.get(name.split(" ")[0])))
+    ratio = percentile(one["paper"], 50) / percentile(floor, 50)
+    print(
+        f"{'floor: stdlib sqlite3':<24} {percentile(floor, 50):>8.2f} "
+        f"{percentile(floor, 99):>8.2f}   (paper p50 is {ratio:.1f}x the floor)"
+    )
+    print(f"\nwhile an ingest writes: {busy}")
+    print(f"database: {size / 1e6:,.0f} MB; peak RSS {rss:,.0f} MB; {args.samples} calls per row")
+    if workdir is not None and not args.keep:
+        for leftover in workdir.iterdir():
+            leftover.unlink()
+        workdir.rmdir()
+    return 0
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
+    parser.add_argument("--entries", type=int, default=100_000, help="paper entries to build")
+    parser.add_argument("--samples", type=int, default=500, help="calls per lookup row")
+    parser.add_argument("--crowd", type=int, default=50, help="concurrent lookups per round")
+    parser.add_argument("--digests", default=str(DEFAULT_DIGESTS), help="real digests folder")
+    parser.add_argument("--db", help="database file to build (default: a temporary one)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary database")
+    return parser.parse_args(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main(parse_args())))

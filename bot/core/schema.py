@@ -1,0 +1,407 @@
+"""What the archive holds: its tables, row ids, the records reads return, query text rules.
+
+:mod:`bot.core.store` does the I/O; this module says what goes in and what comes back.
+
+* Schema: ``PRAGMA user_version`` counts the entries of :data:`MIGRATIONS` a file has applied;
+  :func:`migrate` applies the rest at open, each in one transaction with its version bump, so a
+  failed migration leaves the file at the previous version. A new table (outbox,
+  subscriptions) is one more string appended to the tuple; a shipped migration never changes.
+* Row ids are derived from the data (:func:`entry_id`), so id order *is* date order: a
+  full-text scan ``ORDER BY rowid DESC`` walks the newest digests first and can stop early,
+  whatever order the digests were ingested in.
+* Query text: user input reaches FTS5 only as quoted strings (:func:`fts_expression`) and
+  ``LIKE`` only escaped (:func:`like_pattern`), so no input is syntax.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Final, Literal, NamedTuple
+
+import aiosqlite
+from pydantic import TypeAdapter
+
+from digest_parser import Digest, Paper, ParseWarning, Section, SectionKey
+
+from .cards import title_from_preamble
+
+__all__ = [
+    "ENTRY_COLUMNS",
+    "MARK_CLOSE",
+    "MARK_OPEN",
+    "MAX_POSITION",
+    "MAX_QUERY_CHARS",
+    "MAX_SECTIONS",
+    "MIGRATIONS",
+    "SECTION_COLUMNS",
+    "TEXT_COLUMNS",
+    "DigestItem",
+    "DigestRows",
+    "DigestSummary",
+    "IngestResult",
+    "IngestStatus",
+    "PaperEntry",
+    "Row",
+    "SchemaError",
+    "SearchHit",
+    "SectionItem",
+    "Snippet",
+    "StoreError",
+    "Suggestion",
+    "clean_query",
+    "digest_rows",
+    "entry_id",
+    "entry_span",
+    "fts_expression",
+    "like_pattern",
+    "migrate",
+    "section_rowid",
+    "section_span",
+    "snippet_around",
+]
+
+_log = logging.getLogger(__name__)
+
+#: Entries per digest and sections per entry that fit the derived-id scheme.
+MAX_POSITION: Final = 99_999
+MAX_SECTIONS: Final = 999
+MAX_QUERY_CHARS: Final = 200  # longer queries are cut: no summary sentence is longer
+#: Private-use characters that mark matches in FTS5 snippets: they never occur in digests.
+MARK_OPEN: Final = "\ue000"
+MARK_CLOSE: Final = "\ue001"
+
+Row = tuple[Any, ...]
+_WARNINGS_JSON: Final = TypeAdapter(tuple[ParseWarning, ...])
+
+_ARCHIVE_V1: Final = """
+CREATE TABLE digests (
+    date         TEXT PRIMARY KEY,            -- ISO date of the digest
+    source       TEXT,
+    content_hash TEXT NOT NULL,               -- of the file as read; same hash = no-op ingest
+    ingested_at  TEXT NOT NULL,               -- ISO timestamp, UTC
+    paper_count  INTEGER NOT NULL,
+    warnings     TEXT NOT NULL DEFAULT '[]'   -- JSON list of ParseWarning
+) STRICT;
+
+CREATE TABLE entries (
+    id        INTEGER PRIMARY KEY,            -- entry_id(date, position)
+    arxiv_id  TEXT NOT NULL,
+    date      TEXT NOT NULL REFERENCES digests(date) ON DELETE CASCADE,
+    position  INTEGER NOT NULL,               -- 1-based place in the digest
+    line      INTEGER NOT NULL,
+    title     TEXT,                           -- the parser's title: None without a title line
+    display_title TEXT,                       -- title, else the one the preamble quotes
+    url       TEXT,
+    missing   TEXT NOT NULL,                  -- comma-separated SectionKey values
+    UNIQUE (arxiv_id, date)                   -- also the index for "newest version of an id"
+) STRICT;
+CREATE INDEX entries_by_date ON entries (date, position);
+
+-- The bulky text of an entry, apart: entries rows stay ~150 bytes, so scans of titles and
+-- digests read a few pages instead of one per entry (13x faster title scans, measured).
+CREATE TABLE entry_texts (
+    id        INTEGER PRIMARY KEY REFERENCES entries(id) ON DELETE CASCADE,
+    preamble  TEXT NOT NULL,
+    epilogue  TEXT NOT NULL,
+    raw       TEXT NOT NULL                   -- the entry exactly as the digest has it
+) STRICT;
+
+CREATE TABLE sections (
+    id        INTEGER PRIMARY KEY,            -- section_rowid(entry id, ordinal)
+    entry_id  INTEGER NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+    key       TEXT NOT NULL,
+    number    INTEGER,
+    heading   TEXT NOT NULL,
+    body      TEXT NOT NULL,
+    line      INTEGER NOT NULL
+) STRICT;
+CREATE INDEX sections_by_entry ON sections (entry_id, key);
+
+-- External-content FTS5: the text lives once, in the tables above. Trigram because Korean
+-- glues particles onto words (a word tokenizer never finds 강화 학습 inside 강화 학습을).
+CREATE VIRTUAL TABLE titles_fts USING fts5(
+    display_title, content='entries', content_rowid='id', tokenize='trigram');
+CREATE VIRTUAL TABLE sections_fts USING fts5(
+    body, content='sections', content_rowid='id', tokenize='trigram');
+
+-- The ingest indexes new rows in bulk (INSERT INTO ..._fts SELECT ... FROM the id span):
+-- twice as fast as the per-row insert triggers of sqlite.org/fts5.html section 4.4.3. Deletes
+-- use those triggers, which also fire for rows removed by ON DELETE CASCADE.
+CREATE TRIGGER entries_ad AFTER DELETE ON entries WHEN old.display_title IS NOT NULL BEGIN
+    INSERT INTO titles_fts (titles_fts, rowid, display_title)
+    VALUES ('delete', old.id, old.display_title);
+END;
+CREATE TRIGGER sections_ad AFTER DELETE ON sections BEGIN
+    INSERT INTO sections_fts (sections_fts, rowid, body) VALUES ('delete', old.id, old.body);
+END;
+-- Merge index segments 16 at a time, not 4: a quarter of the merge work per ingest
+-- (+30 % papers/s in benchmarks/store.py) for a few more segments per query.
+INSERT INTO sections_fts (sections_fts, rank) VALUES ('automerge', 16);
+"""
+
+#: Forward migrations; index ``i`` takes a file from ``user_version`` ``i`` to ``i + 1``.
+MIGRATIONS: Final[tuple[str, ...]] = (_ARCHIVE_V1,)
+
+
+class StoreError(Exception):
+    """The archive cannot do what was asked; the message says why."""
+
+
+class SchemaError(StoreError):
+    """The database file cannot be brought to this program's schema version."""
+
+
+def entry_id(date: dt.date, position: int) -> int:
+    """The row id of the entry at ``position`` of the digest of ``date``: date-ordered."""
+    return date.toordinal() * (MAX_POSITION + 1) + position
+
+
+def section_rowid(entry: int, ordinal: int) -> int:
+    """The row id of the ``ordinal``-th (1-based) section of an entry."""
+    return entry * (MAX_SECTIONS + 1) + ordinal
+
+
+def entry_span(date: dt.date) -> tuple[int, int]:
+    """The first and last possible entry row id of the digest of ``date``."""
+    return entry_id(date, 0), entry_id(date, MAX_POSITION)
+
+
+def section_span(date: dt.date) -> tuple[int, int]:
+    """The first and last possible section row id of the digest of ``date``."""
+    first = section_rowid(entry_id(date, 0), 0)
+    return first, section_rowid(entry_id(date, MAX_POSITION), MAX_SECTIONS)
+
+
+#: The columns :class:`DigestRows` fills, in order; named in the INSERTs so that a later
+#: migration may add columns with defaults without touching the ingest.
+ENTRY_COLUMNS: Final = (
+    "id", "arxiv_id", "date", "position", "line", "title", "display_title", "url", "missing"
+)  # fmt: skip
+TEXT_COLUMNS: Final = ("id", "preamble", "epilogue", "raw")
+SECTION_COLUMNS: Final = ("id", "entry_id", "key", "number", "heading", "body", "line")
+
+
+class DigestRows(NamedTuple):
+    """A digest as rows for ``entries``, ``entry_texts`` and ``sections`` (``*_COLUMNS``)."""
+
+    entries: list[Row]
+    texts: list[Row]
+    sections: list[Row]
+    warnings: str  # JSON
+
+
+def digest_rows(digest: Digest) -> DigestRows:
+    """The rows that archive ``digest``.
+
+    A repeated arXiv id keeps its first entry (the table holds one per date) and adds a
+    warning saying so.
+
+    Raises:
+        ValueError: The digest has no date, or more papers or sections than the ids allow.
+    """
+    if digest.date is None:
+        raise ValueError("the digest has no date")
+    day, warnings = digest.date.isoformat(), list(digest.warnings)
+    first: dict[str, int] = {}
+    rows = DigestRows([], [], [], "")
+    for paper in digest.papers:
+        if paper.arxiv_id in first:
+            message = (
+                f"{paper.arxiv_id} appears again; the archive keeps line {first[paper.arxiv_id]}"
+            )
+            warnings.append(ParseWarning(line=paper.line, paper=paper.arxiv_id, message=message))
+            continue
+        first[paper.arxiv_id] = paper.line
+        position = len(rows.entries) + 1
+        if position > MAX_POSITION or len(paper.sections) > MAX_SECTIONS:
+            raise ValueError("too many papers or sections to archive")
+        eid = entry_id(digest.date, position)
+        missing = ",".join(paper.missing)
+        shown = paper.title or title_from_preamble(paper.preamble)
+        rows.entries.append(
+            (eid, paper.arxiv_id, day, position, paper.line, paper.title, shown, paper.url, missing)
+        )
+        rows.texts.append((eid, paper.preamble, paper.epilogue, paper.raw))
+        rows.sections.extend(
+            (section_rowid(eid, n), eid, s.key.value, s.number, s.heading, s.body, s.line)
+            for n, s in enumerate(paper.sections, start=1)
+        )
+    return rows._replace(warnings=_WARNINGS_JSON.dump_json(tuple(warnings)).decode())
+
+
+async def migrate(conn: aiosqlite.Connection, migrations: Sequence[str] = MIGRATIONS) -> int:
+    """Apply the migrations ``conn``'s file has not seen yet; return the resulting version.
+
+    The connection must be in autocommit mode (``isolation_level=None``) so that the explicit
+    ``BEGIN IMMEDIATE`` here owns the transaction.
+
+    Raises:
+        SchemaError: The file is newer than ``migrations`` (written by a later paperbot), or a
+            migration failed; in the second case the file is left at its previous version.
+    """
+    async with conn.execute("PRAGMA user_version") as cursor:
+        row = await cursor.fetchone()
+    current = int(row[0]) if row else 0
+    if current > len(migrations):
+        raise SchemaError(
+            f"database schema is version {current}, newer than this paperbot knows "
+            f"({len(migrations)}); upgrade paperbot or use another database file"
+        )
+    for version, script in enumerate(migrations[current:], start=current + 1):
+        try:
+            # executescript() runs the whole text, BEGIN to COMMIT, on the database thread.
+            await conn.executescript(
+                f"BEGIN IMMEDIATE;\n{script}\n;PRAGMA user_version = {version};\nCOMMIT;"
+            )
+        except Exception as error:
+            if conn.in_transaction:
+                await conn.rollback()
+            raise SchemaError(f"migration to schema version {version} failed: {error}") from error
+        _log.info("database schema migrated to version %d", version)
+    return len(migrations)
+
+
+class IngestStatus(StrEnum):
+    """What an ingest did to the archive."""
+
+    NEW = "new"
+    UNCHANGED = "unchanged"
+    REPLACED = "replaced"
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    """The outcome of :meth:`Store.ingest`; ``removed`` counts the replaced version's papers."""
+
+    date: dt.date
+    status: IngestStatus
+    papers: int
+    sections: int
+    removed: int = 0
+
+
+class Suggestion(NamedTuple):
+    """A value a user may pick (arXiv id, section name, date, page) and its label."""
+
+    value: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class PaperEntry:
+    """One paper as one digest presented it, its place there, and every date it appeared."""
+
+    paper: Paper
+    date: dt.date
+    position: int
+    total: int
+    dates: tuple[dt.date, ...]  # newest first
+
+
+@dataclass(frozen=True, slots=True)
+class SectionItem:
+    """A paper of a digest with its section of the asked key (``None`` if it has none)."""
+
+    arxiv_id: str
+    title: str | None
+    position: int
+    section: Section | None
+
+
+@dataclass(frozen=True, slots=True)
+class DigestItem:
+    """A paper of a digest: its place and which sections its summary has."""
+
+    arxiv_id: str
+    title: str | None
+    position: int
+    sections: tuple[SectionKey, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DigestSummary:
+    """A digest as archived: its papers in order and the parser's warnings."""
+
+    date: dt.date
+    source: str | None
+    ingested_at: dt.datetime
+    warnings: tuple[ParseWarning, ...]
+    papers: tuple[DigestItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Snippet:
+    """Text around a match, as ``(text, is_match)`` parts a renderer styles its own way."""
+
+    parts: tuple[tuple[str, bool], ...]
+
+    @property
+    def text(self) -> str:
+        """The snippet without marks."""
+        return "".join(text for text, _ in self.parts)
+
+    def marked(self, before: str = "**", after: str = "**") -> str:
+        """The snippet with every match wrapped in ``before``/``after``."""
+        return "".join(f"{before}{t}{after}" if hit else t for t, hit in self.parts)
+
+    @classmethod
+    def parse(cls, text: str) -> Snippet:
+        """Read FTS5 ``snippet()`` output made with the private-use marks."""
+        parts = []
+        for i, piece in enumerate(re.split(f"[{MARK_OPEN}{MARK_CLOSE}]", text)):
+            if piece:
+                parts.append((piece, i % 2 == 1))
+        return cls(tuple(parts))
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One search result: where the text matched, and the match in context."""
+
+    arxiv_id: str
+    date: dt.date
+    title: str | None
+    field: SectionKey | Literal["title"]
+    snippet: Snippet
+
+
+def clean_query(text: str) -> str:
+    """Collapse whitespace and drop control characters (NUL included); cut to a sane length."""
+    text = "".join(c if c.isprintable() else " " for c in text[: MAX_QUERY_CHARS * 4])
+    return " ".join(text.split())[:MAX_QUERY_CHARS].strip()
+
+
+def fts_expression(query: str) -> str:
+    """An FTS5 expression that matches ``query`` literally: every term quoted, ``"`` doubled.
+
+    Several terms of three or more characters are ANDed (English word order varies); otherwise
+    the whole query is one quoted string, i.e. one substring, which is what a trigram index
+    answers for Korean, where two-syllable words sit next to particles.
+    """
+    terms = query.split(" ")
+    if len(terms) > 1 and all(len(t) >= 3 for t in terms):
+        return " AND ".join('"' + t.replace('"', '""') + '"' for t in terms)
+    return '"' + query.replace('"', '""') + '"'
+
+
+def like_pattern(query: str) -> str:
+    r"""A ``LIKE ... ESCAPE '\'`` pattern that matches ``query`` literally as a substring."""
+    return "%" + re.sub(r"([\\%_])", r"\\\1", query) + "%"
+
+
+def snippet_around(text: str, query: str, width: int = 24) -> Snippet:
+    """A snippet cut in Python, for the short queries that bypass FTS5."""
+    found = re.search(re.escape(query), text, re.IGNORECASE)
+    if found is None:
+        return Snippet(((text[: width * 2], False),))
+    start, end = found.span()
+    head = ("…" if start > width else "") + text[max(0, start - width) : start]
+    tail = text[end : end + width] + ("…" if end + width < len(text) else "")
+    return Snippet(
+        tuple((t, hit) for t, hit in ((head, False), (text[start:end], True), (tail, False)) if t)
+    )
