@@ -6,7 +6,9 @@ Each command lives in its own module and registers itself on :data:`app`; heavy 
 
 from __future__ import annotations
 
-from . import parse as _parse  # noqa: F401  (registers the command)
+from . import ingest as _ingest  # noqa: F401  (each module registers its commands)
+from . import lookup as _lookup  # noqa: F401
+from . import parse as _parse  # noqa: F401
 from .app import app
 
 __all__ = ["app", "main"]

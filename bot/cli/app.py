@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+from typing import Annotated
+
 import typer
 
 __all__ = ["app"]
@@ -17,8 +20,15 @@ app = typer.Typer(
 
 
 @app.callback()
-def _root() -> None:
+def _root(
+    verbose: Annotated[
+        int, typer.Option("--verbose", "-v", count=True, help="More logging (-vv: debug).")
+    ] = 0,
+) -> None:
     """Hugging Face Daily Papers summary cards for Discord and Slack.
 
     Start with `paperbot parse FILE` to see how a digest is read.
     """
+    from .common import VERBOSITY
+
+    VERBOSITY["level"] = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)

@@ -1,0 +1,122 @@
+"""Options and plumbing every command shares: ``--db``, ``--config``, errors, JSON."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as dt
+import enum
+import json
+import logging
+from collections.abc import AsyncIterator, Coroutine
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from pydantic import BaseModel
+
+from bot.config import Config, ConfigError, load_config
+
+__all__ = [
+    "ConfigOption",
+    "DbOption",
+    "FormatOption",
+    "OutputFormat",
+    "fail",
+    "load",
+    "open_store",
+    "print_json",
+    "run",
+    "to_jsonable",
+]
+
+T = TypeVar("T")
+
+
+class OutputFormat(enum.StrEnum):
+    """Readable terminal output, or JSON for programs."""
+
+    TABLE = "table"
+    JSON = "json"
+
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="SQLite archive (default: [storage] path, ./paperbot.db)."),
+]
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", help="Config file (default: $PAPERBOT_CONFIG or ./config.toml)."),
+]
+FormatOption = Annotated[
+    OutputFormat, typer.Option("--format", "-f", help="table for people, json for programs.")
+]
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    """Print ``message`` to stderr and return the exit to raise."""
+    typer.echo(message, err=True)
+    return typer.Exit(code)
+
+
+#: One-shot commands log warnings only, unless ``paperbot -v``; ``serve`` uses the config's.
+VERBOSITY = {"level": logging.WARNING}
+
+
+def load(config: Path | None, *, service: bool = False) -> Config:
+    """Load the config, or exit 2 with the reason; also set up logging.
+
+    Args:
+        config: ``--config``.
+        service: A long-running command, which logs at the configured level.
+    """
+    try:
+        loaded = load_config(config)
+    except ConfigError as error:
+        raise fail(f"config: {error}") from None
+    level = logging.getLevelName(loaded.logging.level) if service else VERBOSITY["level"]
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    return loaded
+
+
+@asynccontextmanager
+async def open_store(db: Path | None, config: Config) -> AsyncIterator[Any]:
+    """Open the archive named by ``--db`` or the config, or exit 2 with the reason."""
+    from bot.core.store import Store, StoreError
+
+    path = str(db) if db is not None else config.storage.path
+    try:
+        async with Store.open(path) as store:
+            yield store
+    except StoreError as error:
+        raise fail(f"{path}: {error}") from None
+
+
+def run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a command's coroutine to completion."""
+    return asyncio.run(coroutine)
+
+
+def to_jsonable(value: Any) -> Any:
+    """Dataclasses, pydantic models, dates, enums and tuples as plain JSON values."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, tuple) and hasattr(value, "_asdict"):
+        return {k: to_jsonable(v) for k, v in value._asdict().items()}
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return value
+
+
+def print_json(value: Any) -> None:
+    """Print ``value`` as indented UTF-8 JSON."""
+    typer.echo(json.dumps(to_jsonable(value), ensure_ascii=False, indent=2))

@@ -1,0 +1,131 @@
+"""``paperbot lookup …`` and ``paperbot search``: the chat commands' answers in a terminal."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from .app import app
+from .common import (
+    ConfigOption,
+    DbOption,
+    FormatOption,
+    OutputFormat,
+    load,
+    open_store,
+    print_json,
+    run,
+)
+
+__all__ = ["lookup_app"]
+
+lookup_app = typer.Typer(help="Look up papers, sections and digests in the archive.")
+app.add_typer(lookup_app, name="lookup")
+
+DateOption = Annotated[str | None, typer.Option("--date", help="Digest date, YYYY-MM-DD.")]
+
+
+def _show(answer: Any, output: OutputFormat) -> None:
+    """Print an answer (or a miss) and exit 1 for a miss."""
+    from bot.console.answers import (
+        render_digest,
+        render_not_found,
+        render_page,
+        render_search,
+        render_section,
+    )
+    from bot.console.poster import render_card
+    from bot.core.answers import CardAnswer, SectionAnswer
+    from bot.core.lookup import NotFound, SearchResults, SectionPage
+
+    if output is OutputFormat.JSON:
+        print_json(answer.entry if isinstance(answer, CardAnswer) else answer)
+    else:
+        console = Console()
+        if isinstance(answer, NotFound):
+            console.print(render_not_found(answer))
+        elif isinstance(answer, CardAnswer):
+            console.print(render_card(answer.card))
+        elif isinstance(answer, SectionAnswer):
+            console.print(render_section(answer))
+        elif isinstance(answer, SectionPage):
+            console.print(render_page(answer))
+        elif isinstance(answer, SearchResults):
+            console.print(render_search(answer))
+        else:
+            console.print(render_digest(answer))
+    if isinstance(answer, NotFound):
+        raise typer.Exit(1)
+
+
+def _answer(db: Any, config: Any, output: OutputFormat, ask: Any) -> None:
+    from bot.core.lookup import Lookup
+
+    settings = load(config)
+
+    async def main() -> Any:
+        async with open_store(db, settings) as store:
+            return await ask(Lookup(store))
+
+    _show(run(main()), output)
+
+
+@lookup_app.command("paper")
+def lookup_paper(
+    ref: Annotated[str, typer.Argument(help="arXiv id or URL, e.g. 2505.19590.")],
+    section: Annotated[str | None, typer.Option("--section", "-s", help="One section.")] = None,
+    date: DateOption = None,
+    output: FormatOption = OutputFormat.TABLE,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Show a paper's card, or one section of it."""
+    from bot.core.answers import answer_paper
+
+    _answer(db, config, output, lambda lookup: answer_paper(lookup, ref, section, date))
+
+
+@lookup_app.command("section")
+def lookup_section(
+    name: Annotated[str, typer.Argument(help="Section: limitations, 한계, 6, …")],
+    paper: Annotated[str | None, typer.Option("--paper", "-p", help="One paper.")] = None,
+    date: DateOption = None,
+    page: Annotated[int, typer.Option("--page", min=1, help="Page of papers.")] = 1,
+    output: FormatOption = OutputFormat.TABLE,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Show a section of one paper, or of every paper in a digest (the newest by default)."""
+    from bot.core.answers import answer_section
+
+    _answer(db, config, output, lambda lookup: answer_section(lookup, name, paper, date, page))
+
+
+@lookup_app.command("digest")
+def lookup_digest(
+    date: DateOption = None,
+    output: FormatOption = OutputFormat.TABLE,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """List a digest's papers (the newest by default)."""
+    from bot.core.answers import answer_digest
+
+    _answer(db, config, output, lambda lookup: answer_digest(lookup, date))
+
+
+@app.command()
+def search(
+    query: Annotated[list[str], typer.Argument(help="Words to find, Korean or English.")],
+    offset: Annotated[int, typer.Option("--offset", min=0, help="Skip this many hits.")] = 0,
+    output: FormatOption = OutputFormat.TABLE,
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Search titles and summaries in the archive."""
+    from bot.core.answers import answer_search
+
+    text = " ".join(query)
+    _answer(db, config, output, lambda lookup: answer_search(lookup, text, offset))
