@@ -9,6 +9,7 @@ from __future__ import annotations
 from . import ingest as _ingest  # noqa: F401  (each module registers its commands)
 from . import lookup as _lookup  # noqa: F401
 from . import parse as _parse  # noqa: F401
+from . import post as _post  # noqa: F401
 from .app import app
 
 __all__ = ["app", "main"]

@@ -1,0 +1,69 @@
+"""The composition root: builds every part from config, under one ``AsyncExitStack``.
+
+Start-up and shut-down of everything paperbot runs are in this one readable place; the CLI
+and tests ask it for posters (and, later, the whole service) instead of wiring parts
+themselves.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.config import Config, Secrets
+from bot.core.ports import Poster
+
+__all__ = ["SetupError", "Target", "open_poster", "parse_target"]
+
+Platform = Literal["console", "slack", "discord"]
+_TARGET = re.compile(r"^(console)$|^(slack|discord):([A-Za-z0-9_-]{1,64})$")
+
+
+class SetupError(Exception):
+    """Something a user must fix before paperbot can start (a missing token, a bad target)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where ``paperbot post`` sends a digest: ``console``, ``slack:C…`` or ``discord:123…``."""
+
+    platform: Platform
+    channel: str
+
+    def __str__(self) -> str:
+        return self.platform if self.platform == "console" else f"{self.platform}:{self.channel}"
+
+
+def parse_target(text: str) -> Target:
+    """Parse ``--to``.
+
+    Raises:
+        SetupError: Not one of the three forms.
+    """
+    match = _TARGET.match(text.strip())
+    if match is None:
+        raise SetupError(
+            f"unknown target {text!r}: use console, slack:CHANNEL_ID or discord:CHANNEL_ID"
+        )
+    if match.group(1):
+        return Target("console", "console")
+    platform: Platform = "slack" if match.group(2) == "slack" else "discord"
+    return Target(platform, match.group(3))
+
+
+@asynccontextmanager
+async def open_poster(target: Target, config: Config, secrets: Secrets) -> AsyncIterator[Poster]:
+    """A connected poster for ``target``, closed on exit.
+
+    Raises:
+        SetupError: The platform's token is not set in the environment.
+    """
+    if target.platform == "console":
+        from bot.console.poster import ConsolePoster
+
+        yield ConsolePoster()
+        return
+    raise SetupError(f"posting to {target.platform} is not available in this version")
