@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from rich.console import Group, RenderableType
-from rich.markdown import Markdown
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -12,6 +11,8 @@ from bot.core.answers import SectionAnswer
 from bot.core.lookup import NotFound, SearchResults, SectionPage
 from bot.core.schema import DigestSummary
 from digest_parser import SectionKey
+
+from .poster import SummaryMarkdown
 
 __all__ = ["render_digest", "render_not_found", "render_page", "render_search", "render_section"]
 
@@ -31,7 +32,7 @@ def render_section(answer: SectionAnswer) -> RenderableType:
     """One section of one paper, whole."""
     section, card = answer.section, answer.card
     return Panel(
-        Markdown(section.body),
+        SummaryMarkdown(section.body),
         title=Text(f"{section.number} · {section.heading}  {section.label}", style="bold cyan"),
         title_align="left",
         subtitle=f"{card.display_title[:60]} · {card.arxiv_id} · {card.date_label}",
@@ -51,7 +52,7 @@ def render_page(page: SectionPage) -> RenderableType:
     ]
     for item in page.items:
         body: RenderableType = (
-            Markdown(item.section.body)
+            SummaryMarkdown(item.section.body)
             if item.section is not None
             else Text("(this summary has no such section)", style="dim italic")
         )

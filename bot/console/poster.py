@@ -17,20 +17,35 @@ from rich.text import Text
 
 from bot.core.cards import Card, DigestHeaderCard
 from bot.core.ports import Posted, PostKey
+from bot.core.text import markdown_parser
 
-__all__ = ["ConsolePoster", "render_card"]
+__all__ = ["ConsolePoster", "SummaryMarkdown", "render_card"]
+
+_PARSER = markdown_parser()
+
+
+class SummaryMarkdown(Markdown):
+    """rich's Markdown, parsed by our parser: ``**61.2%에서 68.9%**로`` stays bold.
+
+    rich parses with stock CommonMark, whose flanking rules leave such Korean spans as
+    literal asterisks; our parser (:func:`bot.core.text.markdown_parser`) fixes them.
+    """
+
+    def __init__(self, markup: str) -> None:
+        super().__init__(markup)
+        self.parsed = _PARSER.parse(markup)
 
 
 def render_card(card: Card) -> Panel:
     """A card as a rich panel: title, sections with Korean and English headings, links."""
     parts: list[RenderableType] = []
     if card.note:
-        parts.append(Markdown(card.note))
+        parts.append(SummaryMarkdown(card.note))
     for section in card.sections:
         heading = Text.assemble(
             (f"{section.number} · {section.heading}", "bold cyan"), (f"  {section.label}", "dim")
         )
-        parts.extend([heading, Markdown(section.body), Text()])
+        parts.extend([heading, SummaryMarkdown(section.body), Text()])
     if card.missing and card.sections:
         missing = ", ".join(key.english for key in card.missing)
         parts.append(Text(f"Not in this summary: {missing}", style="dim italic"))
