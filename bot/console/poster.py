@@ -85,3 +85,7 @@ class ConsolePoster:
         """Print one card."""
         self.console.print(render_card(card))
         return Posted(message_id=f"console-{next(self._ids)}", thread_id=thread)
+
+    async def find_posted(self, channel: str, key: PostKey, since: float) -> Posted | None:
+        """A terminal keeps no history: an interrupted console post is shown again."""
+        return None

@@ -2,6 +2,14 @@
 
 Adapters (Discord, Slack, console) implement :class:`Poster`; tests use the real adapters
 against loopback fakes of the platforms rather than fakes of this protocol.
+
+A failed send raises one of these, which tell the delivery worker what to do::
+
+    DeliveryError                 base: something kept a message from being posted
+    ├── RateLimited               429: wait ``retry_after`` seconds, then send again
+    ├── TransientError            5xx, timeout, dropped connection: back off and retry
+    ├── ChannelUnavailable        403/404, not_in_channel, archived, bad token: pause channel
+    └── MessageRejected           the platform refuses this message (400): fail this row only
 """
 
 from __future__ import annotations
@@ -12,7 +20,40 @@ from typing import Protocol
 
 from .cards import Card, DigestHeaderCard
 
-__all__ = ["PostKey", "Posted", "Poster"]
+__all__ = [
+    "ChannelUnavailable",
+    "DeliveryError",
+    "MessageRejected",
+    "PostKey",
+    "Posted",
+    "Poster",
+    "RateLimited",
+    "TransientError",
+]
+
+
+class DeliveryError(Exception):
+    """A message was not posted; the subclass says whether and when to try again."""
+
+
+class RateLimited(DeliveryError):
+    """The platform said 429; ``retry_after`` is in seconds."""
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class TransientError(DeliveryError):
+    """A server error, timeout or dropped connection: the same send may work later."""
+
+
+class ChannelUnavailable(DeliveryError):
+    """Permission or target error: nothing will reach this channel until someone fixes it."""
+
+
+class MessageRejected(DeliveryError):
+    """The platform refused this message itself; other messages may still go."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,4 +98,11 @@ class Poster(Protocol):
         self, channel: str, card: Card, *, key: PostKey, thread: str | None = None
     ) -> Posted:
         """Post one paper card, optionally in the thread under the day's header."""
+        ...
+
+    async def find_posted(self, channel: str, key: PostKey, since: float) -> Posted | None:
+        """The message for ``key`` if the platform has it (posted at ``since`` or later).
+
+        Reconciliation after a crash between "the platform accepted" and "we recorded it".
+        """
         ...

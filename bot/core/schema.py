@@ -29,6 +29,7 @@ from pydantic import TypeAdapter
 from digest_parser import Digest, Paper, ParseWarning, Section, SectionKey
 
 from .cards import title_from_preamble
+from .outbox_sql import OUTBOX_V2
 
 __all__ = [
     "ENTRY_COLUMNS",
@@ -145,7 +146,7 @@ INSERT INTO sections_fts (sections_fts, rank) VALUES ('automerge', 16);
 """
 
 #: Forward migrations; index ``i`` takes a file from ``user_version`` ``i`` to ``i + 1``.
-MIGRATIONS: Final[tuple[str, ...]] = (_ARCHIVE_V1,)
+MIGRATIONS: Final[tuple[str, ...]] = (_ARCHIVE_V1, OUTBOX_V2)
 
 
 class StoreError(Exception):

@@ -189,6 +189,33 @@ class Store:
         _log.info("archived the %s digest (%s): %d papers", day, status, papers)
         return IngestResult(digest.date, status, papers, sections, old[1] if old else 0)
 
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """``BEGIN IMMEDIATE`` … ``COMMIT`` on the writer, under the write lock.
+
+        For the other tables of the database (outbox, subscriptions): their modules own their
+        SQL, the store owns the connection. Any exception rolls the whole transaction back.
+
+        Raises:
+            StoreError: SQLite failed; nothing of the transaction was written.
+        """
+        async with self._write_lock:
+            conn = self._writer
+            try:
+                await conn.execute("BEGIN IMMEDIATE")
+                yield conn
+                await conn.commit()
+            except BaseException as error:
+                if conn.in_transaction:
+                    await conn.rollback()
+                if isinstance(error, sqlite3.Error):
+                    raise StoreError(f"archive write failed: {error}") from error
+                raise
+
+    async def query(self, sql: str, *params: Any) -> list[Row]:
+        """Rows of one read statement, on a reader (a consistent snapshot)."""
+        return await self._read(sql, *params)
+
     async def _read(self, sql: str, *params: Any) -> list[Row]:
         conn = await self._idle.get()
         try:

@@ -96,12 +96,21 @@ async def test_an_older_file_is_migrated_forward_and_keeps_its_data(tmp_path: Pa
     path = tmp_path / "old.db"
     async with Store.open(path) as store:
         await ingest(store, make_digest("2025-05-27", make_paper("2505.00001")))
-    outbox = "CREATE TABLE outbox (id INTEGER PRIMARY KEY, arxiv_id TEXT NOT NULL) STRICT;"
-    async with Store.open(path, migrations=(*MIGRATIONS, outbox)) as store:
+    later = "CREATE TABLE later_feature (id INTEGER PRIMARY KEY, arxiv_id TEXT NOT NULL) STRICT;"
+    async with Store.open(path, migrations=(*MIGRATIONS, later)) as store:
         assert await store.paper("2505.00001") is not None
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) + 1
-        assert conn.execute("SELECT count(*) FROM outbox").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM later_feature").fetchone()[0] == 0
+
+
+async def test_a_version_1_archive_gains_the_outbox(tmp_path: Path) -> None:
+    path = tmp_path / "v1.db"
+    async with Store.open(path, migrations=MIGRATIONS[:1]) as store:
+        await ingest(store, make_digest("2025-05-27", make_paper("2505.00001")))
+    async with Store.open(path) as store:
+        assert await store.paper("2505.00001") is not None
+        assert await store.query("SELECT count(*) FROM outbox") == [(0,)]
 
 
 async def test_a_failing_migration_leaves_the_previous_version(tmp_path: Path) -> None:
@@ -109,7 +118,7 @@ async def test_a_failing_migration_leaves_the_previous_version(tmp_path: Path) -
     async with Store.open(path) as store:
         await ingest(store, make_digest("2025-05-27", make_paper("2505.00001")))
     broken = "CREATE TABLE half (x INTEGER); CREATE TABLE entries (x INTEGER);"  # exists already
-    with pytest.raises(SchemaError, match="version 2"):
+    with pytest.raises(SchemaError, match=f"version {len(MIGRATIONS) + 1}"):
         async with Store.open(path, migrations=(*MIGRATIONS, broken)):
             pass
     with sqlite3.connect(path) as conn:
