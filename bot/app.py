@@ -13,10 +13,14 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.config import Config, Secrets
+from bot.config import Config, PacingConfig, Secrets
+from bot.core.clock import Clock
+from bot.core.pacing import Pacer, Pacing
 from bot.core.ports import Poster
+from bot.core.store import Store
+from bot.core.worker import RetryPolicy, Worker
 
-__all__ = ["SetupError", "Target", "open_poster", "parse_target"]
+__all__ = ["SetupError", "Target", "make_worker", "open_poster", "parse_target"]
 
 Platform = Literal["console", "slack", "discord"]
 _TARGET = re.compile(r"^(console)$|^(slack|discord):([A-Za-z0-9_-]{1,64})$")
@@ -67,3 +71,23 @@ async def open_poster(target: Target, config: Config, secrets: Secrets) -> Async
         yield ConsolePoster()
         return
     raise SetupError(f"posting to {target.platform} is not available in this version")
+
+
+def _pacing(config: PacingConfig) -> Pacing:
+    return Pacing(
+        per_channel=config.per_channel_per_second,
+        channel_burst=config.channel_burst,
+        overall=config.overall_per_second,
+        overall_burst=config.overall_burst,
+    )
+
+
+def make_worker(store: Store, posters: dict[str, Poster], config: Config, clock: Clock) -> Worker:
+    """The outbox worker, paced and retrying as ``[delivery]`` says."""
+    delivery = config.delivery
+    pacers = {
+        "slack": Pacer(clock, _pacing(delivery.slack)),
+        "discord": Pacer(clock, _pacing(delivery.discord)),
+    }
+    policy = RetryPolicy(delivery.max_attempts, delivery.base_delay, delivery.max_delay)
+    return Worker(store, posters, clock, pacers=pacers, policy=policy)

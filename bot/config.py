@@ -18,8 +18,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 __all__ = [
     "Config",
     "ConfigError",
+    "DeliveryConfig",
     "DiscordConfig",
     "LoggingConfig",
+    "PacingConfig",
     "Secrets",
     "SlackConfig",
     "StorageConfig",
@@ -84,6 +86,33 @@ class DiscordConfig(BaseModel):
     )
 
 
+class PacingConfig(BaseModel):
+    """Send rates for one platform, kept under its limits so a fan-out gets no 429."""
+
+    model_config = _STRICT
+    per_channel_per_second: float = Field(gt=0, description="messages/s in one channel")
+    channel_burst: int = Field(default=1, ge=1, description="messages sent back to back")
+    overall_per_second: float | None = Field(default=None, gt=0, description="across channels")
+    overall_burst: int = Field(default=1, ge=1)
+
+
+class DeliveryConfig(BaseModel):
+    """``[delivery]``: retries and pacing of the outbox worker."""
+
+    model_config = _STRICT
+    max_attempts: int = Field(default=8, ge=1, description="tries before a card is 'failed'")
+    base_delay: float = Field(default=1.0, gt=0, description="first back-off, seconds")
+    max_delay: float = Field(default=300.0, gt=0, description="longest back-off, seconds")
+    # Slack: chat.postMessage allows about 1 message/s per channel plus an undocumented
+    # workspace-wide cap (shared/platform-limits.md); 5/s overall stays well inside it.
+    slack: PacingConfig = PacingConfig(per_channel_per_second=1.0, overall_per_second=5.0)
+    # Discord: about 5 messages per 5 s per channel [3p], 50 requests/s per bot; 40/s leaves
+    # room for interaction follow-ups and the odd fetch.
+    discord: PacingConfig = PacingConfig(
+        per_channel_per_second=1.0, channel_burst=5, overall_per_second=40.0, overall_burst=10
+    )
+
+
 class Config(BaseModel):
     """The whole ``config.toml``."""
 
@@ -92,6 +121,7 @@ class Config(BaseModel):
     logging: LoggingConfig = LoggingConfig()
     slack: SlackConfig = SlackConfig()
     discord: DiscordConfig = DiscordConfig()
+    delivery: DeliveryConfig = DeliveryConfig()
 
 
 class Secrets(BaseModel):

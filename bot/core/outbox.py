@@ -155,12 +155,20 @@ class Outbox:
                 (posted.message_id, posted.thread_id, self._clock.now(), row.id),
             )
 
-    async def retry_later(self, row: OutboxRow, reason: str, delay: float) -> None:
-        """Back to ``pending``, not before ``delay`` seconds from now."""
+    async def retry_later(
+        self, row: OutboxRow, reason: str, delay: float, *, counts: bool = True
+    ) -> None:
+        """Back to ``pending``, not before ``delay`` seconds from now.
+
+        Args:
+            counts: Whether the attempt counts toward the row's limit. A 429 or an interrupted
+                send was not the message's fault, so it does not.
+        """
         async with self._store.transaction() as conn:
             await conn.execute(
-                "UPDATE outbox SET state = 'pending', not_before = ?, last_error = ? WHERE id = ?",
-                (self._clock.now() + max(0.0, delay), reason, row.id),
+                "UPDATE outbox SET state = 'pending', not_before = ?, last_error = ?,"
+                " attempts = attempts - ? WHERE id = ?",
+                (self._clock.now() + max(0.0, delay), reason, 0 if counts else 1, row.id),
             )
 
     async def mark_failed(self, row: OutboxRow, reason: str) -> None:
@@ -169,6 +177,29 @@ class Outbox:
             await conn.execute(
                 "UPDATE outbox SET state = 'failed', last_error = ? WHERE id = ?", (reason, row.id)
             )
+
+    async def states(
+        self, platform: str, channel: str, digest_date: dt.date
+    ) -> dict[str, RowState]:
+        """What is planned for one channel and day: paper (or ``header``) → state."""
+        rows = await self._store.query(
+            "SELECT paper, state FROM outbox"
+            " WHERE platform = ? AND channel = ? AND digest_date = ?",
+            platform,
+            channel,
+            digest_date.isoformat(),
+        )
+        return {str(paper): RowState(state) for paper, state in rows}
+
+    async def forget(self, platform: str, channel: str, digest_date: dt.date) -> int:
+        """Drop a channel's rows for a day, so it can be posted again on purpose."""
+        async with self._store.transaction() as conn:
+            cursor = await conn.execute(
+                "DELETE FROM outbox WHERE platform = ? AND channel = ? AND digest_date = ?"
+                " AND state != 'sending'",
+                (platform, channel, digest_date.isoformat()),
+            )
+            return cursor.rowcount
 
     async def header_message(self, row: OutboxRow) -> str | None:
         """The message id of the header a card belongs under (for threads)."""

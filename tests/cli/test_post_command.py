@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -25,7 +26,7 @@ def test_post_to_console_shows_header_then_cards_in_order(tmp_path: Path) -> Non
         out.index("arXiv 2601.03456"),
     ]
     assert order == sorted(order)
-    assert "posted 4 messages to console" in out
+    assert "console: 4 sent, 0 found already posted, 0 planned before, 0 failed" in out
     looked_up = runner.invoke(app, ["lookup", "paper", "2601.03456", "--db", str(db)])
     assert looked_up.exit_code == 0  # posting archived the digest
 
@@ -37,3 +38,38 @@ def test_bad_target_and_bad_file(tmp_path: Path) -> None:
     junk.write_text("hello\n", encoding="utf-8")
     bad_file = runner.invoke(app, ["post", str(junk), "--db", str(tmp_path / "b.db")])
     assert bad_file.exit_code == 2 and "junk.md:1: not a digest" in bad_file.output
+
+
+def test_posting_twice_sends_nothing_new_unless_asked(tmp_path: Path) -> None:
+    db = str(tmp_path / "a.db")
+    assert runner.invoke(app, ["post", str(EXAMPLE), "--db", db]).exit_code == 0
+    again = runner.invoke(app, ["post", str(EXAMPLE), "--db", db])
+    assert again.exit_code == 0
+    assert "delivered before; nothing to send" in again.output
+    assert "작은 언어 모델" not in again.output
+    dry = runner.invoke(app, ["post", str(EXAMPLE), "--db", db, "--dry-run"])
+    assert "dry run: 0 of 4 messages would be sent to console:console" in dry.output
+    forced = runner.invoke(app, ["post", str(EXAMPLE), "--db", db, "--again"])
+    assert "console: 4 sent" in forced.output and "작은 언어 모델" in forced.output
+
+
+def test_dry_run_sends_nothing(tmp_path: Path) -> None:
+    db = str(tmp_path / "a.db")
+    dry = runner.invoke(app, ["post", str(EXAMPLE), "--db", db, "--dry-run"])
+    assert dry.exit_code == 0 and "dry run: 4 of 4 messages would be sent" in dry.output
+    assert "to send  2601.02345   한국어 문서 이미지를 위한 경량 OCR 어댑터" in dry.output
+    assert "╭" not in dry.output  # no card was rendered
+    status = runner.invoke(app, ["status", "--db", db])
+    assert "Nothing has been delivered yet" in status.output
+
+
+def test_status_and_retry(tmp_path: Path) -> None:
+    db = str(tmp_path / "a.db")
+    runner.invoke(app, ["post", str(EXAMPLE), "--db", db])
+    shown = runner.invoke(app, ["status", "--db", db, "-f", "json"])
+    (channel,) = json.loads(shown.output)
+    assert channel["platform"] == "console" and channel["last_delivered"] == "2026-01-05"
+    assert channel["pending"] == 0 and channel["failed"] == [] and channel["paused"] is None
+    retried = runner.invoke(app, ["retry", "--db", db])
+    assert retried.exit_code == 0 and "requeued 0 failed messages" in retried.output
+    assert runner.invoke(app, ["retry", "--to", "nowhere", "--db", db]).exit_code == 2
