@@ -40,12 +40,7 @@ from pydantic import TypeAdapter
 from digest_parser import Digest, Paper, ParseWarning, Section, SectionKey
 
 from .schema import (
-    ENTRY_COLUMNS,
-    MARK_CLOSE,
-    MARK_OPEN,
     MIGRATIONS,
-    SECTION_COLUMNS,
-    TEXT_COLUMNS,
     DigestItem,
     DigestSummary,
     IngestResult,
@@ -67,6 +62,26 @@ from .schema import (
     section_span,
     snippet_around,
 )
+from .store_sql import (
+    DIGEST_SQL,
+    FLOOR_SQL,
+    HITS_SQL,
+    INDEX_SECTIONS_SQL,
+    INDEX_TITLES_SQL,
+    INSERT_DIGEST_SQL,
+    INSERT_ENTRIES_SQL,
+    INSERT_SECTIONS_SQL,
+    INSERT_TEXTS_SQL,
+    NEWEST_SQL,
+    OLD_SQL,
+    PAPER_SQL,
+    RANGE_SQL,
+    RANK_SQL,
+    SECTION_ITEMS_SQL,
+    SHORT_BODIES_SQL,
+    SHORT_TITLES_SQL,
+    TITLE_FTS_SQL,
+)
 
 __all__ = ["DEFAULT_PATH", "SchemaError", "Store", "StoreError"]
 
@@ -80,7 +95,6 @@ SEARCH_WINDOW: Final = 500
 #: Newest digests scanned for 1-2 character text, which a trigram index cannot answer.
 SHORT_SCAN_DIGESTS: Final = 60
 TITLE_BOOST: Final = 2.0  # a title hit outranks the same bm25 score in a section body
-SNIPPET_TOKENS: Final = 48  # trigram tokens are about one character each: one chat line
 
 _WARNINGS: Final = TypeAdapter(tuple[ParseWarning, ...])
 _SECTIONS: Final = TypeAdapter(tuple[Section, ...])
@@ -156,7 +170,7 @@ class Store:
             try:
                 await conn.execute("BEGIN IMMEDIATE")
                 spans = (*entry_span(digest.date), *section_span(digest.date))
-                async with conn.execute(_OLD_SQL, (day, *spans[2:])) as cursor:
+                async with conn.execute(OLD_SQL, (day, *spans[2:])) as cursor:
                     old = await cursor.fetchone()
                 if old is not None and old[0] == content_hash:
                     await conn.rollback()
@@ -171,12 +185,12 @@ class Store:
                     len(rows.entries),
                     rows.warnings,
                 )
-                await conn.execute(_INSERT_DIGEST_SQL, digest_row)
-                await conn.executemany(_INSERT_ENTRIES_SQL, rows.entries)
-                await conn.executemany(_INSERT_TEXTS_SQL, rows.texts)
-                await conn.executemany(_INSERT_SECTIONS_SQL, rows.sections)
-                await conn.execute(_INDEX_TITLES_SQL, spans[:2])
-                await conn.execute(_INDEX_SECTIONS_SQL, spans[2:])
+                await conn.execute(INSERT_DIGEST_SQL, digest_row)
+                await conn.executemany(INSERT_ENTRIES_SQL, rows.entries)
+                await conn.executemany(INSERT_TEXTS_SQL, rows.texts)
+                await conn.executemany(INSERT_SECTIONS_SQL, rows.sections)
+                await conn.execute(INDEX_TITLES_SQL, spans[:2])
+                await conn.execute(INDEX_SECTIONS_SQL, spans[2:])
                 await conn.commit()
             except BaseException as error:  # cancellation too: never leave it half-written
                 if conn.in_transaction:
@@ -237,7 +251,7 @@ class Store:
 
     async def paper(self, arxiv_id: str, date: dt.date | None = None) -> PaperEntry | None:
         """The entry of ``arxiv_id`` in the digest of ``date`` (default: its newest digest)."""
-        rows = await self._read(_PAPER_SQL, arxiv_id, date.isoformat() if date else None)
+        rows = await self._read(PAPER_SQL, arxiv_id, date.isoformat() if date else None)
         if not rows:
             return None
         aid, day, position, line, title, url, missing, preamble, epilogue, raw = rows[0][:10]
@@ -260,7 +274,7 @@ class Store:
         self, key: SectionKey, date: dt.date, *, limit: int, offset: int = 0
     ) -> tuple[SectionItem, ...]:
         """The papers of a digest in order, each with its first section of ``key``."""
-        rows = await self._read(_SECTION_ITEMS_SQL, key.value, date.isoformat(), limit, offset)
+        rows = await self._read(SECTION_ITEMS_SQL, key.value, date.isoformat(), limit, offset)
         items = []
         for aid, title, position, number, heading, body, line in rows:
             section = None
@@ -271,7 +285,7 @@ class Store:
 
     async def digest(self, date: dt.date) -> DigestSummary | None:
         """The digest of ``date``: its papers and which sections each has, or ``None``."""
-        rows = await self._read(_DIGEST_SQL, date.isoformat())
+        rows = await self._read(DIGEST_SQL, date.isoformat())
         if not rows:
             return None
         source, at, warnings = rows[0][4:]
@@ -284,11 +298,11 @@ class Store:
 
     async def ids_between(self, low: str, high: str, *, limit: int) -> tuple[Suggestion, ...]:
         """Known ids in ``[low, high)``, highest first (ids grow with time), newest titles."""
-        return _distinct(await self._read(_RANGE_SQL, low, high, limit * 4), limit)
+        return _distinct(await self._read(RANGE_SQL, low, high, limit * 4), limit)
 
     async def newest_papers(self, *, limit: int) -> tuple[Suggestion, ...]:
         """The newest digest's papers in order."""
-        return _distinct(await self._read(_NEWEST_SQL, limit), limit)
+        return _distinct(await self._read(NEWEST_SQL, limit), limit)
 
     async def titles_containing(self, text: str, *, limit: int) -> tuple[Suggestion, ...]:
         """Papers whose title contains ``text`` (any case), newest digest first."""
@@ -297,13 +311,13 @@ class Store:
             return ()
         if len(text) < 3:  # a trigram index holds nothing shorter
             floor = entry_span(await self._short_floor())[0]
-            found = await self._read(_SHORT_TITLES_SQL, floor, like_pattern(text), limit * 4)
+            found = await self._read(SHORT_TITLES_SQL, floor, like_pattern(text), limit * 4)
             return _distinct([(aid, title) for aid, _, title, *_ in found], limit)
-        return _distinct(await self._read(_TITLE_FTS_SQL, fts_expression(text), limit * 4), limit)
+        return _distinct(await self._read(TITLE_FTS_SQL, fts_expression(text), limit * 4), limit)
 
     async def _short_floor(self) -> dt.date:
         """The oldest digest date that scans for 1-2 character text still read."""
-        found = await self._read(_FLOOR_SQL, SHORT_SCAN_DIGESTS - 1)
+        found = await self._read(FLOOR_SQL, SHORT_SCAN_DIGESTS - 1)
         return dt.date.fromisoformat(found[0][0]) if found else dt.date.min
 
     async def search(self, query: str, *, limit: int = 10, offset: int = 0) -> list[SearchHit]:
@@ -316,17 +330,17 @@ class Store:
             return []
         if len(query) < 3:  # the trigram index holds nothing shorter: scan the newest rows
             wanted, pattern, floor = offset + limit, like_pattern(query), await self._short_floor()
-            rows = await self._read(_SHORT_TITLES_SQL, entry_span(floor)[0], pattern, wanted)
+            rows = await self._read(SHORT_TITLES_SQL, entry_span(floor)[0], pattern, wanted)
             if len(rows) < wanted:
                 start, more = section_span(floor)[0], wanted - len(rows)
-                rows += await self._read(_SHORT_BODIES_SQL, start, pattern, more)
+                rows += await self._read(SHORT_BODIES_SQL, start, pattern, more)
             return [_hit(row, snippet_around(row[4], query)) for row in rows[offset:]]
         expression, window = fts_expression(query), max(SEARCH_WINDOW, offset + limit)
-        ranked = await self._read(_RANK_SQL, expression, window, TITLE_BOOST, limit, offset)
+        ranked = await self._read(RANK_SQL, expression, window, TITLE_BOOST, limit, offset)
         if not ranked:
             return []
         ids = {kind: json.dumps([rid for k, rid in ranked if k == kind]) for kind in "st"}
-        rows = await self._read(_HITS_SQL, expression, ids["s"], ids["t"])
+        rows = await self._read(HITS_SQL, expression, ids["s"], ids["t"])
         found = {(kind, rid): rest for kind, rid, *rest in rows}
         hits = (found.get((kind, rid)) for kind, rid in ranked)
         return [_hit(row, Snippet.parse(row[4])) for row in hits if row is not None]
@@ -351,10 +365,6 @@ def _distinct(rows: Sequence[Row], limit: int) -> tuple[Suggestion, ...]:
 def _keys(csv: str | None) -> tuple[SectionKey, ...]:
     present = set((csv or "").split(","))
     return tuple(key for key in SectionKey.ordered() if key.value in present)
-
-
-def _insert(table: str, columns: tuple[str, ...]) -> str:
-    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
 
 
 async def _connect(
@@ -397,78 +407,3 @@ async def _close(opened: list[aiosqlite.Connection]) -> None:
             except sqlite3.Error:
                 _log.warning("PRAGMA optimize failed", exc_info=True)
         await conn.close()
-
-
-_INSERT_DIGEST_SQL: Final = _insert(
-    "digests", ("date", "source", "content_hash", "ingested_at", "paper_count", "warnings")
-)
-_INSERT_ENTRIES_SQL: Final = _insert("entries", ENTRY_COLUMNS)
-_INSERT_TEXTS_SQL: Final = _insert("entry_texts", TEXT_COLUMNS)
-_INSERT_SECTIONS_SQL: Final = _insert("sections", SECTION_COLUMNS)
-_OLD_SQL: Final = """
-SELECT content_hash, paper_count, (SELECT count(*) FROM sections
-    WHERE id BETWEEN ?2 AND ?3) FROM digests WHERE date = ?1"""
-# Indexing a digest's rows in bulk is twice as fast as the per-row triggers (schema.py).
-_INDEX_TITLES_SQL: Final = """
-INSERT INTO titles_fts (rowid, display_title)
-SELECT id, display_title FROM entries WHERE id BETWEEN ? AND ? AND display_title IS NOT NULL"""
-_INDEX_SECTIONS_SQL: Final = """
-INSERT INTO sections_fts (rowid, body) SELECT id, body FROM sections WHERE id BETWEEN ? AND ?"""
-_PAPER_SQL: Final = """
-SELECT e.arxiv_id, e.date, e.position, e.line, e.title, e.url, e.missing,
-       t.preamble, t.epilogue, t.raw, d.paper_count,
-       (SELECT group_concat(date) FROM entries WHERE arxiv_id = e.arxiv_id),
-       (SELECT json_group_array(json_array(id, json_object('key', key, 'number', number,
-               'heading', heading, 'body', body, 'line', line)))
-        FROM sections WHERE entry_id = e.id)
-FROM entries e JOIN digests d ON d.date = e.date JOIN entry_texts t ON t.id = e.id
-WHERE e.id = (SELECT id FROM entries WHERE arxiv_id = ?1 AND (?2 IS NULL OR date = ?2)
-              ORDER BY date DESC LIMIT 1)"""
-_SECTION_ITEMS_SQL: Final = """
-SELECT e.arxiv_id, e.display_title, e.position, s.number, s.heading, s.body, s.line FROM entries e
-LEFT JOIN sections s ON s.id = (SELECT id FROM sections WHERE entry_id = e.id AND key = ?1
-                                ORDER BY id LIMIT 1)
-WHERE e.date = ?2 ORDER BY e.position LIMIT ?3 OFFSET ?4"""
-_DIGEST_SQL: Final = """
-SELECT e.arxiv_id, e.display_title, e.position,
-       (SELECT group_concat(key) FROM sections WHERE entry_id = e.id),
-       d.source, d.ingested_at, d.warnings
-FROM digests d LEFT JOIN entries e ON e.date = d.date WHERE d.date = ? ORDER BY e.position"""
-_RANGE_SQL: Final = """
-SELECT arxiv_id, display_title FROM entries WHERE arxiv_id >= ? AND arxiv_id < ?
-ORDER BY arxiv_id DESC, date DESC LIMIT ?"""
-_NEWEST_SQL: Final = """
-SELECT arxiv_id, display_title FROM entries WHERE date = (SELECT max(date) FROM digests)
-ORDER BY position LIMIT ?"""
-_TITLE_FTS_SQL: Final = """
-SELECT e.arxiv_id, e.display_title FROM titles_fts f JOIN entries e ON e.id = f.rowid
-WHERE titles_fts MATCH ? ORDER BY f.rowid DESC LIMIT ?"""
-_FLOOR_SQL: Final = "SELECT date FROM digests ORDER BY date DESC LIMIT 1 OFFSET ?"
-_SHORT_TITLES_SQL: Final = r"""
-SELECT arxiv_id, date, display_title, 'title', display_title FROM entries
-WHERE id >= ? AND display_title LIKE ? ESCAPE '\' ORDER BY id DESC LIMIT ?"""
-_SHORT_BODIES_SQL: Final = r"""
-SELECT e.arxiv_id, e.date, e.display_title, s.key, s.body
-FROM sections s JOIN entries e ON e.id = s.entry_id
-WHERE s.id >= ? AND s.body LIKE ? ESCAPE '\' ORDER BY s.id DESC LIMIT ?"""
-_RANK_SQL: Final = """
-SELECT kind, rid FROM (
-  SELECT 's' AS kind, rid, score FROM (
-    SELECT rowid AS rid, bm25(sections_fts) AS score FROM sections_fts
-    WHERE sections_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2)
-  UNION ALL
-  SELECT 't', max(t.rid), min(t.score) * ?3 FROM (
-    SELECT rowid AS rid, bm25(titles_fts) AS score FROM titles_fts
-    WHERE titles_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2) t
-  JOIN entries e ON e.id = t.rid GROUP BY e.arxiv_id)
-ORDER BY score, rid DESC LIMIT ?4 OFFSET ?5"""
-_HITS_SQL: Final = f"""
-SELECT 's', f.rowid, e.arxiv_id, e.date, e.display_title, s.key,
-       snippet(sections_fts, 0, '{MARK_OPEN}', '{MARK_CLOSE}', '…', {SNIPPET_TOKENS})
-FROM sections_fts f JOIN sections s ON s.id = f.rowid JOIN entries e ON e.id = s.entry_id
-WHERE sections_fts MATCH ?1 AND f.rowid IN (SELECT value FROM json_each(?2))
-UNION ALL
-SELECT 't', f.rowid, e.arxiv_id, e.date, e.display_title, 'title',
-       highlight(titles_fts, 0, '{MARK_OPEN}', '{MARK_CLOSE}')
-FROM titles_fts f JOIN entries e ON e.id = f.rowid
-WHERE titles_fts MATCH ?1 AND f.rowid IN (SELECT value FROM json_each(?3))"""
