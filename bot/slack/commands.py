@@ -1,0 +1,242 @@
+"""paperbot's slash commands and the clicks on its replies, as Bolt listeners.
+
+``/paper``, ``/section``, ``/digest`` and ``/paper-search`` (``/search`` is a Slack built-in)
+turn their text into a :class:`~bot.slack.views.View`, ask the archive through the same
+:mod:`bot.core.answers` functions the Discord adapter uses, and reply ephemerally through
+``respond``. Clicks (a card's "Show section…", "Open…", Prev/Next, "Post to channel") carry a
+view in their value and are answered the same way.
+
+Every listener awaits ``ack()`` before anything else: Slack gives three seconds. Bolt sends the
+acknowledgement when its runner, which polls every 10 ms, sees that ``ack()`` was called; a
+listener that went straight on to render (milliseconds of CPU) would hold up the acks of every
+other request in the event loop, so each listener first yields for one poll
+(:data:`ACK_FLUSH`). With 50 concurrent commands that took the ack p99 from 77 to 59 ms
+(``benchmarks/slack.py``). After that, nothing a listener does can crash it: an exception is
+logged and the user gets a short apology instead of silence (and never a traceback).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any, Final
+
+from slack_sdk.errors import SlackApiError
+
+from bot.core.answers import is_help
+from bot.core.lookup import NotFound
+
+from .controls import ACTION_OPEN, PAGE_ACTIONS
+from .limits import RESPONSE_URL_USES
+from .render import ACTION_LINK, ACTION_SECTION, ACTION_SHARE
+from .replies import Reply, apology_reply, help_reply, render_reply
+from .views import Command, View, run_view, view_for_command
+
+if TYPE_CHECKING:
+    from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    from bot.core.lookup import Lookup
+
+__all__ = ["ACK_FLUSH", "SLASH_COMMANDS", "SlackCommands", "send_reply"]
+
+_log = logging.getLogger(__name__)
+
+#: The slash commands, as the app manifest declares them.
+SLASH_COMMANDS: Final[dict[str, Command]] = {
+    "/paper": "paper",
+    "/section": "section",
+    "/digest": "digest",
+    "/paper-search": "search",
+}
+#: Seconds a listener yields after ``ack()``: one poll of Bolt's ack loop
+#: (``slack_bolt/listener/asyncio_runner.py`` sleeps 0.01 s between checks), plus a little.
+ACK_FLUSH: Final = 0.011
+_LINKS: Final = re.compile(rf"^{ACTION_LINK}_")
+#: Errors of ``chat.postMessage`` that an invitation fixes (the bot is not in the channel).
+_NOT_A_MEMBER: Final = frozenset({"not_in_channel", "channel_not_found"})
+
+Payload = dict[str, Any]
+
+
+async def send_reply(respond: AsyncRespond, reply: Reply, *, replace: bool = False) -> None:
+    """Send ``reply`` ephemerally through ``respond``, one message per call.
+
+    Args:
+        respond: Bolt's ``respond`` (posts to the request's ``response_url``).
+        reply: What to send; a ``response_url`` takes five messages, which a whole section
+            never needs, so anything beyond is logged and dropped rather than failing.
+        replace: Replace the message that was clicked (paging) instead of adding one.
+    """
+    if len(reply.messages) > RESPONSE_URL_USES:
+        _log.warning("reply of %d messages cut to %d", len(reply.messages), RESPONSE_URL_USES)
+    for index, blocks in enumerate(reply.messages[:RESPONSE_URL_USES]):
+        await respond(
+            text=reply.text,
+            blocks=blocks,
+            response_type="ephemeral",
+            replace_original=replace and index == 0,
+        )
+
+
+def _notice(text: str) -> Reply:
+    return Reply(text, ([{"type": "section", "text": {"type": "mrkdwn", "text": text}}],))
+
+
+class SlackCommands:
+    """The listeners, bound to one archive; :meth:`register` adds them to a Bolt app.
+
+    Args:
+        lookup: The archive's query service.
+    """
+
+    def __init__(self, lookup: Lookup) -> None:
+        self._lookup = lookup
+
+    def register(self, app: AsyncApp) -> None:
+        """Add every command and action listener to ``app``."""
+        app.command("/paper")(self.paper)
+        app.command("/section")(self.section)
+        app.command("/digest")(self.digest)
+        app.command("/paper-search")(self.paper_search)
+        app.action(ACTION_SECTION)(self.open_view)
+        app.action(ACTION_OPEN)(self.open_view)
+        app.action(PAGE_ACTIONS)(self.turn_page)
+        app.action(ACTION_SHARE)(self.share)
+        app.action(_LINKS)(self.follow_link)
+
+    # -- slash commands ------------------------------------------------------------------
+
+    async def paper(self, ack: AsyncAck, command: Payload, respond: AsyncRespond) -> None:
+        """``/paper REF [SECTION] [DATE]``: a card, or one section of it whole."""
+        await _acked(ack)
+        await self._command("paper", command, respond)
+
+    async def section(self, ack: AsyncAck, command: Payload, respond: AsyncRespond) -> None:
+        """``/section NAME [REF] [DATE]``: one paper's section, or a page across a digest."""
+        await _acked(ack)
+        await self._command("section", command, respond)
+
+    async def digest(self, ack: AsyncAck, command: Payload, respond: AsyncRespond) -> None:
+        """``/digest [DATE]``: a digest's papers, one line each."""
+        await _acked(ack)
+        await self._command("digest", command, respond)
+
+    async def paper_search(self, ack: AsyncAck, command: Payload, respond: AsyncRespond) -> None:
+        """``/paper-search QUERY``: titles and summaries, Korean or English."""
+        await _acked(ack)
+        await self._command("search", command, respond)
+
+    async def _command(self, name: Command, command: Payload, respond: AsyncRespond) -> None:
+        text = str(command.get("text") or "")
+        async with self._apology(respond, str(command.get("command") or name)):
+            if is_help(text) and (text.strip() or name != "digest"):  # /digest: the newest
+                reply = help_reply(name)
+            else:
+                view = view_for_command(name, text)
+                reply = render_reply(view, await run_view(self._lookup, view))
+            await send_reply(respond, reply)
+
+    # -- clicks --------------------------------------------------------------------------
+
+    async def open_view(self, ack: AsyncAck, action: Payload, respond: AsyncRespond) -> None:
+        """A card's "Show section…" or an "Open…" menu: a new ephemeral reply."""
+        await _acked(ack)
+        async with self._apology(respond, "the menu"):
+            await send_reply(respond, await self._rerun(_value(action)))
+
+    async def turn_page(self, ack: AsyncAck, action: Payload, respond: AsyncRespond) -> None:
+        """Prev/Next: the same reply, another page, in place."""
+        await _acked(ack)
+        async with self._apology(respond, "the page button"):
+            await send_reply(respond, await self._rerun(_value(action)), replace=True)
+
+    async def follow_link(self, ack: AsyncAck) -> None:
+        """Link buttons open in the browser; Slack still sends an action, which needs an ack."""
+        await ack()
+
+    async def share(
+        self,
+        ack: AsyncAck,
+        action: Payload,
+        body: Payload,
+        client: AsyncWebClient,
+        respond: AsyncRespond,
+    ) -> None:
+        """The "Post to channel" button: post what the ephemeral reply shows, then remove it."""
+        await _acked(ack)
+        async with self._apology(respond, "Post to channel"):
+            view = View.decode(_value(action))
+            channel = str((body.get("channel") or {}).get("id") or "")
+            user = str((body.get("user") or {}).get("id") or "")
+            if view is None or not channel:
+                await send_reply(respond, _notice("Sorry, I could not read that button."))
+                return
+            answer = await run_view(self._lookup, view)
+            if isinstance(answer, NotFound):
+                await send_reply(respond, render_reply(view, answer))
+                return
+            reply = render_reply(view, answer, shared_by=user)
+            try:
+                for blocks in reply.messages:
+                    await client.chat_postMessage(
+                        channel=channel,
+                        text=reply.text,
+                        blocks=blocks,
+                        metadata=reply.metadata,
+                        unfurl_links=False,
+                        unfurl_media=False,
+                    )
+            except SlackApiError as error:
+                code = str(error.response.get("error") or "unknown_error")
+                _log.warning("sharing %s in %s failed: %s", view.encode(), channel, code)
+                await send_reply(respond, _share_failed(code))
+                return
+            await respond(delete_original=True)
+
+    # -- shared ---------------------------------------------------------------------------
+
+    async def _rerun(self, value: str | None) -> Reply:
+        view = View.decode(value)
+        if view is None:
+            return _notice("Sorry, I could not read that menu or button.")
+        return render_reply(view, await run_view(self._lookup, view))
+
+    @contextlib.asynccontextmanager
+    async def _apology(self, respond: AsyncRespond, what: str) -> AsyncIterator[None]:
+        """Log any exception of the block and tell the user, briefly; never re-raise."""
+        try:
+            yield
+        except Exception:
+            _log.exception("answering %s failed", what)
+            try:
+                await send_reply(respond, apology_reply(what))
+            except Exception:
+                _log.exception("could not send the apology for %s either", what)
+
+
+async def _acked(ack: AsyncAck) -> None:
+    """Acknowledge, then let Bolt send the acknowledgement before any work (see module doc)."""
+    await ack()
+    await asyncio.sleep(ACK_FLUSH)
+
+
+def _value(action: Payload) -> str | None:
+    """A button's ``value``, or a select's chosen option's."""
+    selected = action.get("selected_option")
+    if isinstance(selected, dict):
+        return str(selected.get("value") or "")
+    value = action.get("value")
+    return str(value) if value is not None else None
+
+
+def _share_failed(code: str) -> Reply:
+    if code in _NOT_A_MEMBER:
+        return _notice(
+            "I can't post in this channel because I'm not a member of it. "
+            "Invite me with `/invite @paperbot`, then press *Post to channel* again."
+        )
+    return _notice(f"Slack did not let me post here (`{code}`). The answer above is still yours.")

@@ -1,0 +1,204 @@
+"""Posting cards to a Slack channel: the Slack implementation of :class:`~bot.core.ports.Poster`.
+
+Every message carries message metadata naming its (digest date, paper) and the post's
+:attr:`~bot.core.ports.PostKey.token`, which is how :meth:`SlackPoster.find_posted` recognises a
+card in the channel's history after a crash. The same check runs at once when a send ends
+ambiguously (a dropped connection, a timeout, a 5xx: Slack may have stored the message), so a
+lost answer is reported as the post it was instead of a failure the worker would resend.
+
+Nothing pings: digest text is escaped by the renderer, and neither ``link_names`` nor
+``parse=full`` is ever sent (either would turn ``@channel`` in a summary into a real mention).
+Failures are raised as the :mod:`bot.core.ports` tree (see :mod:`bot.slack.errors`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any, Final
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+
+from bot.core.ports import Posted, PostKey, TransientError
+
+from .client import BOT_TOKEN_ENV, require_secret, web_client
+from .errors import delivery_error
+from .render import CARD_EVENT, HEADER_EVENT, card_message, header_message
+
+if TYPE_CHECKING:
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    from bot.config import SlackConfig
+    from bot.core.cards import Card, DigestHeaderCard
+
+__all__ = ["POSTER_RATE_LIMIT_RETRIES", "SlackPoster", "slack_poster"]
+
+_log = logging.getLogger(__name__)
+
+#: 429s retried in place (after ``Retry-After``) before the worker is told ``RateLimited``.
+POSTER_RATE_LIMIT_RETRIES: Final = 2
+#: How far before a card's attempt its header is looked for (the header opens the day).
+_HEADER_LOOKBACK: Final = 2 * 24 * 3600.0
+#: History pages read per search (200 messages each): a bounded cost for a rare check.
+_PAGES: Final = 10
+_PAGE_SIZE: Final = 200
+#: Messages read back right after an ambiguous send: ours is among the newest.
+_RECENT: Final = 50
+_OURS: Final = frozenset({CARD_EVENT, HEADER_EVENT})
+
+
+class SlackPoster:
+    """Posts digest headers and cards to Slack channels by id.
+
+    Args:
+        client: A client from :func:`~bot.slack.client.web_client` (it retries 429s only).
+        threads: Return the header's ``ts`` as :attr:`Posted.thread_id`, so that a day's cards
+            can be posted as replies in the header's thread.
+    """
+
+    platform = "slack"
+
+    def __init__(self, client: AsyncWebClient, *, threads: bool = False) -> None:
+        self._client = client
+        self._threads = threads
+
+    async def post_header(self, channel: str, header: DigestHeaderCard, *, key: PostKey) -> Posted:
+        """Post the header that opens a day's posts."""
+        ts = await self._post(header_message(header, channel=channel), key, None)
+        _log.info("posted the %s header to %s as %s", key.digest_date, channel, ts)
+        return Posted(ts, ts if self._threads else None)
+
+    async def post_card(
+        self, channel: str, card: Card, *, key: PostKey, thread: str | None = None
+    ) -> Posted:
+        """Post one card with its section menu and links, in ``thread`` (a ``ts``) when given."""
+        ts = await self._post(card_message(card, channel=channel), key, thread)
+        _log.info("posted %s (%s) to %s as %s", card.arxiv_id, key.digest_date, channel, ts)
+        return Posted(ts, thread)
+
+    async def find_posted(self, channel: str, key: PostKey, since: float) -> Posted | None:
+        """The message for ``key`` in the channel or its header's thread, posted since ``since``.
+
+        Reads ``conversations.history`` (and ``conversations.replies`` for threaded cards) with
+        their metadata; needs the ``channels:history``/``groups:history`` scopes.
+        """
+        what = f"looking for {key.paper} ({key.digest_date}) in {channel}"
+        try:
+            ts = await self._in_history(channel, key.token, oldest=since)
+            if ts is not None:
+                is_header = key.paper == "header"
+                return Posted(ts, ts if is_header and self._threads else None)
+            if key.paper == "header":
+                return None
+            header = PostKey(channel, key.digest_date, "header").token
+            parent = await self._in_history(channel, header, oldest=since - _HEADER_LOOKBACK)
+            if parent is None:
+                return None
+            reply = await self._in_thread(channel, parent, key.token)
+        except SlackApiError as error:
+            raise delivery_error(error, what) from error
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise TransientError(f"{what}: {error!r}") from error
+        return Posted(reply, parent) if reply is not None else None
+
+    async def _post(self, message: dict[str, Any], key: PostKey, thread: str | None) -> str:
+        message["metadata"]["event_payload"].update(
+            digest_date=key.digest_date, paper=key.paper, key=key.token
+        )
+        if thread is not None:
+            message["thread_ts"] = thread
+        what = f"posting {key.paper} ({key.digest_date}) to {key.channel}"
+        try:
+            response = await self._client.chat_postMessage(**message)
+        except SlackApiError as error:
+            failure = delivery_error(error, what)
+            if not isinstance(failure, TransientError):
+                raise failure from error
+            cause: Exception = error
+        except (aiohttp.ClientError, TimeoutError) as error:
+            failure, cause = TransientError(f"{what}: {error!r}"), error
+        else:
+            return str(response["ts"])
+        found = await self._recent(message["channel"], key.token, thread)
+        if found is None:
+            raise failure from cause
+        _log.warning("%s: the answer was lost but Slack has the message (%s)", what, found)
+        return found
+
+    async def _recent(self, channel: str, token: str, thread: str | None) -> str | None:
+        """After an ambiguous failure: is the message there after all? ``None`` if unsure."""
+        try:
+            if thread is not None:
+                return await self._in_thread(channel, thread, token)
+            return await self._in_history(channel, token, oldest=None, pages=1, size=_RECENT)
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
+            _log.warning("could not check %s for a lost post: %r", channel, error)
+            return None
+
+    async def _in_history(
+        self,
+        channel: str,
+        token: str,
+        *,
+        oldest: float | None,
+        pages: int = _PAGES,
+        size: int = _PAGE_SIZE,
+    ) -> str | None:
+        cursor: str | None = None
+        for _ in range(pages):
+            response = await self._client.conversations_history(
+                channel=channel,
+                oldest=None if oldest is None else f"{max(oldest, 0.0):.6f}",
+                limit=size,
+                cursor=cursor,
+                include_all_metadata=True,
+            )
+            if (ts := _match(response.get("messages") or [], token)) is not None:
+                return ts
+            cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                return None
+        return None
+
+    async def _in_thread(self, channel: str, thread: str, token: str) -> str | None:
+        response = await self._client.conversations_replies(
+            channel=channel, ts=thread, include_all_metadata=True, limit=_PAGE_SIZE
+        )
+        return _match(response.get("messages") or [], token)
+
+
+def _match(messages: list[dict[str, Any]], token: str) -> str | None:
+    """``ts`` of the message whose metadata carries ``token``."""
+    for message in messages:
+        metadata = message.get("metadata") or {}
+        payload = metadata.get("event_payload") or {}
+        if metadata.get("event_type") in _OURS and payload.get("key") == token:
+            return str(message["ts"])
+    return None
+
+
+@contextlib.asynccontextmanager
+async def slack_poster(
+    config: SlackConfig,
+    token: str | None,
+    *,
+    threads: bool = False,
+    rate_limit_retries: int = POSTER_RATE_LIMIT_RETRIES,
+) -> AsyncIterator[SlackPoster]:
+    """A poster on one shared HTTP session, closed on exit; no websocket, no listeners.
+
+    This is what ``paperbot post FILE --to slack:CHANNEL_ID`` needs (``bot.app.open_poster``)::
+
+        async with slack_poster(config.slack, secrets.slack_bot_token) as poster:
+            worker = make_worker(store, {"slack": poster}, config, clock)
+
+    Raises:
+        SlackSetupError: ``token`` is missing or not a bot token (the message names
+            ``SLACK_BOT_TOKEN``).
+    """
+    token = require_secret(token, BOT_TOKEN_ENV)
+    async with aiohttp.ClientSession() as session:
+        client = web_client(config, token, session=session, rate_limit_retries=rate_limit_retries)
+        yield SlackPoster(client, threads=threads)
