@@ -70,6 +70,19 @@ async def open_poster(target: Target, config: Config, secrets: Secrets) -> Async
 
         yield ConsolePoster()
         return
+    if target.platform == "slack":
+        from bot.slack.client import SlackSetupError
+        from bot.slack.poster import slack_poster
+
+        try:
+            # 429s go back to the outbox worker (rate_limit_retries=0): it waits Retry-After on
+            # the injected clock and keeps the row's place in the channel's order.
+            poster = slack_poster(config.slack, secrets.slack_bot_token, rate_limit_retries=0)
+            async with poster as slack:
+                yield slack
+        except SlackSetupError as error:
+            raise SetupError(str(error)) from None
+        return
     raise SetupError(f"posting to {target.platform} is not available in this version")
 
 

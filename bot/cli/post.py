@@ -20,6 +20,9 @@ __all__ = ["post"]
 
 #: How long ``post`` waits for another process's delivery lease before giving up.
 LEASE_PATIENCE = 10.0
+#: ``post`` stops waiting for retries this many seconds after it starts; what is left stays
+#: planned for the next ``post`` (or the service) to send.
+RETRY_PATIENCE = 60.0
 
 
 @app.command()
@@ -121,7 +124,9 @@ async def _deliver(
                     [paper.arxiv_id for paper in digest.papers],
                 )
                 report = await worker.run_until_idle(
-                    lease, only={(target.platform, target.channel)}
+                    lease,
+                    only={(target.platform, target.channel)},
+                    deadline=clock.now() + RETRY_PATIENCE,
                 )
         except SetupError as error:
             typer.echo(str(error), err=True)
@@ -142,4 +147,10 @@ async def _deliver(
         + (f"; paused: {', '.join(report.paused)}" if report.paused else ""),
         err=True,
     )
-    return 1 if report.failed or report.paused else 0
+    if report.waiting:
+        typer.echo(
+            f"{target}: some messages are still pending after errors; they stay planned and "
+            "`paperbot post` again (or `paperbot status`) picks them up",
+            err=True,
+        )
+    return 1 if report.failed or report.paused or report.waiting else 0

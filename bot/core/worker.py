@@ -66,6 +66,7 @@ class DeliveryReport:
     retried: int = 0
     failed: int = 0
     paused: list[str] = field(default_factory=list)
+    waiting: list[str] = field(default_factory=list)  # channels left with a retry due later
 
 
 class Worker:
@@ -104,12 +105,16 @@ class Worker:
         lease: Lease | None = None,
         *,
         only: Collection[tuple[str, str]] | None = None,
+        deadline: float | None = None,
     ) -> DeliveryReport:
         """Drain every channel with work until nothing is due or everything waits on a pause.
 
         Args:
             lease: Renewed while draining; the drain stops if it is lost.
             only: Drain just these (platform, channel) pairs.
+            deadline: Clock time after which no retry is waited for: a channel whose next
+                retry falls later is left, its rows pending for the next run. None waits as
+                long as it takes (the service).
         """
         report = DeliveryReport()
         renewal = asyncio.create_task(self._renew(lease)) if lease is not None else None
@@ -122,7 +127,10 @@ class Worker:
                 ]
                 if not channels:
                     break
-                await asyncio.gather(*(self._drain(p, c, report) for p, c in channels))
+                channels = [pc for pc in channels if f"{pc[0]}:{pc[1]}" not in report.waiting]
+                if not channels:
+                    break
+                await asyncio.gather(*(self._drain(p, c, report, deadline) for p, c in channels))
         finally:
             if renewal is not None:
                 renewal.cancel()
@@ -136,7 +144,9 @@ class Worker:
                 self.stop()
                 return
 
-    async def _drain(self, platform: str, channel: str, report: DeliveryReport) -> None:
+    async def _drain(
+        self, platform: str, channel: str, report: DeliveryReport, deadline: float | None
+    ) -> None:
         poster = self._posters[platform]
         while not self._stopping.is_set():
             if await self._outbox.is_paused(platform, channel):
@@ -149,6 +159,9 @@ class Worker:
                 continue
             wait = row.not_before - self._clock.now()
             if wait > 0:
+                if deadline is not None and row.not_before > deadline:
+                    report.waiting.append(f"{platform}:{channel}")
+                    return
                 await self._clock.sleep(wait)
                 continue
             if await self._outbox.claim(row):
@@ -199,6 +212,14 @@ class Worker:
                 delay = self._policy.delay(row.attempts + 1, self._rng)
                 await self._outbox.retry_later(row, reason, delay)
                 report.retried += 1
+                _log.warning(
+                    "%s:%s %s: %s; retrying in %.0f s",
+                    row.platform,
+                    row.channel,
+                    row.paper,
+                    reason[:200],
+                    delay,
+                )
         else:
             await self._outbox.mark_sent(row, posted)
             report.sent += 1

@@ -100,7 +100,7 @@ class SlackPoster:
         except SlackApiError as error:
             raise delivery_error(error, what) from error
         except (aiohttp.ClientError, TimeoutError) as error:
-            raise TransientError(f"{what}: {error!r}") from error
+            raise TransientError(f"{what}: {_describe(error)}") from error
         return Posted(reply, parent) if reply is not None else None
 
     async def _post(self, message: dict[str, Any], key: PostKey, thread: str | None) -> str:
@@ -118,7 +118,7 @@ class SlackPoster:
                 raise failure from error
             cause: Exception = error
         except (aiohttp.ClientError, TimeoutError) as error:
-            failure, cause = TransientError(f"{what}: {error!r}"), error
+            failure, cause = TransientError(f"{what}: {_describe(error)}"), error
         else:
             return str(response["ts"])
         found = await self._recent(message["channel"], key.token, thread)
@@ -134,7 +134,7 @@ class SlackPoster:
                 return await self._in_thread(channel, thread, token)
             return await self._in_history(channel, token, oldest=None, pages=1, size=_RECENT)
         except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
-            _log.warning("could not check %s for a lost post: %r", channel, error)
+            _log.warning("could not check %s for a lost post: %s", channel, type(error).__name__)
             return None
 
     async def _in_history(
@@ -202,3 +202,10 @@ async def slack_poster(
     async with aiohttp.ClientSession() as session:
         client = web_client(config, token, session=session, rate_limit_retries=rate_limit_retries)
         yield SlackPoster(client, threads=threads)
+
+
+def _describe(error: BaseException) -> str:
+    """A short reason for logs and ``paperbot status``: the kind of failure and its message."""
+    detail = str(error).strip()
+    kind = type(error).__name__
+    return f"{kind}: {detail[:160]}" if detail else kind
