@@ -81,7 +81,10 @@ class FakeSlackAPI:
         limits: BlockKitLimits | None = None,
         identity: SlackIdentity | None = None,
         wait_timeout: float = 5.0,
+        wall_clock: Callable[[], float] | None = None,
     ) -> None:
+        """See the class docstring; ``wall_clock`` (epoch seconds) makes ``ts`` values real
+        times, as Slack's are, for tests that compare them with a delivery clock."""
         self.bot_token = bot_token
         self.wait_timeout = wait_timeout
         self.app_token = app_token
@@ -90,7 +93,7 @@ class FakeSlackAPI:
             RateLimiter(rate_limit, time_scale=time_scale, clock=clock) if rate_limit else None
         )
         self.workspace = FakeWorkspace(
-            channels=ChannelStore(channels),
+            channels=ChannelStore(channels, wall_clock),
             identity=identity or SlackIdentity(),
             limits=limits or BlockKitLimits(),
             limiter=limiter,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -135,10 +135,15 @@ class ChannelStore:
             first use, which suits tests that do not care about ``channel_not_found``.
     """
 
-    def __init__(self, declared: Iterable[str] | None = None) -> None:
+    def __init__(
+        self,
+        declared: Iterable[str] | None = None,
+        wall_clock: Callable[[], float] | None = None,
+    ) -> None:
         self._open = declared is None
         self._channels: dict[str, FakeChannel] = {}
         self._next_ts = _TS_START
+        self._wall_clock = wall_clock
         for channel_id in declared or ():
             self.add(channel_id)
 
@@ -161,6 +166,8 @@ class ChannelStore:
 
     def next_ts(self) -> str:
         """A fresh timestamp, later than every one handed out before."""
+        if self._wall_clock is not None:  # like Slack: the time of posting, and unique
+            self._next_ts = max(self._next_ts, int(self._wall_clock() * 1_000_000))
         micros, self._next_ts = self._next_ts, self._next_ts + _TS_STEP
         return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
 
