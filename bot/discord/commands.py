@@ -1,0 +1,215 @@
+"""The slash commands: ``/paper``, ``/section``, ``/digest`` and ``/paper-search``.
+
+Each command hands its typed options to :mod:`bot.core.answers` (the same functions Slack's
+commands use, so both platforms answer and explain themselves alike) and the answer to
+:mod:`bot.discord.replies`. Descriptions come from the docstrings below (discord.py reads the
+first paragraph and the ``Args`` section); :mod:`bot.discord.i18n` adds Korean.
+
+Autocomplete must answer within 3 seconds and cannot be deferred, so each suggestion query
+gets :data:`AUTOCOMPLETE_BUDGET` and an empty list when it runs out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING, Any, Final
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.core.answers import (
+    answer_digest,
+    answer_paper,
+    answer_search,
+    answer_section,
+    is_help,
+)
+from bot.core.text import cut, utf16_len
+from digest_parser import SectionKey
+
+from .limits import AUTOCOMPLETE_CHOICES_MAX, CHOICE_NAME_MAX, CHOICE_VALUE_MAX
+from .replies import Reply, help_reply, render_answer
+
+if TYPE_CHECKING:
+    from bot.core.lookup import Lookup
+
+    from .responder import Responder
+
+__all__ = ["AUTOCOMPLETE_BUDGET", "PaperCommands", "section_choices"]
+
+_log = logging.getLogger(__name__)
+
+#: Seconds an autocomplete query may take: Discord allows 3 in all, network included.
+AUTOCOMPLETE_BUDGET: Final = 2.0
+
+Choices = list[app_commands.Choice[str]]
+
+
+def _choice(name: str, value: str) -> app_commands.Choice[str]:
+    name = cut(" ".join(name.split()), CHOICE_NAME_MAX, length=utf16_len).text or value
+    return app_commands.Choice(name=name, value=value[:CHOICE_VALUE_MAX])
+
+
+def section_choices(current: str) -> Choices:
+    """The seven sections, those matching ``current`` first, with both labels.
+
+    Whatever alias ``current`` is (``한계``, ``6``, ``future work``), the section it resolves to
+    comes first; a word that matches none still offers all seven rather than nothing.
+    """
+    text = current.strip().casefold()
+    resolved = SectionKey.lookup(current) if text else None
+    matching = [
+        key
+        for key in SectionKey.ordered()
+        if text in key.value or text in key.english.casefold() or text in key.korean
+    ]
+    ordered = ([resolved] if resolved else []) + [k for k in matching if k is not resolved]
+    return [
+        _choice(f"{key.number} · {key.english} · {key.korean}", key.value)
+        for key in (ordered or SectionKey.ordered())
+    ]
+
+
+class PaperCommands(commands.Cog):
+    """paperbot's slash commands, bound to one archive.
+
+    Args:
+        lookup: The archive's query service.
+        responder: Sends the replies (and decides when to defer).
+    """
+
+    def __init__(self, lookup: Lookup, responder: Responder) -> None:
+        self.lookup = lookup
+        self.responder = responder
+
+    # -- commands ------------------------------------------------------------------------
+
+    @app_commands.command(name="paper")
+    async def paper(
+        self,
+        interaction: discord.Interaction[Any],
+        ref: str,
+        section: str | None = None,
+        date: str | None = None,
+    ) -> None:
+        """Show a paper's summary card, or one section of it
+
+        Args:
+            ref: arXiv id or link (arxiv.org, huggingface.co/papers), e.g. 2505.19590
+            section: Only this section, e.g. limitations, 한계, 6
+            date: Digest date YYYY-MM-DD (default: the newest)
+        """
+        await self.responder.answer(interaction, self._paper(ref, section, date))
+
+    async def _paper(self, ref: str, section: str | None, date: str | None) -> Reply:
+        if is_help(ref):
+            return help_reply("paper")
+        found = await answer_paper(self.lookup, ref.strip(), section, date)
+        return render_answer(found, command="paper", private=True)
+
+    @app_commands.command(name="section")
+    async def section(
+        self,
+        interaction: discord.Interaction[Any],
+        name: str,
+        paper: str | None = None,
+        date: str | None = None,
+    ) -> None:
+        """One section of a paper, or of every paper in a digest
+
+        Args:
+            name: Which section, e.g. results, limitations, 한계, 6
+            paper: arXiv id or link; leave empty for every paper of the digest
+            date: Digest date YYYY-MM-DD (default: the newest)
+        """
+        await self.responder.answer(interaction, self._section(name, paper, date))
+
+    async def _section(self, name: str, paper: str | None, date: str | None) -> Reply:
+        if is_help(name):
+            return help_reply("section")
+        found = await answer_section(self.lookup, name, paper, date)
+        return render_answer(found, command="section", private=True)
+
+    @app_commands.command(name="digest")
+    async def digest(self, interaction: discord.Interaction[Any], date: str | None = None) -> None:
+        """The papers of a digest, one line each (the newest by default)
+
+        Args:
+            date: Digest date YYYY-MM-DD (default: the newest)
+        """
+        await self.responder.answer(interaction, self._digest(date))
+
+    async def _digest(self, date: str | None) -> Reply:
+        if date is not None and is_help(date):
+            return help_reply("digest")
+        found = await answer_digest(self.lookup, date)
+        return render_answer(found, command="digest", private=True)
+
+    @app_commands.command(name="paper-search")
+    async def paper_search(self, interaction: discord.Interaction[Any], query: str) -> None:
+        """Search titles and summaries (Korean or English)
+
+        Args:
+            query: Words to look for, e.g. 강화 학습 or diffusion
+        """
+        if is_help(query):
+            await self.responder.answer(interaction, self._usage("paper-search"))
+        else:  # full-text search over years of digests may take a moment: defer first
+            await self.responder.answer(interaction, self._search(query), defer=True)
+
+    async def _search(self, query: str) -> Reply:
+        found = await answer_search(self.lookup, query)
+        return render_answer(found, command="paper-search", private=True)
+
+    async def _usage(self, command: str) -> Reply:
+        return help_reply(command)
+
+    # -- autocomplete --------------------------------------------------------------------
+
+    @paper.autocomplete("ref")
+    @section.autocomplete("paper")
+    async def paper_choices(self, interaction: discord.Interaction[Any], current: str) -> Choices:
+        """Papers of the newest digest as ``2505.19590 · <title>``, by id prefix or title."""
+        try:
+            async with asyncio.timeout(AUTOCOMPLETE_BUDGET):
+                found = await self.lookup.suggest(current)
+        except TimeoutError:
+            _log.warning("paper suggestions for %r took over %ss", current, AUTOCOMPLETE_BUDGET)
+            return []
+        return [
+            _choice(f"{s.value} · {s.label}" if s.label.strip() else s.value, s.value)
+            for s in found[:AUTOCOMPLETE_CHOICES_MAX]
+        ]
+
+    @paper.autocomplete("section")
+    @section.autocomplete("name")
+    async def section_name_choices(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> Choices:
+        """The seven sections with Korean and English labels."""
+        return section_choices(current)
+
+    @paper.autocomplete("date")
+    @section.autocomplete("date")
+    @digest.autocomplete("date")
+    async def date_choices(self, interaction: discord.Interaction[Any], current: str) -> Choices:
+        """Digest dates, newest first, that start with what was typed."""
+        try:
+            async with asyncio.timeout(AUTOCOMPLETE_BUDGET):
+                dates = await self.lookup.dates()
+        except TimeoutError:
+            return []
+        matching = [d for d in dates if d.isoformat().startswith(current.strip())]
+        return [
+            _choice(f"{d.isoformat()} ({d:%a})", d.isoformat())
+            for d in matching[:AUTOCOMPLETE_CHOICES_MAX]
+        ]
+
+    async def cog_app_command_error(
+        self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
+    ) -> None:
+        """Log what the responder did not catch and tell the user, never leaving them hanging."""
+        _log.error("command %s failed", interaction.command, exc_info=error)
+        await self.responder.say(interaction, "Something went wrong; it has been logged.")

@@ -1,0 +1,74 @@
+"""Korean for the command descriptions Discord shows in its command picker.
+
+discord.py turns every command and option description (from the docstrings in
+:mod:`bot.discord.commands`) into a :class:`~discord.app_commands.locale_str` and asks the tree's
+translator for each locale when syncing; what comes back is sent as
+``description_localizations``. English stays the default; users whose Discord speaks Korean
+see the Korean. Command and option *names* stay English, like the Slack commands.
+
+The table is keyed by the English text, so a reworded docstring needs its Korean here too;
+``tests/discord/test_commands.py`` checks that nothing synced lacks a translation.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Final
+
+import discord
+from discord import app_commands
+
+__all__ = ["KOREAN", "KoreanTranslator"]
+
+_log = logging.getLogger(__name__)
+
+_DATE: Final = "Digest date YYYY-MM-DD (default: the newest)"
+
+#: English description → Korean (each at most 100 characters, as Discord requires).
+KOREAN: Final[dict[str, str]] = {
+    "Show a paper's summary card, or one section of it": (
+        "논문의 요약 카드 또는 그 한 섹션을 보여 줍니다"
+    ),
+    "arXiv id or link (arxiv.org, huggingface.co/papers), e.g. 2505.19590": (
+        "arXiv ID 또는 링크 (arxiv.org, huggingface.co/papers), 예: 2505.19590"
+    ),
+    "Only this section, e.g. limitations, 한계, 6": "이 섹션만 보기, 예: limitations, 한계, 6",
+    _DATE: "다이제스트 날짜 YYYY-MM-DD (기본값: 최신)",
+    "One section of a paper, or of every paper in a digest": (
+        "논문 하나 또는 다이제스트의 모든 논문에서 한 섹션을 보여 줍니다"
+    ),
+    "Which section, e.g. results, limitations, 한계, 6": (
+        "섹션 이름, 예: results, limitations, 한계, 6"
+    ),
+    "arXiv id or link; leave empty for every paper of the digest": (
+        "arXiv ID 또는 링크; 비워 두면 다이제스트의 모든 논문"
+    ),
+    "The papers of a digest, one line each (the newest by default)": (
+        "다이제스트의 논문 목록, 한 줄에 하나씩 (기본값: 최신)"
+    ),
+    "Search titles and summaries (Korean or English)": "제목과 요약 검색 (한국어 또는 영어)",
+    "Words to look for, e.g. 강화 학습 or diffusion": "찾을 단어, 예: 강화 학습 또는 diffusion",
+}
+
+
+class KoreanTranslator(app_commands.Translator):
+    """Korean descriptions from :data:`KOREAN` (or a ``locale_str``'s ``ko`` extra)."""
+
+    async def translate(
+        self,
+        string: app_commands.locale_str,
+        locale: discord.Locale,
+        context: app_commands.TranslationContextTypes,
+    ) -> str | None:
+        """The Korean for ``string``; ``None`` (keep English) for other locales and names."""
+        if locale is not discord.Locale.korean:
+            return None
+        if context.location in (
+            app_commands.TranslationContextLocation.command_name,
+            app_commands.TranslationContextLocation.parameter_name,
+        ):
+            return None
+        found = string.extras.get("ko") or KOREAN.get(string.message)
+        if found is None:
+            _log.warning("no Korean for %r (%s)", string.message, context.location.name)
+        return found

@@ -1,0 +1,236 @@
+"""Posting cards to a channel: the Discord implementation of :class:`~bot.core.ports.Poster`.
+
+Every message goes out with ``allowed_mentions`` none, so a summary quoting ``@everyone`` pings
+nobody, and with a nonce derived from (channel, digest date, paper): discord.py always sends
+``enforce_nonce``, so a send retried within Discord's nonce window returns the message Discord
+already created instead of posting a second card.
+
+Beyond that window (a crash, a long back-off), :meth:`DiscordPoster.find_posted` reads the
+channel's history: Discord does not return nonces there, but our own message with the key's
+paper and date in its footer (or the day's header title) is the key itself, since history is
+read per channel. The same check runs at once after an ambiguous failure (a 5xx, a timeout,
+a lost reply), so a send that did land is reported as the post it was.
+
+Only REST is used (``get_partial_messageable`` needs no cache), so a poster works after
+``client.login(token)`` without ever opening the gateway: ``paperbot post`` uses
+:func:`discord_poster` and is done in seconds. Failures are raised as the
+:mod:`bot.core.ports` tree (see :mod:`bot.discord.errors`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any, Final
+
+import discord
+
+from bot.core.cards import DIGEST_NAME
+from bot.core.ports import Posted, PostKey
+
+from .endpoints import use_endpoints
+from .errors import SEND_ERRORS, TOKEN_ENV, DiscordSetupError, delivery_error, is_ambiguous
+from .limits import THREAD_NAME_MAX
+from .render import card_embed, header_embed
+from .replies import Message
+from .views import card_view
+
+if TYPE_CHECKING:
+    from bot.config import DiscordConfig
+    from bot.core.cards import Card, DigestHeaderCard
+
+__all__ = ["MAX_RATE_LIMIT_WAIT", "NO_MENTIONS", "DiscordPoster", "deliver", "discord_poster"]
+
+_log = logging.getLogger(__name__)
+
+#: Sent with every message: ``{"parse": []}``, nobody is pinged whatever the text says.
+NO_MENTIONS: Final = discord.AllowedMentions.none()
+#: Seconds discord.py may wait out a 429 itself (its minimum); a longer wait is raised as
+#: ``RateLimited`` so the delivery worker schedules it on its own clock instead of blocking.
+MAX_RATE_LIMIT_WAIT: Final = 30.0
+_THREAD_EXISTS: Final = 160004  # "A thread has already been created for this message"
+#: A day's thread archives after a day without posts (Discord allows 60, 1440, 4320, 10080).
+_ARCHIVE_MINUTES: Final = 1440
+#: Messages read per search of a channel's history (Discord pages by 100): a bounded cost.
+_HISTORY: Final = 1000
+#: Messages read back right after an ambiguous send: ours is among the newest.
+_RECENT: Final = 50
+#: How far before a card's attempt its header is looked for (the header opens the day).
+_HEADER_LOOKBACK: Final = 2 * 24 * 3600.0
+_DISCORD_EPOCH: Final = 1_420_070_400.0  # 2015-01-01: snowflakes cannot be older
+
+
+async def deliver(
+    channel: discord.abc.Messageable, message: Message, *, nonce: str
+) -> discord.Message:
+    """Send one :class:`~bot.discord.replies.Message` with no mentions and a nonce."""
+    kwargs: dict[str, Any] = {"embeds": list(message.embeds)}
+    if message.view is not None:
+        kwargs["view"] = message.view
+    if message.content:
+        kwargs["content"] = message.content
+    return await channel.send(nonce=nonce, allowed_mentions=NO_MENTIONS, **kwargs)
+
+
+class DiscordPoster:
+    """Posts digest headers and cards to Discord channels by id.
+
+    Args:
+        client: A client that has at least logged in (``await client.login(token)``).
+        threads: Open a public thread on each header, named after it, and return its id in
+            :attr:`Posted.thread_id` so a day's cards can be posted inside it.
+    """
+
+    platform = "discord"
+
+    def __init__(self, client: discord.Client, *, threads: bool = False) -> None:
+        self._client = client
+        self._threads = threads
+
+    async def post_header(self, channel: str, header: DigestHeaderCard, *, key: PostKey) -> Posted:
+        """Post the header embed that opens a day's posts (and its thread, if enabled)."""
+        message_id = await self._send(channel, Message((header_embed(header),)), key)
+        _log.info("posted the %s header to channel %s as %s", key.digest_date, channel, message_id)
+        if not self._threads:
+            return Posted(message_id)
+        return Posted(message_id, await self._open_thread(channel, message_id, header.title))
+
+    async def post_card(
+        self, channel: str, card: Card, *, key: PostKey, thread: str | None = None
+    ) -> Posted:
+        """Post one card with its section menu and links, in ``thread`` when given."""
+        message = Message((card_embed(card),), card_view(card))
+        message_id = await self._send(thread or channel, message, key)
+        _log.info("posted %s (%s) to %s as %s", key.paper, key.digest_date, channel, message_id)
+        return Posted(message_id, thread)
+
+    async def find_posted(self, channel: str, key: PostKey, since: float) -> Posted | None:
+        """Our message for ``key`` in the channel, or in its day's thread, posted since ``since``.
+
+        Needs Read Message History (in the invite's permissions).
+        """
+        what = f"looking for {key.paper} ({key.digest_date}) in {channel}"
+        try:
+            found = await self._search(channel, key, after=since)
+            if found is not None:
+                is_header = key.paper == "header"
+                return Posted(found, found if is_header and self._threads else None)
+            if key.paper == "header" or not self._threads:
+                return None
+            header = PostKey(channel, key.digest_date, "header")
+            parent = await self._search(channel, header, after=since - _HEADER_LOOKBACK)
+            if parent is None:
+                return None
+            reply = await self._search(parent, key, after=since)  # the thread has its id
+        except discord.NotFound:
+            return None  # no such thread (or channel): nothing was posted there
+        except SEND_ERRORS as error:
+            raise delivery_error(error, what) from error
+        return Posted(reply, parent) if reply is not None else None
+
+    @property
+    def application_id(self) -> int | None:
+        """The application the token belongs to (read at login): for ``invite_url``."""
+        return self._client.application_id
+
+    def _channel(self, channel: str) -> discord.PartialMessageable:
+        return self._client.get_partial_messageable(int(channel))
+
+    async def _send(self, target: str, message: Message, key: PostKey) -> str:
+        what = f"posting {key.paper} ({key.digest_date}) to {target}"
+        try:
+            sent = await deliver(self._channel(target), message, nonce=key.token)
+        except SEND_ERRORS as error:
+            failure = delivery_error(error, what)
+            if not is_ambiguous(error):
+                raise failure from error
+            found = await self._recent(target, key)
+            if found is None:
+                raise failure from error
+            _log.warning("%s: the reply was lost but Discord has the message (%s)", what, found)
+            return found
+        return str(sent.id)
+
+    async def _recent(self, target: str, key: PostKey) -> str | None:
+        """After an ambiguous failure: is the message there after all? ``None`` if unsure."""
+        try:
+            return await self._search(target, key, after=None, limit=_RECENT)
+        except SEND_ERRORS as error:
+            _log.warning("could not check %s for a lost post: %s", target, type(error).__name__)
+            return None
+
+    async def _search(
+        self, channel: str, key: PostKey, *, after: float | None, limit: int = _HISTORY
+    ) -> str | None:
+        """Id of our message for ``key`` among ``channel``'s messages (newer than ``after``)."""
+        start = None
+        if after is not None:
+            moment = dt.datetime.fromtimestamp(max(after, _DISCORD_EPOCH), tz=dt.UTC)
+            start = discord.Object(discord.utils.time_snowflake(moment))
+        bot = self._client.user.id if self._client.user else None
+        async for message in self._channel(channel).history(limit=limit, after=start):
+            if message.author.id == bot and _is_for(message, key):
+                return str(message.id)
+        return None
+
+    async def _open_thread(self, channel: str, message_id: str, title: str) -> str:
+        """A public thread on the header (REST only: ``Message.create_thread`` needs a cache)."""
+        what = f"opening the thread of {title!r} in {channel}"
+        try:
+            thread = await self._client.http.start_thread_with_message(
+                channel,
+                message_id,
+                name=title[:THREAD_NAME_MAX],
+                auto_archive_duration=_ARCHIVE_MINUTES,
+            )
+        except discord.HTTPException as error:
+            if error.code == _THREAD_EXISTS:
+                return message_id  # a retried header: its thread has the message's id
+            raise delivery_error(error, what) from error
+        return str(thread["id"])
+
+
+def _is_for(message: discord.Message, key: PostKey) -> bool:
+    """Whether ``message`` (ours) is the card or header ``key`` names."""
+    if not message.embeds:
+        return False
+    embed = message.embeds[0]
+    if key.paper == "header":
+        return (embed.title or "").startswith(f"{DIGEST_NAME} – {key.digest_date} ·")
+    return (embed.footer.text or "").startswith(f"{key.paper} · {key.digest_date} · ")
+
+
+@contextlib.asynccontextmanager
+async def discord_poster(
+    config: DiscordConfig, token: str | None, *, threads: bool = False
+) -> AsyncIterator[DiscordPoster]:
+    """Log in over REST only (no gateway) and yield a poster; log out on exit.
+
+    This is what ``paperbot post FILE --to discord:CHANNEL_ID`` needs::
+
+        async with discord_poster(config.discord, secrets.discord_token) as poster:
+            worker = make_worker(store, {"discord": poster}, config, clock)
+
+    Raises:
+        DiscordSetupError: ``token`` is missing, or Discord refuses it.
+    """
+    if not token:
+        raise DiscordSetupError(
+            f"{TOKEN_ENV} is not set: copy the bot token from the Developer Portal"
+        )
+    use_endpoints(config)
+    client = discord.Client(
+        intents=discord.Intents(guilds=True),
+        allowed_mentions=NO_MENTIONS,
+        max_ratelimit_timeout=MAX_RATE_LIMIT_WAIT,
+    )
+    async with client:
+        try:
+            await client.login(token)
+        except discord.LoginFailure:
+            raise DiscordSetupError(
+                f"Discord refused {TOKEN_ENV}: reset the token and set it again"
+            ) from None
+        yield DiscordPoster(client, threads=threads)
