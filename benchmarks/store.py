@@ -41,7 +41,8 @@ from pathlib import Path
 from typing import Final
 
 from bot.core.lookup import Lookup, NotFound
-from bot.core.store import _PAPER_SQL, Store  # the floor runs our exact statement
+from bot.core.store import Store
+from bot.core.store_sql import PAPER_SQL  # the floor runs our exact statement
 from digest_parser import Digest, Paper, SectionKey, parse_digest_file
 
 ROOT: Final = Path(__file__).resolve().parent.parent
@@ -151,7 +152,7 @@ def floor_ms(path: Path, ids: list[str], samples: int) -> list[float]:
     for _ in range(samples):
         arxiv_id = rng.choice(ids)
         start = time.perf_counter_ns()
-        conn.execute(_PAPER_SQL, (arxiv_id, None)).fetchall()
+        conn.execute(PAPER_SQL, (arxiv_id, None)).fetchall()
         times.append((time.perf_counter_ns() - start) / 1e6)
     conn.close()
     return times

@@ -90,6 +90,10 @@ def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+_MASS_MENTION = regex.compile(r"@(?=everyone|here)", regex.I)
+_ID_MENTION = regex.compile(r"<(@[!&]?|#)(?=\d)")
+
+
 def neutralise_discord(text: str) -> str:
     """Make ``@everyone``, ``@here`` and ``<@…>``/``<@!…>``/``<@&…>``/``<#…>`` inert.
 
@@ -97,8 +101,8 @@ def neutralise_discord(text: str) -> str:
     Discord's mention syntax. Cards are also sent with ``allowed_mentions`` none; this is the
     second line of defence for a summary that quotes a mention. Idempotent.
     """
-    text = regex.sub(r"@(?=everyone|here)", "@" + ZWSP, text, flags=regex.I)
-    return str(regex.sub(r"<(@[!&]?|#)(?=\d)", "<\\1" + ZWSP, text))
+    text = _MASS_MENTION.sub("@" + ZWSP, text)
+    return str(_ID_MENTION.sub("<\\1" + ZWSP, text))
 
 
 def escape_slack(text: str) -> str:
