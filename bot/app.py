@@ -83,7 +83,14 @@ async def open_poster(target: Target, config: Config, secrets: Secrets) -> Async
         except SlackSetupError as error:
             raise SetupError(str(error)) from None
         return
-    raise SetupError(f"posting to {target.platform} is not available in this version")
+    from bot.discord.errors import DiscordSetupError
+    from bot.discord.poster import discord_poster
+
+    try:
+        async with discord_poster(config.discord, secrets.discord_token) as discord:
+            yield discord
+    except DiscordSetupError as error:
+        raise SetupError(str(error)) from None
 
 
 def _pacing(config: PacingConfig) -> Pacing:

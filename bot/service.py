@@ -62,12 +62,23 @@ async def serve(
                 ) from None
             _log.info("slack: %s mode, answering slash commands", config.slack.mode)
             started += 1
+        running: list[asyncio.Task[None]] = []
+        if secrets.discord_token:
+            from bot.discord.client import run_bot
+
+            discord = asyncio.create_task(
+                run_bot(lookup, config.discord, secrets.discord_token), name="discord"
+            )
+            stack.push_async_callback(_cancel, discord)
+            running.append(discord)
+            _log.info("discord: connecting to the gateway, answering slash commands")
+            started += 1
         if not started:
             raise NothingToServe(
-                "no chat platform is configured: set SLACK_BOT_TOKEN and SLACK_APP_TOKEN "
-                "(see README.md), then run paperbot serve again"
+                "no chat platform is configured: set SLACK_BOT_TOKEN and SLACK_APP_TOKEN, or "
+                "DISCORD_TOKEN (see README.md), then run paperbot serve again"
             )
-        await stop.wait()
+        await _until_stopped(stop, running)
         _log.info("stopping: closing connections")
 
 
@@ -78,3 +89,31 @@ def _stop_on_signals() -> asyncio.Event:
         with contextlib.suppress(NotImplementedError):  # not on every platform
             loop.add_signal_handler(sig, stop.set)
     return stop
+
+
+async def _until_stopped(stop: asyncio.Event, running: list[asyncio.Task[None]]) -> None:
+    """Wait for a stop signal, or for a platform client to end (which is an error)."""
+    from bot.app import SetupError
+    from bot.discord.errors import DiscordSetupError
+
+    stopper = asyncio.create_task(stop.wait(), name="stop")
+    try:
+        done, _ = await asyncio.wait([stopper, *running], return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopper.cancel()
+    for task in done:
+        if task is stopper:
+            continue
+        error = task.exception()
+        if isinstance(error, DiscordSetupError):
+            raise SetupError(str(error))
+        if error is not None:
+            raise error
+        raise SetupError(f"{task.get_name()}: the client stopped unexpectedly")
+
+
+async def _cancel(task: asyncio.Task[None]) -> None:
+    """Stop a platform client and wait for it to close its connections."""
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task

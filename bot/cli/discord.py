@@ -1,0 +1,50 @@
+"""``paperbot discord …``: Discord-specific helpers."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from .app import app
+from .common import ConfigOption, fail, load, run
+
+__all__ = ["discord_app"]
+
+discord_app = typer.Typer(help="Discord helpers.")
+app.add_typer(discord_app, name="discord")
+
+
+@discord_app.command("invite-url")
+def invite_url_command(
+    application_id: Annotated[
+        int | None,
+        typer.Option(
+            "--application-id",
+            help="The application's id (Developer Portal → General Information). "
+            "Without it, DISCORD_TOKEN is used to ask Discord.",
+        ),
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Print the link that adds paperbot to a server, with only the permissions it needs."""
+    from bot.config import Secrets
+    from bot.discord.errors import DiscordSetupError
+    from bot.discord.invite import invite_url
+    from bot.discord.poster import discord_poster
+
+    if application_id is None:
+        settings = load(config)
+
+        async def ask() -> int:
+            async with discord_poster(settings.discord, Secrets.from_env().discord_token) as poster:
+                found = poster.application_id
+            if found is None:
+                raise DiscordSetupError("Discord did not report the application id")
+            return int(found)
+
+        try:
+            application_id = run(ask())
+        except DiscordSetupError as error:
+            raise fail(f"{error} (or pass --application-id)") from None
+    typer.echo(invite_url(application_id))
