@@ -59,21 +59,6 @@ class Paper(BaseModel):
         """The first section with this key, or None."""
         return next((s for s in self.sections if s.key is key), None)
 
-    @property
-    def hf_url(self) -> str:
-        """The Hugging Face paper page."""
-        return f"https://huggingface.co/papers/{self.arxiv_id}"
-
-    @property
-    def abs_url(self) -> str:
-        """The arXiv abstract page."""
-        return f"https://arxiv.org/abs/{self.arxiv_id}"
-
-    @property
-    def pdf_url(self) -> str:
-        """The arXiv PDF."""
-        return f"https://arxiv.org/pdf/{self.arxiv_id}"
-
 
 class Digest(BaseModel):
     """A whole daily digest file."""

@@ -33,14 +33,14 @@ async def test_serve_answers_slack_commands_and_stops_cleanly(tmp_path: Path) ->
     )
     assert await ingest.wait() == 0
     port = free_port()
-    async with FakeSlackAPI() as slack:
+    async with FakeSlackAPI(wait_timeout=30) as slack:  # generous: a busy CI machine
         config = Config(slack=SlackConfig(mode="http", port=port, api_base_url=slack.base_url))
         secrets = Secrets(slack_bot_token=slack.bot_token, slack_signing_secret=SECRET)
         stop = asyncio.Event()
         service = asyncio.create_task(serve(config, secrets, str(db), stop=stop))
         body = slash_command_body("/paper", "2601.01234", response_url=slack.response_url())
         async with aiohttp.ClientSession() as session:
-            for _ in range(200):  # the HTTP listener comes up during start-up
+            for _ in range(1500):  # the HTTP listener comes up during start-up (≤ 30 s)
                 try:
                     async with session.post(
                         f"http://127.0.0.1:{port}/slack/events",
@@ -54,7 +54,7 @@ async def test_serve_answers_slack_commands_and_stops_cleanly(tmp_path: Path) ->
         await slack.wait_until(lambda: bool(slack.responses()))
         assert "작은 언어 모델을 위한 자기 검증 추론" in slack.responses()[0].args["text"]
         stop.set()
-        await asyncio.wait_for(service, 10)
+        await asyncio.wait_for(service, 30)
 
 
 async def test_sigterm_stops_serve_with_exit_0(tmp_path: Path) -> None:
