@@ -30,6 +30,7 @@ from digest_parser import Digest, Paper, ParseWarning, Section, SectionKey
 
 from .cards import title_from_preamble
 from .outbox_sql import OUTBOX_V2
+from .subscriptions_sql import SUBSCRIPTIONS_V3
 
 __all__ = [
     "ENTRY_COLUMNS",
@@ -146,7 +147,7 @@ INSERT INTO sections_fts (sections_fts, rank) VALUES ('automerge', 16);
 """
 
 #: Forward migrations; index ``i`` takes a file from ``user_version`` ``i`` to ``i + 1``.
-MIGRATIONS: Final[tuple[str, ...]] = (_ARCHIVE_V1, OUTBOX_V2)
+MIGRATIONS: Final[tuple[str, ...]] = (_ARCHIVE_V1, OUTBOX_V2, SUBSCRIPTIONS_V3)
 
 
 class StoreError(Exception):
