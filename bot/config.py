@@ -15,6 +15,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from bot.core.daily_config import ScheduleConfig, SourcesConfig, SubscriptionConfig
+
 __all__ = [
     "Config",
     "ConfigError",
@@ -122,6 +124,9 @@ class Config(BaseModel):
     slack: SlackConfig = SlackConfig()
     discord: DiscordConfig = DiscordConfig()
     delivery: DeliveryConfig = DeliveryConfig()
+    subscriptions: tuple[SubscriptionConfig, ...] = ()
+    schedule: ScheduleConfig = ScheduleConfig()
+    sources: SourcesConfig = SourcesConfig()
 
 
 class Secrets(BaseModel):

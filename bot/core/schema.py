@@ -263,6 +263,12 @@ async def migrate(conn: aiosqlite.Connection, migrations: Sequence[str] = MIGRAT
         except Exception as error:
             if conn.in_transaction:
                 await conn.rollback()
+            async with conn.execute("PRAGMA user_version") as cursor:
+                row = await cursor.fetchone()
+            if row is not None and int(row[0]) >= version:
+                # Another process opened the same new file at the same moment and applied
+                # this migration while we waited for the write lock: nothing left to do.
+                continue
             raise SchemaError(f"migration to schema version {version} failed: {error}") from error
         _log.info("database schema migrated to version %d", version)
     return len(migrations)

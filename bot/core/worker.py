@@ -100,6 +100,11 @@ class Worker:
         """Finish the sends in flight, start no new ones."""
         self._stopping.set()
 
+    @property
+    def stopping(self) -> bool:
+        """``stop()`` was called."""
+        return self._stopping.is_set()
+
     async def run_until_idle(
         self,
         lease: Lease | None = None,

@@ -524,3 +524,15 @@ async def test_real_digests_round_trip(store: Store, real_digests: list[Path]) -
     assert len(await store.dates()) == len(real_digests)
     hits = await store.search("강화 학습", limit=20)
     assert len(hits) == 20 and all("강화 학습" in h.snippet.text for h in hits)
+
+
+async def test_two_processes_opening_a_new_file_at_once_both_succeed(tmp_path: Path) -> None:
+    path = tmp_path / "race.db"
+
+    async def open_and_read() -> None:
+        async with Store.open(path) as store:
+            assert await store.dates() == ()
+
+    await asyncio.gather(*(open_and_read() for _ in range(4)))
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)

@@ -81,7 +81,7 @@ async def test_sigterm_stops_serve_with_exit_0(tmp_path: Path) -> None:
         process.send_signal(signal.SIGTERM)
         rest = (await process.stderr.read()).decode()
         assert await asyncio.wait_for(process.wait(), 20) == 0, seen + rest
-    assert "stopping: closing connections" in rest
+    assert "stopping: finishing sends in flight, closing connections" in rest
     assert slack.bot_token not in seen + rest
 
 
@@ -103,3 +103,46 @@ async def test_unreachable_slack_is_a_clear_error(tmp_path: Path) -> None:
     assert process.returncode == 2
     assert "slack: cannot start" in err.decode() and "Traceback" not in err.decode()
     assert "xoxb-secret-123" not in err.decode()
+
+
+async def _serve_once(config: Config, db: Path) -> None:
+    """Start serve, let it settle until the outbox is idle, then stop it."""
+    stop = asyncio.Event()
+    service = asyncio.create_task(serve(config, Secrets(), str(db), stop=stop))
+    from bot.core.clock import SystemClock
+    from bot.core.outbox import Outbox
+    from bot.core.store import Store
+
+    async with Store.open(db) as store:
+        outbox = Outbox(store, SystemClock())
+        for _ in range(1500):  # until the planned day is delivered (≤ 30 s on a busy machine)
+            await asyncio.sleep(0.02)
+            status = await outbox.status() if not service.done() else []
+            if status and all(s.pending == s.sending == 0 for s in status):
+                break
+    stop.set()
+    await asyncio.wait_for(service, 30)
+
+
+async def test_daily_run_posts_the_watched_digest_to_the_console_once(
+    tmp_path: Path, capsys: object
+) -> None:
+    from bot.core.daily_config import ScheduleConfig, SourcesConfig, SubscriptionConfig
+
+    folder = tmp_path / "digests"
+    folder.mkdir()
+    (folder / "hf-daily-papers-2026-01-05.md").write_bytes(
+        (EXAMPLES / "hf-daily-papers-2026-01-05.md").read_bytes()
+    )
+    config = Config(
+        subscriptions=(SubscriptionConfig(platform="console", channel="terminal"),),
+        schedule=ScheduleConfig(post_at_start=True),
+        sources=SourcesConfig(watch=(str(folder),)),
+    )
+    db = tmp_path / "a.db"
+    await _serve_once(config, db)
+    first = capsys.readouterr().out  # type: ignore[attr-defined]
+    assert first.count("작은 언어 모델을 위한 자기 검증 추론") == 1
+    assert "Hugging Face Daily Papers – 2026-01-05 · 3 papers" in first
+    await _serve_once(config, db)  # a restart at posting time posts nothing twice
+    assert "작은 언어 모델" not in capsys.readouterr().out  # type: ignore[attr-defined]
