@@ -10,8 +10,20 @@ from bot.config import Config, ConfigError, load_config
 from tests.conftest import ROOT
 
 
-def test_example_config_is_valid_and_matches_defaults() -> None:
-    assert load_config(ROOT / "config.example.toml") == Config()
+def test_example_config_is_valid_and_runs_the_console_daily() -> None:
+    example = load_config(ROOT / "config.example.toml")
+    defaults = Config()
+    # Every platform and delivery value shown is the default ...
+    assert (example.storage, example.slack, example.discord, example.delivery) == (
+        defaults.storage,
+        defaults.slack,
+        defaults.discord,
+        defaults.delivery,
+    )
+    # ... and the daily run is set up to work with no credentials at all.
+    (console,) = example.subscriptions
+    assert (console.platform, console.time, console.timezone) == ("console", "08:00", "Asia/Seoul")
+    assert example.sources.watch == ("examples",) and example.schedule.post_at_start
 
 
 def test_unknown_key_is_an_error_naming_it(tmp_path: Path) -> None:
