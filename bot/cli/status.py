@@ -22,6 +22,7 @@ from .common import (
 
 if TYPE_CHECKING:
     from bot.core.outbox import ChannelStatus
+    from bot.core.schedule import ScheduleStatus
 
 __all__ = ["retry", "status"]
 
@@ -38,15 +39,26 @@ def status(
 
     settings = load(config)
 
-    async def main() -> list[ChannelStatus]:
-        async with open_store(db, settings) as store:
-            return list(await Outbox(store, SystemClock()).status())
+    async def main() -> tuple[list[ChannelStatus], list[ScheduleStatus]]:
+        from bot.core.schedule import Scheduler
+        from bot.core.subscriptions import Subscriptions
 
-    channels = run(main())
+        clock = SystemClock()
+        async with open_store(db, settings) as store:
+            outbox = list(await Outbox(store, clock).status())
+
+            async def nothing(*_: object) -> None:
+                return None
+
+            scheduler = Scheduler(store, Subscriptions(store, clock), clock, nothing)
+            return outbox, list(await scheduler.status())
+
+    channels, schedule = run(main())
     if output is OutputFormat.JSON:
-        print_json(channels)
+        print_json({"channels": channels, "subscriptions": schedule})
         return
     console = Console()
+    _print_schedule(console, schedule)
     if not channels:
         console.print("Nothing has been delivered yet: try [bold]paperbot post FILE[/bold].")
         return
@@ -99,3 +111,26 @@ def retry(
             return await Outbox(store, SystemClock()).requeue(platform, channel)
 
     typer.echo(f"requeued {run(main())} failed messages; paused channels resumed")
+
+
+def _print_schedule(console: Console, schedule: list[ScheduleStatus]) -> None:
+    """Subscriptions: when each posts next, and what its latest slot did."""
+    if not schedule:
+        return
+    table = Table(title="subscriptions")
+    for column in ("channel", "time", "next run", "latest slot"):
+        table.add_column(column)
+    for item in schedule:
+        sub, last = item.subscription, item.last
+        latest = "—"
+        if last is not None:
+            latest = f"{last.local_date} {last.state}"
+            if last.reason:
+                latest += f": {last.reason}"
+        table.add_row(
+            f"{sub.platform}:{sub.channel}" + (" (paused)" if sub.paused else ""),
+            f"{sub.local_time:%H:%M} {sub.zone}",
+            f"{item.next_run:%Y-%m-%d %H:%M %Z}" if item.next_run else "—",
+            latest,
+        )
+    console.print(table)

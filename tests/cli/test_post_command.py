@@ -67,7 +67,9 @@ def test_status_and_retry(tmp_path: Path) -> None:
     db = str(tmp_path / "a.db")
     runner.invoke(app, ["post", str(EXAMPLE), "--db", db])
     shown = runner.invoke(app, ["status", "--db", db, "-f", "json"])
-    (channel,) = json.loads(shown.output)
+    shown_json = json.loads(shown.output)
+    assert shown_json["subscriptions"] == []
+    (channel,) = shown_json["channels"]
     assert channel["platform"] == "console" and channel["last_delivered"] == "2026-01-05"
     assert channel["pending"] == 0 and channel["failed"] == [] and channel["paused"] is None
     retried = runner.invoke(app, ["retry", "--db", db])
