@@ -65,6 +65,9 @@ class Lease:
         deadline = self._clock.now() + patience
         while not await self.acquire():
             held = await self.holder()
+            if held is not None and _dead_here(held[0]):
+                await self._take_over(held[0])
+                continue
             if self._clock.now() >= deadline:
                 who = (
                     f"{held[0]}, until {held[1] - self._clock.now():.0f} s from now"
@@ -76,6 +79,13 @@ class Lease:
                     "stop it, or wait for its lease to expire"
                 )
             await self._clock.sleep(min(1.0, max(0.05, deadline - self._clock.now())))
+
+    async def _take_over(self, dead: str) -> None:
+        """Expire a lease whose holder, on this host, is no longer running (SIGKILL, crash)."""
+        async with self._store.transaction() as conn:
+            await conn.execute(
+                "UPDATE leases SET expires_at = 0 WHERE name = ? AND owner = ?", (self.name, dead)
+            )
 
     async def renew(self) -> bool:
         """Extend our lease; False if we lost it (then stop sending)."""
@@ -92,3 +102,21 @@ class Lease:
             await conn.execute(
                 "DELETE FROM leases WHERE name = ? AND owner = ?", (self.name, self.owner)
             )
+
+
+def _dead_here(owner: str) -> bool:
+    """True when ``owner`` (``host:pid:nonce``) names a process of this host that is gone."""
+    host, _, rest = owner.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # it exists, under another user
+    return False

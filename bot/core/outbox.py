@@ -171,6 +171,18 @@ class Outbox:
                 (self._clock.now() + max(0.0, delay), reason, 0 if counts else 1, row.id),
             )
 
+    async def defer(self, row: OutboxRow, reason: str, delay: float) -> None:
+        """Look at an interrupted row again later, keeping it ``sending``.
+
+        For reconciliation that could not ask the platform: the row must stay ``sending`` so
+        the next look checks the platform first instead of resending blindly.
+        """
+        async with self._store.transaction() as conn:
+            await conn.execute(
+                "UPDATE outbox SET not_before = ?, last_error = ? WHERE id = ?",
+                (self._clock.now() + max(0.0, delay), reason, row.id),
+            )
+
     async def mark_failed(self, row: OutboxRow, reason: str) -> None:
         """Give up on this row (``paperbot retry`` requeues it)."""
         async with self._store.transaction() as conn:

@@ -42,14 +42,19 @@ class TokenBucket:
     async def take(self) -> None:
         """Wait until a token is available and take it (callers are served in turn)."""
         async with self._lock:
-            while True:
-                now = self._clock.now()
-                self._tokens = min(self._burst, self._tokens + (now - self._stamp) * self._rate)
-                self._stamp = now
-                if self._tokens >= 1.0:
-                    self._tokens -= 1.0
-                    return
-                await self._clock.sleep((1.0 - self._tokens) / self._rate)
+            now = self._clock.now()
+            elapsed = max(0.0, now - self._stamp)
+            self._tokens = min(self._burst, self._tokens + elapsed * self._rate)
+            self._stamp = max(self._stamp, now)
+            if self._tokens >= 1.0:
+                self._tokens -= 1.0
+                return
+            # Sleep exactly until the next token exists, then take it: no re-check, so the
+            # result never depends on the clock's floating-point resolution.
+            wait = (1.0 - self._tokens) / self._rate
+            await self._clock.sleep(wait)
+            self._tokens = 0.0
+            self._stamp += wait
 
 
 class Pacer:

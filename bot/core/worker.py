@@ -159,9 +159,6 @@ class Worker:
             row = await self._outbox.head(platform, channel)
             if row is None:
                 return
-            if row.state is RowState.SENDING:
-                await self._reconcile(row, poster, report)
-                continue
             wait = row.not_before - self._clock.now()
             if wait > 0:
                 if deadline is not None and row.not_before > deadline:
@@ -169,12 +166,38 @@ class Worker:
                     return
                 await self._clock.sleep(wait)
                 continue
+            if row.state is RowState.SENDING:
+                await self._reconcile(row, poster, report)
+                continue
+            pacer = self._pacers.get(row.platform)
+            if pacer is not None:  # before claiming: a crash leaves few rows 'sending'
+                await pacer.wait(row.channel)
             if await self._outbox.claim(row):
                 await self._send(row, poster, report)
 
     async def _reconcile(self, row: OutboxRow, poster: Poster, report: DeliveryReport) -> None:
         since = (row.attempted_at or 0.0) - _RECONCILE_MARGIN
-        found = await poster.find_posted(row.channel, _key(row), since)
+        try:
+            found = await poster.find_posted(row.channel, _key(row), since)
+        except ChannelUnavailable as error:
+            reason = str(error) or type(error).__name__
+            await self._outbox.pause(row.platform, row.channel, reason)
+            report.paused.append(f"{row.platform}:{row.channel}")
+            _log.error("%s:%s paused: %s", row.platform, row.channel, reason)
+            return
+        except Exception as error:  # 429, 5xx, network: ask again later, never resend blind
+            delay = (
+                error.retry_after
+                if isinstance(error, RateLimited)
+                else self._policy.delay(1, self._rng)
+            )
+            await self._outbox.defer(row, f"checking for a lost post: {error}", delay)
+            report.retried += 1
+            _log.warning(
+                "%s:%s %s: cannot check for a lost post (%s); again in %.0f s",
+                row.platform, row.channel, row.paper, type(error).__name__, delay,
+            )  # fmt: skip
+            return
         if found is not None:
             await self._outbox.mark_sent(row, found)
             report.reconciled += 1
@@ -188,9 +211,6 @@ class Worker:
             await self._outbox.mark_failed(row, "no longer in the archive")
             report.failed += 1
             return
-        pacer = self._pacers.get(row.platform)
-        if pacer is not None:
-            await pacer.wait(row.channel)
         try:
             posted = await self._post(row, poster, item)
         except RateLimited as error:

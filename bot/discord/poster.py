@@ -221,6 +221,8 @@ async def discord_poster(
             f"{TOKEN_ENV} is not set: copy the bot token from the Developer Portal"
         )
     use_endpoints(config)
+    # A poster never joins voice: don't log "PyNaCl is not installed" on every post.
+    discord.VoiceClient.warn_nacl = False
     client = discord.Client(
         intents=discord.Intents(guilds=True),
         allowed_mentions=NO_MENTIONS,

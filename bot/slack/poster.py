@@ -90,8 +90,8 @@ class SlackPoster:
             if ts is not None:
                 is_header = key.paper == "header"
                 return Posted(ts, ts if is_header and self._threads else None)
-            if key.paper == "header":
-                return None
+            if key.paper == "header" or not self._threads:
+                return None  # only threaded cards can be anywhere but the channel itself
             header = PostKey(channel, key.digest_date, "header").token
             parent = await self._in_history(channel, header, oldest=since - _HEADER_LOOKBACK)
             if parent is None:

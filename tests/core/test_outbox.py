@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import socket
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -91,3 +94,19 @@ async def test_lease_excludes_a_second_process_until_expiry(store: Store) -> Non
     assert not await first.renew()  # it lost the lease and must stop sending
     await second.release()
     assert await first.acquire()
+
+
+async def test_a_lease_held_by_a_dead_process_on_this_host_is_taken_over(store: Store) -> None:
+    clock = FakeClock()
+    dead = await asyncio.create_subprocess_exec(sys.executable, "-c", "pass")
+    await dead.wait()  # a process that has exited: its pid names no one now
+    async with store.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO leases VALUES ('delivery', ?, ?)",
+            (f"{socket.gethostname()}:{dead.pid}:killed", clock.now() + 30),
+        )
+    lease = Lease(store, clock, ttl=30)
+    await lease.acquire_or_wait(patience=5)
+    assert clock.slept == []  # taken over at once, no waiting for expiry
+    holder = await lease.holder()
+    assert holder is not None and holder[0] == lease.owner

@@ -26,7 +26,9 @@ class FakeClock:
         """Advance time by ``seconds`` (if positive) and let other tasks run."""
         if seconds > 0:
             self.slept.append(seconds)
-            self.time += seconds
+            # At least a microsecond: near 1.7e9 s a smaller step is lost to float rounding
+            # and a loop waiting for "now >= deadline" would never get there.
+            self.time += max(seconds, 1e-6)
         await asyncio.sleep(0)
 
     def advance(self, seconds: float) -> None:

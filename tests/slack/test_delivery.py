@@ -150,3 +150,25 @@ async def test_a_deadline_leaves_retries_for_later(store: Store) -> None:
             later = await worker.run_until_idle()  # the next run picks them up
         assert later.sent == len(papers) + 1
         assert delivered(slack, "C1") == ["header", *papers]
+
+
+async def test_a_failing_history_check_defers_reconciliation_without_crashing(
+    store: Store,
+) -> None:
+    clock = FakeClock()
+    async with FakeSlackAPI(channels={"C1", "C2"}, wall_clock=clock.now) as slack:
+        config = SlackConfig(api_base_url=slack.base_url)
+        async with slack_poster(config, slack.bot_token, rate_limit_retries=0) as poster:
+            worker = Worker(store, {"slack": poster}, clock, rng=random.Random(5))
+            papers = await plan(worker, store, EXAMPLE, "C1", "C2")
+            row = await worker.outbox.head("slack", "C1")
+            assert row is not None and await worker.outbox.claim(row)
+            header = DigestHeaderCard(dt.date(2026, 1, 5), 3)
+            await poster.post_header("C1", header, key=PostKey("C1", "2026-01-05", "header"))
+            slack.faults.inject(
+                "conversations.history", Fault.server_error(500), Fault.ratelimited(3)
+            )
+            report = await Worker(store, {"slack": poster}, clock).run_until_idle()
+        assert report.reconciled == 1 and report.retried >= 2
+        assert delivered(slack, "C1") == ["header", *papers]  # checked again, never resent
+        assert delivered(slack, "C2") == ["header", *papers]  # the other channel was not held up
