@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import hashlib
 import logging
 from dataclasses import dataclass
 from typing import Final
@@ -22,10 +21,9 @@ from zoneinfo import ZoneInfo
 
 import aiohttp
 
-from digest_parser import DigestParseError, parse_digest_bytes
-
 from .clock import Clock
 from .daily_config import HttpSourceConfig
+from .ingest import ingest_bytes
 from .schema import IngestResult, IngestStatus
 from .slots import latest_slot, next_slot
 from .sources import OnDigest
@@ -140,14 +138,11 @@ class HttpPoller:
 
     async def _archive(self, url: str, body: bytes) -> PollResult:
         interval = self._config.interval_seconds
-        try:
-            digest = parse_digest_bytes(body, source=url)
-            if not digest.papers:
-                raise DigestParseError("no paper could be read", source=url)
-            result = await self._store.ingest(digest, content_hash=hashlib.sha256(body).hexdigest())
-        except (DigestParseError, StoreError) as error:  # not (yet) a digest: keep polling
-            _log.warning("%s: not archived: %s", url, error)
-            return PollResult(200, False, interval, error=str(error))
+        done = await ingest_bytes(self._store, body, source=url)
+        result = done.result
+        if result is None:  # not (yet) a digest: keep polling
+            _log.warning("%s: not archived: %s", url, done.error)
+            return PollResult(200, False, interval, error=done.error)
         if result.status is not IngestStatus.UNCHANGED:
             _log.info("%s: %s digest %s", url, result.date, result.status)
             if self._on_digest is not None:

@@ -7,6 +7,7 @@ reports problems the same way.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 from collections.abc import Iterable, Iterator
@@ -18,7 +19,7 @@ from digest_parser import Digest, DigestParseError, parse_digest_bytes
 from .schema import IngestResult
 from .store import Store, StoreError
 
-__all__ = ["FileIngest", "digest_files", "ingest_file", "read_digest"]
+__all__ = ["FileIngest", "digest_files", "ingest_bytes", "ingest_file"]
 
 _log = logging.getLogger(__name__)
 
@@ -43,31 +44,32 @@ def digest_files(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
-def read_digest(path: Path) -> tuple[Digest, str]:
-    """Parse a file and hash its bytes.
-
-    Raises:
-        DigestParseError: Not a digest.
-        OSError: Unreadable.
-    """
-    data = path.read_bytes()
-    return parse_digest_bytes(data, source=str(path)), hashlib.sha256(data).hexdigest()
-
-
 async def ingest_file(store: Store, path: Path) -> FileIngest:
     """Archive one file; never raises for a bad file, returns the reason instead."""
     try:
-        digest, content_hash = read_digest(path)
+        data = await asyncio.to_thread(path.read_bytes)  # keep serve's event loop free
+    except OSError as error:
+        return FileIngest(path, None, None, f"{path}: cannot read: {error.strerror or error}")
+    return await ingest_bytes(store, data, source=path)
+
+
+async def ingest_bytes(store: Store, data: bytes, *, source: Path | str) -> FileIngest:
+    """Parse, hash and archive a digest's bytes (a file's, or a download's).
+
+    The hash is of the bytes exactly as received, so the same content from any source is a
+    no-op. Never raises for bad input: the result carries the reason.
+    """
+    path = Path(source)
+    try:
+        digest = parse_digest_bytes(data, source=str(source))
     except DigestParseError as error:
         message = f"{error.location()}: {error.message}"
         return FileIngest(path, None, None, message, not_a_digest=True)
-    except OSError as error:
-        return FileIngest(path, None, None, f"{path}: cannot read: {error.strerror or error}")
     if not digest.papers:
-        return FileIngest(path, digest, None, f"{path}: no paper could be read")
+        return FileIngest(path, digest, None, f"{source}: no paper could be read")
     try:
-        result = await store.ingest(digest, content_hash=content_hash)
+        result = await store.ingest(digest, content_hash=hashlib.sha256(data).hexdigest())
     except StoreError as error:
         return FileIngest(path, digest, None, str(error))
-    _log.debug("%s: %s", path, result.status)
+    _log.debug("%s: %s", source, result.status)
     return FileIngest(path, digest, result)
