@@ -68,6 +68,10 @@ class SlackConfig(BaseModel):
     api_base_url: str = Field(
         default="https://slack.com/api/", description="Web API base URL (tests and proxies)"
     )
+    admins: tuple[str, ...] = Field(
+        default=(),
+        description="user ids (U…) who may /subscribe besides workspace admins and owners",
+    )
 
 
 class DiscordConfig(BaseModel):

@@ -30,6 +30,7 @@ from bot.core.ports import Poster
 from bot.core.schedule import Scheduler
 from bot.core.sources import DirectoryWatcher
 from bot.core.store import Store
+from bot.core.subscription_answers import SubscriptionDesk
 from bot.core.subscriptions import Subscriptions
 from bot.core.worker import Worker
 
@@ -81,9 +82,11 @@ async def serve(
             posters["console"] = ConsolePoster()
             _log.info("console: posting subscribed digests to this terminal")
         if secrets.slack_bot_token:
-            posters["slack"] = await _start_slack(stack, config, secrets, lookup)
+            desk = SubscriptionDesk(subscriptions, clock, "slack")
+            posters["slack"] = await _start_slack(stack, config, secrets, lookup, desk)
         if secrets.discord_token:
-            posters["discord"] = await _start_discord(stack, config, secrets, lookup, running)
+            desk = SubscriptionDesk(subscriptions, clock, "discord")
+            posters["discord"] = await _start_discord(stack, config, secrets, lookup, desk, running)
         if not posters:
             raise NothingToServe(
                 "nothing to serve: set SLACK_BOT_TOKEN and SLACK_APP_TOKEN, or DISCORD_TOKEN "
@@ -153,7 +156,7 @@ async def serve(
 
 
 async def _start_slack(
-    stack: AsyncExitStack, config: Config, secrets: Secrets, lookup: Lookup
+    stack: AsyncExitStack, config: Config, secrets: Secrets, lookup: Lookup, desk: SubscriptionDesk
 ) -> Poster:
     from bot.app import SetupError
     from bot.slack.app import SlackApp
@@ -161,7 +164,7 @@ async def _start_slack(
     from bot.slack.poster import slack_poster
 
     try:
-        await stack.enter_async_context(SlackApp(config.slack, secrets, lookup))
+        await stack.enter_async_context(SlackApp(config.slack, secrets, lookup, desk=desk))
         poster = slack_poster(config.slack, secrets.slack_bot_token, rate_limit_retries=0)
         slack = await stack.enter_async_context(poster)
     except SlackSetupError as error:
@@ -180,6 +183,7 @@ async def _start_discord(
     config: Config,
     secrets: Secrets,
     lookup: Lookup,
+    desk: SubscriptionDesk,
     running: list[asyncio.Task[None]],
 ) -> Poster:
     from bot.app import SetupError
@@ -194,7 +198,7 @@ async def _start_discord(
     except DiscordSetupError as error:
         raise SetupError(str(error)) from None
     client = asyncio.create_task(
-        run_bot(lookup, config.discord, secrets.discord_token), name="discord"
+        run_bot(lookup, config.discord, secrets.discord_token, desk=desk), name="discord"
     )
     stack.push_async_callback(_cancel, client)
     running.append(client)

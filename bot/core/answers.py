@@ -78,6 +78,24 @@ COMMANDS: Final = {
         "search titles and summaries (Korean or English)",
         ("/paper-search 강화 학습", "/paper-search diffusion"),
     ),
+    "subscribe": CommandHelp(
+        "subscribe",
+        "/subscribe [TIME] [TIMEZONE] [SECTIONS] [thread]",
+        "admins: this channel gets each new digest daily (default 08:00 Asia/Seoul)",
+        ("/subscribe", "/subscribe 09:30 Europe/Berlin limitations,results thread"),
+    ),
+    "unsubscribe": CommandHelp(
+        "unsubscribe",
+        "/unsubscribe",
+        "admins: stop this channel's daily digest",
+        ("/unsubscribe",),
+    ),
+    "subscriptions": CommandHelp(
+        "subscriptions",
+        "/subscriptions",
+        "admins: the subscribed channels, their times and next deliveries",
+        ("/subscriptions",),
+    ),
 }
 
 

@@ -26,6 +26,7 @@ from .errors import TOKEN_ENV, DiscordSetupError
 from .i18n import KoreanTranslator
 from .poster import NO_MENTIONS
 from .responder import DEFER_AFTER, Responder
+from .subscription_commands import SubscriptionCommands
 from .views import dynamic_items
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 
     from bot.config import DiscordConfig
     from bot.core.lookup import Lookup
+    from bot.core.subscription_answers import SubscriptionDesk
 
 __all__ = ["PaperBot", "bot_intents", "run_bot"]
 
@@ -54,6 +56,8 @@ class PaperBot(commands.AutoShardedBot):
             limited (and take up to an hour to show), so a deployment that did not change its
             commands may turn this off.
         defer_after: Seconds an answer may take before the interaction is deferred.
+        desk: Answers ``/subscribe``, ``/unsubscribe`` and ``/subscriptions`` when given
+            (``paperbot serve`` passes one; without it those commands are not offered).
         options: Passed to :class:`discord.ext.commands.AutoShardedBot` (tests pass
             ``guild_ready_timeout``).
     """
@@ -65,6 +69,7 @@ class PaperBot(commands.AutoShardedBot):
         config: DiscordConfig,
         sync_commands: bool = True,
         defer_after: float = DEFER_AFTER,
+        desk: SubscriptionDesk | None = None,
         **options: Any,
     ) -> None:
         use_endpoints(config)
@@ -80,6 +85,7 @@ class PaperBot(commands.AutoShardedBot):
         self.config = config
         self.components = Responder(lookup, defer_after=defer_after)
         self._sync = sync_commands
+        self._desk = desk
         self.synced: list[app_commands.AppCommand] = []
 
     async def setup_hook(self) -> None:
@@ -87,6 +93,8 @@ class PaperBot(commands.AutoShardedBot):
         self.add_dynamic_items(*dynamic_items())
         await self.tree.set_translator(KoreanTranslator())
         await self.add_cog(PaperCommands(self.lookup, self.components))
+        if self._desk is not None:
+            await self.add_cog(SubscriptionCommands(self._desk, self.components))
         if self._sync:
             self.synced = await self.sync_commands()
         try:

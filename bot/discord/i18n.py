@@ -48,6 +48,23 @@ KOREAN: Final[dict[str, str]] = {
     ),
     "Search titles and summaries (Korean or English)": "제목과 요약 검색 (한국어 또는 영어)",
     "Words to look for, e.g. 강화 학습 or diffusion": "찾을 단어, 예: 강화 학습 또는 diffusion",
+    "Admins: this channel gets each new digest daily": (
+        "관리자: 이 채널이 매일 새 다이제스트를 받습니다"
+    ),
+    "Local posting time HH:MM (default 08:00)": "게시 시각 HH:MM, 현지 시간 (기본값 08:00)",
+    "IANA timezone, e.g. Asia/Seoul, Europe/Berlin (default Asia/Seoul)": (
+        "IANA 시간대, 예: Asia/Seoul, Europe/Berlin (기본값 Asia/Seoul)"
+    ),
+    "Sections to show, comma-separated, e.g. results,limitations (default all)": (
+        "카드에 보일 섹션, 쉼표로 구분, 예: results,limitations (기본값: 전체)"
+    ),
+    "Post the cards in a thread under the day's header": (
+        "그날의 헤더 메시지 아래 스레드에 카드를 게시"
+    ),
+    "Admins: stop this channel's daily digest": "관리자: 이 채널의 매일 다이제스트를 멈춥니다",
+    "Admins: the subscribed channels of this server and their next deliveries": (
+        "관리자: 이 서버의 구독 채널과 다음 게시 시각"
+    ),
 }
 
 

@@ -18,6 +18,7 @@ Credentials are checked before anything connects: a missing or refused token rai
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
@@ -35,27 +36,39 @@ from .client import (
     web_client,
 )
 from .commands import SlackCommands
+from .subscription_commands import SlackSubscriptionCommands
 
 if TYPE_CHECKING:
     from slack_sdk.web.async_client import AsyncWebClient
 
     from bot.config import Secrets, SlackConfig
     from bot.core.lookup import Lookup
+    from bot.core.subscription_answers import SubscriptionDesk
 
 __all__ = ["SlackApp", "SlackSetupError", "build_bolt_app"]
 
 _log = logging.getLogger(__name__)
 
 
-def build_bolt_app(lookup: Lookup, client: AsyncWebClient, signing_secret: str) -> AsyncApp:
+def build_bolt_app(
+    lookup: Lookup,
+    client: AsyncWebClient,
+    signing_secret: str,
+    *,
+    desk: SubscriptionDesk | None = None,
+    admins: Collection[str] = (),
+) -> AsyncApp:
     """A Bolt app with paperbot's listeners, and nothing read from the environment.
 
     Bolt falls back to ``SLACK_BOT_TOKEN``/``SLACK_SIGNING_SECRET`` when not given them; passing
     the client (which carries the token) and the secret explicitly keeps config in one place.
-    Socket Mode requests are not signed, so ``signing_secret`` may be empty there.
+    Socket Mode requests are not signed, so ``signing_secret`` may be empty there. With a
+    ``desk`` the subscription commands are answered too (``paperbot serve`` passes one).
     """
     app = AsyncApp(client=client, signing_secret=signing_secret, name="paperbot")
     SlackCommands(lookup).register(app)
+    if desk is not None:
+        SlackSubscriptionCommands(desk, admins).register(app)
     return app
 
 
@@ -67,6 +80,7 @@ class SlackApp:
         secrets: Tokens from the environment; which are required depends on the mode.
         lookup: The archive's query service.
         client: A Web API client to use instead of :func:`~bot.slack.client.web_client`.
+        desk: Answers ``/subscribe``, ``/unsubscribe`` and ``/subscriptions`` when given.
 
     Raises:
         SlackSetupError: A credential the mode needs is missing or malformed.
@@ -79,6 +93,7 @@ class SlackApp:
         lookup: Lookup,
         *,
         client: AsyncWebClient | None = None,
+        desk: SubscriptionDesk | None = None,
     ) -> None:
         self.config = config
         token = require_secret(secrets.slack_bot_token, BOT_TOKEN_ENV, mode=config.mode)
@@ -91,7 +106,9 @@ class SlackApp:
                 secrets.slack_signing_secret, SIGNING_SECRET_ENV, mode="http"
             )
         self.client = client or web_client(config, token)
-        self.bolt = build_bolt_app(lookup, self.client, signing_secret)
+        self.bolt = build_bolt_app(
+            lookup, self.client, signing_secret, desk=desk, admins=config.admins
+        )
         self._socket: AsyncSocketModeHandler | None = None
         self._runner: web.AppRunner | None = None
 

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
     from bot.core.lookup import Lookup
 
-__all__ = ["ACK_FLUSH", "SLASH_COMMANDS", "SlackCommands", "send_reply"]
+__all__ = ["ACK_FLUSH", "SLASH_COMMANDS", "SlackCommands", "acked", "apology", "send_reply"]
 
 _log = logging.getLogger(__name__)
 
@@ -112,27 +112,27 @@ class SlackCommands:
 
     async def paper(self, ack: AsyncAck, command: Payload, respond: AsyncRespond) -> None:
         """``/paper REF [SECTION] [DATE]``: a card, or one section of it whole."""
-        await _acked(ack)
+        await acked(ack)
         await self._command("paper", command, respond)
 
     async def section(self, ack: AsyncAck, command: Payload, respond: AsyncRespond) -> None:
         """``/section NAME [REF] [DATE]``: one paper's section, or a page across a digest."""
-        await _acked(ack)
+        await acked(ack)
         await self._command("section", command, respond)
 
     async def digest(self, ack: AsyncAck, command: Payload, respond: AsyncRespond) -> None:
         """``/digest [DATE]``: a digest's papers, one line each."""
-        await _acked(ack)
+        await acked(ack)
         await self._command("digest", command, respond)
 
     async def paper_search(self, ack: AsyncAck, command: Payload, respond: AsyncRespond) -> None:
         """``/paper-search QUERY``: titles and summaries, Korean or English."""
-        await _acked(ack)
+        await acked(ack)
         await self._command("search", command, respond)
 
     async def _command(self, name: Command, command: Payload, respond: AsyncRespond) -> None:
         text = str(command.get("text") or "")
-        async with self._apology(respond, str(command.get("command") or name)):
+        async with apology(respond, str(command.get("command") or name)):
             if is_help(text) and (text.strip() or name != "digest"):  # /digest: the newest
                 reply = help_reply(name)
             else:
@@ -144,14 +144,14 @@ class SlackCommands:
 
     async def open_view(self, ack: AsyncAck, action: Payload, respond: AsyncRespond) -> None:
         """A card's "Show section…" or an "Open…" menu: a new ephemeral reply."""
-        await _acked(ack)
-        async with self._apology(respond, "the menu"):
+        await acked(ack)
+        async with apology(respond, "the menu"):
             await send_reply(respond, await self._rerun(_value(action)))
 
     async def turn_page(self, ack: AsyncAck, action: Payload, respond: AsyncRespond) -> None:
         """Prev/Next: the same reply, another page, in place."""
-        await _acked(ack)
-        async with self._apology(respond, "the page button"):
+        await acked(ack)
+        async with apology(respond, "the page button"):
             await send_reply(respond, await self._rerun(_value(action)), replace=True)
 
     async def follow_link(self, ack: AsyncAck) -> None:
@@ -167,8 +167,8 @@ class SlackCommands:
         respond: AsyncRespond,
     ) -> None:
         """The "Post to channel" button: post what the ephemeral reply shows, then remove it."""
-        await _acked(ack)
-        async with self._apology(respond, "Post to channel"):
+        await acked(ack)
+        async with apology(respond, "Post to channel"):
             view = View.decode(_value(action))
             channel = str((body.get("channel") or {}).get("id") or "")
             user = str((body.get("user") or {}).get("id") or "")
@@ -205,20 +205,21 @@ class SlackCommands:
             return _notice("Sorry, I could not read that menu or button.")
         return render_reply(view, await run_view(self._lookup, view))
 
-    @contextlib.asynccontextmanager
-    async def _apology(self, respond: AsyncRespond, what: str) -> AsyncIterator[None]:
-        """Log any exception of the block and tell the user, briefly; never re-raise."""
+
+@contextlib.asynccontextmanager
+async def apology(respond: AsyncRespond, what: str) -> AsyncIterator[None]:
+    """Log any exception of the block and tell the user, briefly; never re-raise."""
+    try:
+        yield
+    except Exception:
+        _log.exception("answering %s failed", what)
         try:
-            yield
+            await send_reply(respond, apology_reply(what))
         except Exception:
-            _log.exception("answering %s failed", what)
-            try:
-                await send_reply(respond, apology_reply(what))
-            except Exception:
-                _log.exception("could not send the apology for %s either", what)
+            _log.exception("could not send the apology for %s either", what)
 
 
-async def _acked(ack: AsyncAck) -> None:
+async def acked(ack: AsyncAck) -> None:
     """Acknowledge, then let Bolt send the acknowledgement before any work (see module doc)."""
     await ack()
     await asyncio.sleep(ACK_FLUSH)

@@ -282,11 +282,20 @@ class FakeDiscord:
     # -- interactions --------------------------------------------------------------------
 
     def interaction_base(
-        self, *, channel_id: int | None = None, user: Payload | None = None
+        self,
+        *,
+        channel_id: int | None = None,
+        user: Payload | None = None,
+        permissions: str | None = None,
     ) -> dict[str, Any]:
-        """Keyword arguments shared by the ``discord_interaction_payloads`` builders."""
+        """Keyword arguments shared by the ``discord_interaction_payloads`` builders.
+
+        ``permissions`` is the member's permission bit set in the channel, as a decimal
+        string (Discord's shape); by default an ordinary member's.
+        """
         channel = self.state.channels[channel_id or self.channel_id]
-        return {
+        extra = {} if permissions is None else {"permissions": permissions}
+        return extra | {
             "interaction_id": self.state.snowflake(),
             "token": "fake-" + secrets.token_urlsafe(48),
             "application_id": self.application_id,
@@ -323,6 +332,7 @@ class FakeDiscord:
         channel_id: int | None = None,
         user: Payload | None = None,
         focused: str | None = None,
+        permissions: str | None = None,
     ) -> InteractionRecord:
         """Invoke ``/name`` as a user would; with ``focused``, send its autocomplete instead.
 
@@ -330,7 +340,7 @@ class FakeDiscord:
         is sent with the channel's guild id, which discord.py resolves to the guild's command
         or, failing that, the global one.
         """
-        base = self.interaction_base(channel_id=channel_id, user=user)
+        base = self.interaction_base(channel_id=channel_id, user=user, permissions=permissions)
         command_id, scope = self._command_scope(name, base["guild_id"])
         payload = interaction.command_interaction(
             name, options, command_id=command_id, command_guild_id=scope, focused=focused, **base

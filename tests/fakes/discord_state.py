@@ -380,6 +380,8 @@ class DiscordState:
                 "description": "",
                 **body,
             }
+            if command["default_member_permissions"] is not None:  # Discord answers a string
+                command["default_member_permissions"] = str(command["default_member_permissions"])
             if guild_id is not None:
                 command["guild_id"] = str(guild_id)
             stored.append(command)

@@ -88,6 +88,7 @@ class FakeWorkspace:
     limits: BlockKitLimits = field(default_factory=BlockKitLimits)
     limiter: RateLimiter | None = None
     ws_url: Callable[[], str] = lambda: "ws://127.0.0.1:0/socket-mode"
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def call(self, method: str, args: Mapping[str, Any]) -> MethodResult:
         """Run one authenticated Web API call.
@@ -110,6 +111,7 @@ class FakeWorkspace:
             "conversations.history": self.conversations_history,
             "conversations.replies": self.conversations_replies,
             "conversations.info": self.conversations_info,
+            "users.info": self.users_info,
         }
 
     # --- methods -------------------------------------------------------------------------
@@ -129,6 +131,29 @@ class FakeWorkspace:
                 "is_enterprise_install": False,
             }
         )
+
+    def add_user(self, user_id: str, *, admin: bool = False, owner: bool = False) -> None:
+        """Declare a member; admins and owners may manage workspace-wide settings."""
+        self.users[user_id] = {
+            "id": user_id,
+            "team_id": self.identity.team_id,
+            "name": user_id.lower(),
+            "deleted": False,
+            "is_admin": admin or owner,
+            "is_owner": owner,
+            "is_primary_owner": False,
+            "is_restricted": False,
+            "is_ultra_restricted": False,
+            "is_bot": False,
+            "is_app_user": False,
+        }
+
+    def users_info(self, args: Mapping[str, Any]) -> MethodResult:
+        """``users.info``: a member's profile with the ``is_admin``/``is_owner`` flags."""
+        user = self.users.get(str(args.get("user") or ""))
+        if user is None:
+            raise SlackError("user_not_found")
+        return MethodResult({"ok": True, "user": dict(user)})
 
     def apps_connections_open(self, args: Mapping[str, Any]) -> MethodResult:
         """``apps.connections.open``: the Socket Mode websocket URL (app-level token only)."""

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 from bot.slack.commands import SLASH_COMMANDS
+from bot.slack.subscription_commands import SUBSCRIPTION_COMMANDS
 
 MANIFEST = Path(__file__).resolve().parents[2] / "bot" / "slack" / "manifest.yaml"
 TEXT = MANIFEST.read_text(encoding="utf-8")
@@ -16,11 +17,11 @@ TEXT = MANIFEST.read_text(encoding="utf-8")
 
 def test_the_manifest_declares_exactly_the_registered_commands() -> None:
     declared = re.findall(r"^\s+- command: (/\S+)$", TEXT, re.M)
-    assert sorted(declared) == sorted(SLASH_COMMANDS)
+    assert sorted(declared) == sorted([*SLASH_COMMANDS, *SUBSCRIPTION_COMMANDS])
     assert "/search" not in declared  # a Slack built-in
     assert len(re.findall(r"^\s+description: .{1,100}$", TEXT, re.M)) >= 5
-    assert len(re.findall(r"^\s+usage_hint: ", TEXT, re.M)) == 4
-    assert re.findall(r"should_escape: (\w+)", TEXT) == ["false"] * 4
+    assert len(re.findall(r"^\s+usage_hint: ", TEXT, re.M)) == 5
+    assert re.findall(r"should_escape: (\w+)", TEXT) == ["false"] * 7
 
 
 def test_scopes_interactivity_and_socket_mode() -> None:
@@ -37,6 +38,8 @@ def test_scopes_interactivity_and_socket_mode() -> None:
         "channels:history",
         "-",
         "groups:history",
+        "-",
+        "users:read",
     ]
     assert re.search(r"interactivity:\n\s+is_enabled: true", TEXT)
     assert re.search(r"^  socket_mode_enabled: true$", TEXT, re.M)

@@ -1,0 +1,145 @@
+"""``/subscribe``, ``/unsubscribe`` and ``/subscriptions`` on Slack, for admins only.
+
+Who is an admin is the one thing Slack decides here: a workspace admin or owner (``users.info``
+says ``is_admin``/``is_owner``), or a user id in ``[slack] admins``: a team may prefer that
+the people who run its reading group, not its IT department, choose when digests arrive. The
+rest (arguments, the table, the words of the reply) is :mod:`bot.core.subscription_answers`,
+shared with Discord.
+
+Like every listener, these acknowledge first (three seconds) and never crash: a failed
+``users.info`` refuses politely with the reason, anything unexpected gets an apology.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection
+from typing import TYPE_CHECKING, Any, Final
+
+from slack_sdk.errors import SlackApiError
+
+from bot.core.answers import is_help
+from bot.core.subscription_answers import parse_subscribe_text
+from bot.core.subscriptions import SubscriptionError
+from bot.core.text import escape_slack
+
+from .commands import acked, apology
+
+if TYPE_CHECKING:
+    from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    from bot.core.subscription_answers import SubscriptionDesk
+
+__all__ = ["SUBSCRIPTION_COMMANDS", "WHO_MAY", "SlackSubscriptionCommands"]
+
+_log = logging.getLogger(__name__)
+
+#: The commands, as the app manifest declares them.
+SUBSCRIPTION_COMMANDS: Final = ("/subscribe", "/unsubscribe", "/subscriptions")
+#: The refusal's "only … can manage" phrase.
+WHO_MAY: Final = "workspace admins and owners (or people on paperbot's admin list)"
+_ADMIN_FLAGS: Final = ("is_admin", "is_owner", "is_primary_owner")
+
+Payload = dict[str, Any]
+
+
+class SlackSubscriptionCommands:
+    """The three listeners, bound to one :class:`SubscriptionDesk`.
+
+    Args:
+        desk: The subscription commands for platform ``slack``.
+        admins: User ids allowed besides workspace admins and owners (``[slack] admins``).
+    """
+
+    def __init__(self, desk: SubscriptionDesk, admins: Collection[str] = ()) -> None:
+        self._desk = desk
+        self._admins = frozenset(admins)
+
+    def register(self, app: AsyncApp) -> None:
+        """Add the listeners to ``app``."""
+        app.command("/subscribe")(self.subscribe)
+        app.command("/unsubscribe")(self.unsubscribe)
+        app.command("/subscriptions")(self.subscriptions)
+
+    async def subscribe(
+        self, ack: AsyncAck, command: Payload, respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
+        """``/subscribe [TIME] [TIMEZONE] [SECTIONS] [thread]``."""
+        await acked(ack)
+        async with apology(respond, "/subscribe"):
+            text = str(command.get("text") or "")
+            if text.strip() and is_help(text):
+                await _say(respond, self._desk.usage("subscribe"))
+            elif await self._admitted(command, respond, client):
+                try:
+                    args = parse_subscribe_text(text)
+                except SubscriptionError as error:
+                    await _say(
+                        respond, f"{escape_slack(str(error))}\n{self._desk.usage('subscribe')}"
+                    )
+                    return
+                answer = await self._desk.subscribe(_channel(command), args)
+                await _say(respond, answer + _MEMBERSHIP_HINT)
+
+    async def unsubscribe(
+        self, ack: AsyncAck, command: Payload, respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
+        """``/unsubscribe``: this channel gets no more daily digests."""
+        await acked(ack)
+        async with apology(respond, "/unsubscribe"):
+            if is_help(str(command.get("text") or "x")):
+                await _say(respond, self._desk.usage("unsubscribe"))
+            elif await self._admitted(command, respond, client):
+                await _say(respond, await self._desk.unsubscribe(_channel(command)))
+
+    async def subscriptions(
+        self, ack: AsyncAck, command: Payload, respond: AsyncRespond, client: AsyncWebClient
+    ) -> None:
+        """``/subscriptions``: every subscribed channel of the workspace."""
+        await acked(ack)
+        async with apology(respond, "/subscriptions"):
+            if is_help(str(command.get("text") or "x")):
+                await _say(respond, self._desk.usage("subscriptions"))
+            elif await self._admitted(command, respond, client):
+                await _say(respond, await self._desk.listing())
+
+    async def _admitted(
+        self, command: Payload, respond: AsyncRespond, client: AsyncWebClient
+    ) -> bool:
+        """Whether the caller may manage subscriptions; tells them why not when they may not."""
+        user = str(command.get("user_id") or "")
+        if user and user in self._admins:
+            return True
+        try:
+            info = await client.users_info(user=user)
+        except SlackApiError as error:
+            code = str(error.response.get("error") or "unknown_error")
+            _log.warning("users.info for %s failed: %s", user, code)
+            await _say(
+                respond,
+                f"I could not check whether you are a workspace admin (Slack said `{code}`). "
+                "Please try again, or ask whoever runs paperbot to add your user id to "
+                "`[slack] admins`.",
+            )
+            return False
+        profile = info.get("user") or {}
+        if any(profile.get(flag) for flag in _ADMIN_FLAGS):
+            return True
+        await _say(respond, self._desk.refusal(WHO_MAY))
+        return False
+
+
+#: Posting needs membership in private channels (public ones take ``chat:write.public``).
+_MEMBERSHIP_HINT: Final = (
+    "\nIn a private channel, invite me first (`/invite @paperbot`) or the cards cannot arrive."
+)
+
+
+def _channel(command: Payload) -> str:
+    return str(command.get("channel_id") or "")
+
+
+async def _say(respond: AsyncRespond, text: str) -> None:
+    """An ephemeral answer: plain mrkdwn text, which Slack shows as it is."""
+    await respond(text=text, response_type="ephemeral")

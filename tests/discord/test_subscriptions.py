@@ -1,0 +1,116 @@
+"""/subscribe, /unsubscribe and /subscriptions through the real bot and the loopback Discord.
+
+Admin is the Manage Channels permission (bit 4) or Administrator (bit 3) in the member's
+``permissions`` of the interaction; the fake's default member has neither.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from tests.discord.conftest import make_bot
+from tests.fakes.clock import FakeClock
+from tests.fakes.discord_api import FakeDiscord, InteractionRecord, running_client
+from tests.fakes.discord_payloads import DEFAULT_PERMISSIONS
+
+from bot.core.lookup import Lookup  # isort: skip  (after the fakes import discord.py)
+from bot.core.store import Store
+from bot.core.subscription_answers import SubscriptionDesk
+from bot.core.subscriptions import Subscriptions
+from bot.discord.i18n import KOREAN
+
+MANAGER = str(int(DEFAULT_PERMISSIONS) | 1 << 4)
+ADMINISTRATOR = str(int(DEFAULT_PERMISSIONS) | 1 << 3)
+MESSAGE = 4
+
+
+@pytest.fixture
+async def subscriptions(tmp_path: Path) -> AsyncIterator[Subscriptions]:
+    async with Store.open(tmp_path / "subs.db") as store:
+        yield Subscriptions(store, FakeClock())  # 2026-01-01T00:00Z
+
+
+@pytest.fixture
+async def fake_with_bot(
+    fake: FakeDiscord, lookup: Lookup, subscriptions: Subscriptions
+) -> AsyncIterator[FakeDiscord]:
+    desk = SubscriptionDesk(subscriptions, FakeClock(), "discord")
+    async with running_client(make_bot(fake, lookup, desk=desk), fake):
+        yield fake
+
+
+def private_text(record: InteractionRecord) -> str:
+    assert record.response_type == MESSAGE and record.ephemeral
+    assert record.data.get("allowed_mentions") == {"parse": []}
+    return record.content
+
+
+async def test_commands_are_for_channel_managers_and_translated(fake_with_bot: FakeDiscord) -> None:
+    commands = {c["name"]: c for c in fake_with_bot.commands(fake_with_bot.guild_id)}
+    for name in ("subscribe", "unsubscribe", "subscriptions"):
+        assert commands[name]["default_member_permissions"] == str(1 << 4)
+        for item in (commands[name], *commands[name]["options"]):
+            assert item["description_localizations"]["ko"] == KOREAN[item["description"]]
+    options = {o["name"]: o for o in commands["subscribe"]["options"]}
+    assert [o["type"] for o in options.values()] == [3, 3, 3, 5]  # str, str, str, bool
+    assert options["timezone"]["autocomplete"] and options["sections"]["autocomplete"]
+    assert not any(o.get("required") for o in options.values())
+
+
+async def test_a_manager_subscribes_lists_and_unsubscribes(
+    fake_with_bot: FakeDiscord, subscriptions: Subscriptions
+) -> None:
+    fake, channel = fake_with_bot, fake_with_bot.channel_id
+    options = {"time": "7:30", "timezone": "America/New_York", "sections": "한계, results"}
+    said = private_text(
+        await fake.slash_command("subscribe", {**options, "thread": True}, permissions=MANAGER)
+    )
+    assert said.startswith(f"Subscribed <#{channel}>: 07:30 America/New_York · 5 results, 6 l")
+    assert "cards in a thread under the day's header · next Thu 2026-01-01 07:30 EST" in said
+    sub = await subscriptions.get("discord", str(channel))
+    assert sub is not None and sub.in_thread and sub.source == "chat"
+    other = await fake.create_channel("reading-group")
+    await fake.slash_command("subscribe", channel_id=other, permissions=ADMINISTRATOR)
+    await subscriptions.add("discord", "424242", time="08:00")  # another server's channel
+    listing = private_text(await fake.slash_command("subscriptions", permissions=MANAGER))
+    assert listing.startswith("2 subscribed channels:")
+    assert f"<#{other}> — 08:00 Asia/Seoul · all sections" in listing
+    assert "424242" not in listing
+    gone = private_text(await fake.slash_command("unsubscribe", permissions=MANAGER))
+    assert gone.startswith(f"Unsubscribed <#{channel}>")
+    assert await subscriptions.get("discord", str(channel)) is None
+
+
+@pytest.mark.parametrize("command", ["subscribe", "unsubscribe", "subscriptions"])
+async def test_members_without_manage_channels_are_refused_politely(
+    fake_with_bot: FakeDiscord, subscriptions: Subscriptions, command: str
+) -> None:
+    said = private_text(await fake_with_bot.slash_command(command))
+    assert said.startswith("Sorry, only members with the Manage Channels permission")
+    assert await subscriptions.list() == ()
+
+
+async def test_a_bad_option_explains_itself_and_changes_nothing(
+    fake_with_bot: FakeDiscord, subscriptions: Subscriptions
+) -> None:
+    record = await fake_with_bot.slash_command(
+        "subscribe", {"timezone": "@everyone/Mars"}, permissions=MANAGER
+    )
+    said = private_text(record)
+    assert "unknown timezone '@\u200beveryone/Mars'" in said
+    assert "`/subscribe [TIME] [TIMEZONE] [SECTIONS] [thread]`" in said
+    assert await subscriptions.list() == ()
+
+
+async def test_timezone_and_section_autocomplete(fake_with_bot: FakeDiscord) -> None:
+    zones = await fake_with_bot.autocomplete("subscribe", {"timezone": "berl"}, focused="timezone")
+    assert [c["value"] for c in zones.choices] == ["Europe/Berlin"]
+    seoul = await fake_with_bot.autocomplete("subscribe", {"timezone": "seo"}, focused="timezone")
+    assert seoul.choices[0]["value"] == "Asia/Seoul"
+    sections = await fake_with_bot.autocomplete(
+        "subscribe", {"sections": "results,lim"}, focused="sections"
+    )
+    assert sections.choices[0]["value"] == "results,limitations"
