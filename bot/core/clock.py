@@ -7,10 +7,11 @@ Asia/Seoul" runs in microseconds and the same way every time.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from typing import Protocol
 
-__all__ = ["Clock", "SystemClock"]
+__all__ = ["Clock", "SystemClock", "sleep_unless"]
 
 
 class Clock(Protocol):
@@ -35,3 +36,29 @@ class SystemClock:
     async def sleep(self, seconds: float) -> None:
         """``asyncio.sleep``."""
         await asyncio.sleep(max(0.0, seconds))
+
+
+async def sleep_unless(clock: Clock, seconds: float | None, event: asyncio.Event) -> bool:
+    """Sleep on ``clock`` for ``seconds`` (``None``: no limit), or until ``event`` is set.
+
+    Long-running loops sleep through this so that stopping them (or waking them early) takes
+    effect at once, not when a five-minute poll interval ends: ``paperbot serve`` must exit
+    promptly on SIGTERM.
+
+    Returns:
+        Whether ``event`` was set.
+    """
+    if event.is_set():
+        return True
+    waits: list[asyncio.Task[object]] = [asyncio.create_task(event.wait())]
+    if seconds is not None:
+        waits.append(asyncio.create_task(clock.sleep(seconds)))
+    try:
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in waits:
+            task.cancel()
+        for task in waits:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+    return event.is_set()

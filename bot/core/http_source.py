@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 import aiohttp
 
-from .clock import Clock
+from .clock import Clock, sleep_unless
 from .daily_config import HttpSourceConfig
 from .ingest import ingest_bytes
 from .schema import IngestResult, IngestStatus
@@ -89,7 +89,7 @@ class HttpPoller:
             except StoreError:
                 _log.exception("%s: archive error", self._config.url)
                 delay = self._config.interval_seconds
-            await self._clock.sleep(delay)
+            await sleep_unless(self._clock, delay, self._stopping)
 
     async def step(self) -> float:
         """Poll if a day's window is open and its digest missing; seconds until next step."""

@@ -21,14 +21,13 @@ The rules, per channel and slot (one slot per local date, :mod:`bot.core.slots`)
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Final
 
-from .clock import Clock
+from .clock import Clock, sleep_unless
 from .outbox import Outbox
 from .schedule_runs import RunState, ScheduleRun, ScheduleRuns
 from .slots import Slot, latest_slot, next_slot
@@ -246,14 +245,6 @@ class Scheduler:
 
     async def _sleep_until(self, when: float | None) -> None:
         """Sleep on the injected clock until ``when`` (None: until notified), or a notify."""
-        waits: list[asyncio.Task[object]] = [asyncio.create_task(self._wake.wait())]
-        if when is not None:
-            waits.append(asyncio.create_task(self._clock.sleep(when - self._clock.now())))
-        try:
-            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for task in waits:
-                task.cancel()
-            for task in waits:
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+        await sleep_unless(
+            self._clock, None if when is None else when - self._clock.now(), self._wake
+        )

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Final
 
-from .clock import Clock
+from .clock import Clock, sleep_unless
 from .ingest import FileIngest, digest_files, ingest_file
 from .schema import IngestResult, IngestStatus
 from .store import Store
@@ -77,7 +77,7 @@ class DirectoryWatcher:
         _log.info("watching %s for digests (every %.0f s)", self._directory, self._interval)
         while not self._stopping.is_set():
             await self.scan()
-            await self._clock.sleep(self._interval)
+            await sleep_unless(self._clock, self._interval, self._stopping)
 
     async def scan(self) -> list[FileIngest]:
         """One pass: ingest the files that changed and have settled since the last pass."""

@@ -13,13 +13,14 @@ import aiohttp
 import pytest
 from aiohttp import web
 
+from bot.core.clock import Clock
 from bot.core.daily_config import HttpSourceConfig
 from bot.core.http_source import HttpPoller
 from bot.core.schema import IngestResult, IngestStatus
 from bot.core.sources import DirectoryWatcher
 from bot.core.store import Store
 from tests.core.digest_files import digest_text, write_digest
-from tests.fakes.clock import FakeClock
+from tests.fakes.clock import FakeClock, SteppedClock
 
 DAY = dt.date(2026, 1, 5)
 
@@ -148,7 +149,7 @@ def poller(
     store: Store,
     session: aiohttp.ClientSession,
     base: str,
-    clock: FakeClock,
+    clock: Clock,
     landed: list[IngestResult] | None = None,
     **settings: float | str,
 ) -> HttpPoller:
@@ -246,3 +247,18 @@ async def test_steps_follow_the_window_and_the_local_date(
     assert await source.step() == 24 * 3600 - 300 and len(server.requests) == 2
     clock.time = utc(2026, 1, 6, 5, 0)  # 14:00 KST on 01-06: past that day's window
     assert await source.step() == 17 * 3600 and len(server.requests) == 2
+
+
+async def test_stop_ends_a_long_sleep_at_once(
+    store: Store, tmp_path: Path, site: tuple[Site, str], session: aiohttp.ClientSession
+) -> None:
+    """SIGTERM must not wait out a poll interval: both loops leave their sleep when stopped."""
+    clock = SteppedClock(utc(2026, 1, 4, 12, 0))  # 21:00 KST: the next poll is tomorrow
+    watcher = DirectoryWatcher(store, tmp_path, clock, interval=3600)
+    polling = poller(store, session, site[1], clock)
+    tasks = [asyncio.create_task(watcher.run()), asyncio.create_task(polling.run())]
+    await clock.advance_to(clock.now())  # both are asleep now, until far in the future
+    watcher.stop()
+    polling.stop()
+    await asyncio.wait_for(asyncio.gather(*tasks), 5)  # no fake time passed
+    assert clock.now() == utc(2026, 1, 4, 12, 0)

@@ -18,6 +18,7 @@ from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.slack_requests import signed_headers, slash_command_body
 
 SECRET = "test-signing-secret"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def free_port() -> int:
@@ -146,3 +147,29 @@ async def test_daily_run_posts_the_watched_digest_to_the_console_once(
     assert "Hugging Face Daily Papers – 2026-01-05 · 3 papers" in first
     await _serve_once(config, db)  # a restart at posting time posts nothing twice
     assert "작은 언어 모델" not in capsys.readouterr().out  # type: ignore[attr-defined]
+
+
+async def test_the_quick_start_command_posts_the_example_and_stops_on_ctrl_c(
+    tmp_path: Path,
+) -> None:
+    """README's first command: the bundled config, no credentials, until Ctrl-C."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
+    process = await asyncio.create_subprocess_exec(
+        *(sys.executable, "-m", "bot", "serve", "--config", "config.example.toml"),
+        *("--db", str(tmp_path / "quick.db")),
+        cwd=ROOT,
+        env=env | {"COLUMNS": "100"},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    seen = ""
+    while line := (await asyncio.wait_for(process.stderr.readline(), 60)).decode():
+        seen += line
+        if "delivered 4 messages" in line:
+            break
+    process.send_signal(signal.SIGINT)
+    out, rest = await asyncio.wait_for(process.communicate(), 20)
+    assert process.returncode == 0, seen + rest.decode()
+    assert out.decode().count("작은 언어 모델을 위한 자기 검증 추론") == 1
+    assert "Traceback" not in seen + rest.decode()
