@@ -14,6 +14,7 @@ import asyncio
 import datetime as dt
 import logging
 import random
+from collections import Counter
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
@@ -153,11 +154,20 @@ class Worker:
         self, platform: str, channel: str, report: DeliveryReport, deadline: float | None
     ) -> None:
         poster = self._posters[platform]
+        delivered: Counter[str] = Counter()  # messages sent per digest date, for the log
         while not self._stopping.is_set():
             if await self._outbox.is_paused(platform, channel):
                 return
             row = await self._outbox.head(platform, channel)
             if row is None:
+                for day, count in sorted(delivered.items()):
+                    _log.info(
+                        "%s:%s: the %s digest delivered (%d messages)",
+                        platform,
+                        channel,
+                        day,
+                        count,
+                    )
                 return
             wait = row.not_before - self._clock.now()
             if wait > 0:
@@ -173,7 +183,9 @@ class Worker:
             if pacer is not None:  # before claiming: a crash leaves few rows 'sending'
                 await pacer.wait(row.channel)
             if await self._outbox.claim(row):
+                sent = report.sent
                 await self._send(row, poster, report)
+                delivered[row.digest_date] += report.sent - sent
 
     async def _reconcile(self, row: OutboxRow, poster: Poster, report: DeliveryReport) -> None:
         since = (row.attempted_at or 0.0) - _RECONCILE_MARGIN

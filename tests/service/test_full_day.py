@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 import os
 import signal
 from collections.abc import AsyncIterator
@@ -119,8 +120,9 @@ class SlackUser:
 
 
 async def test_a_morning_of_serve_on_both_platforms(
-    tmp_path: Path, site: tuple[DigestSite, str]
+    tmp_path: Path, site: tuple[DigestSite, str], caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.INFO)
     published, base = site
     folder = tmp_path / "inbox"
     folder.mkdir()
@@ -241,3 +243,8 @@ async def test_a_morning_of_serve_on_both_platforms(
         os.kill(os.getpid(), signal.SIGTERM)
         await asyncio.wait_for(service, 30)
         assert not discord.gateway.live_sessions()
+    delivered = [r.getMessage() for r in caplog.records if "digest delivered" in r.getMessage()]
+    assert delivered == [
+        f"slack:{SLACK_CHANNEL}: the {NEWEST} digest delivered (8 messages)",
+        f"discord:{discord_channel}: the {NEWEST} digest delivered (8 messages)",
+    ]
