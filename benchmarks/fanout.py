@@ -71,17 +71,14 @@ from bot.config import Config, DiscordConfig, Secrets, SlackConfig  # noqa: E402
 from bot.core.ingest import ingest_file  # noqa: E402
 from bot.core.store import Store  # noqa: E402
 from digest_parser import parse_digest_file  # noqa: E402
-from tests.crash.harness import (  # noqa: E402
-    CrashHarness,
-    CrashReport,
-    DiscordCrashTarget,
-    SlackCrashTarget,
-    discord_cards,
-    slack_cards,
-)
+from tests.crash.discord_target import DiscordCrashTarget  # noqa: E402
+from tests.crash.harness import CrashHarness  # noqa: E402
+from tests.crash.report import CrashReport  # noqa: E402
+from tests.crash.slack_target import SlackCrashTarget  # noqa: E402
 from tests.fakes.discord_ratelimit import MESSAGE_CREATE_ROUTE, RateLimits  # noqa: E402
 from tests.fakes.slack_api import FakeSlackAPI  # noqa: E402
 from tests.fakes.slack_ratelimit import SlackRateLimit  # noqa: E402
+from tests.received import discord_cards, slack_cards  # noqa: E402
 
 MESSAGE_ROUTE: Final = "POST /channels/*/messages"
 DIGEST: Final = ROOT.parent / "shared" / "digests" / "hf-daily-papers-2025-05-27.md"
@@ -303,7 +300,7 @@ def figures(
 
 
 async def crash(platform: str, args: Namespace) -> CrashReport:
-    """The crash harness with ``--kills`` kills (``tests/crash/harness.py``)."""
+    """The crash harness with ``--kills`` kills (``tests/crash/``)."""
     workdir = args.workdir / f"crash-{platform}"
     workdir.mkdir()
     fake = SlackCrashTarget if platform == "slack" else DiscordCrashTarget

@@ -68,6 +68,9 @@ class SlackConfig(BaseModel):
     api_base_url: str = Field(
         default="https://slack.com/api/", description="Web API base URL (tests and proxies)"
     )
+    request_timeout: float = Field(
+        default=30.0, gt=0, description="seconds one Web API request may take (slack_sdk's 30)"
+    )
     admins: tuple[str, ...] = Field(
         default=(),
         description="user ids (U…) who may /subscribe besides workspace admins and owners",
@@ -89,6 +92,11 @@ class DiscordConfig(BaseModel):
     )
     shard_count: int | None = Field(
         default=None, ge=1, description="number of shards; None lets Discord decide"
+    )
+    # Each HTTP request, not a whole call: discord.py's own waits between its retries (up to
+    # 30 s for a 429, see bot.discord.poster.MAX_RATE_LIMIT_WAIT) are not counted.
+    request_timeout: float = Field(
+        default=30.0, gt=0, description="seconds a posting REST request may take"
     )
 
 

@@ -13,8 +13,10 @@ a lost reply), so a send that did land is reported as the post it was.
 
 Only REST is used (``get_partial_messageable`` needs no cache), so a poster works after
 ``client.login(token)`` without ever opening the gateway: ``paperbot post`` uses
-:func:`discord_poster` and is done in seconds. Failures are raised as the
-:mod:`bot.core.ports` tree (see :mod:`bot.discord.errors`).
+:func:`discord_poster` and is done in seconds. Each request is limited to ``[discord]
+request_timeout`` (see :mod:`bot.discord.request_timeout`); one that runs out is a lost reply
+like any other. Failures are raised as the :mod:`bot.core.ports` tree (see
+:mod:`bot.discord.errors`).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from .errors import SEND_ERRORS, TOKEN_ENV, DiscordSetupError, delivery_error, i
 from .limits import THREAD_NAME_MAX
 from .render import card_embed, header_embed
 from .replies import Message
+from .request_timeout import limit_each_request, request_timeout_trace
 from .views import card_view
 
 if TYPE_CHECKING:
@@ -141,7 +144,8 @@ class DiscordPoster:
     async def _send(self, target: str, message: Message, key: PostKey) -> str:
         what = f"posting {key.paper} ({key.digest_date}) to {target}"
         try:
-            sent = await deliver(self._channel(target), message, nonce=key.token)
+            async with limit_each_request():
+                sent = await deliver(self._channel(target), message, nonce=key.token)
         except SEND_ERRORS as error:
             failure = delivery_error(error, what)
             if not is_ambiguous(error):
@@ -170,24 +174,28 @@ class DiscordPoster:
             moment = dt.datetime.fromtimestamp(max(after, _DISCORD_EPOCH), tz=dt.UTC)
             start = discord.Object(discord.utils.time_snowflake(moment))
         bot = self._client.user.id if self._client.user else None
-        async for message in self._channel(channel).history(limit=limit, after=start):
-            if message.author.id == bot and _is_for(message, key):
-                return str(message.id)
+        async with limit_each_request():
+            async for message in self._channel(channel).history(limit=limit, after=start):
+                if message.author.id == bot and _is_for(message, key):
+                    return str(message.id)
         return None
 
     async def _open_thread(self, channel: str, message_id: str, title: str) -> str:
         """A public thread on the header (REST only: ``Message.create_thread`` needs a cache)."""
         what = f"opening the thread of {title!r} in {channel}"
         try:
-            thread = await self._client.http.start_thread_with_message(
-                channel,
-                message_id,
-                name=title[:THREAD_NAME_MAX],
-                auto_archive_duration=_ARCHIVE_MINUTES,
-            )
+            async with limit_each_request():
+                thread = await self._client.http.start_thread_with_message(
+                    channel,
+                    message_id,
+                    name=title[:THREAD_NAME_MAX],
+                    auto_archive_duration=_ARCHIVE_MINUTES,
+                )
         except discord.HTTPException as error:
             if error.code == _THREAD_EXISTS:
                 return message_id  # a retried header: its thread has the message's id
+            raise delivery_error(error, what) from error
+        except SEND_ERRORS as error:  # a dropped connection or a timeout: try again later
             raise delivery_error(error, what) from error
         return str(thread["id"])
 
@@ -227,6 +235,7 @@ async def discord_poster(
         intents=discord.Intents(guilds=True),
         allowed_mentions=NO_MENTIONS,
         max_ratelimit_timeout=MAX_RATE_LIMIT_WAIT,
+        http_trace=request_timeout_trace(config.request_timeout),
     )
     async with client:
         try:

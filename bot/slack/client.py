@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
+import aiohttp
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
 if TYPE_CHECKING:
-    import aiohttp
-
     from bot.config import SlackConfig
 
 __all__ = [
@@ -24,6 +23,7 @@ __all__ = [
     "DEFAULT_RATE_LIMIT_RETRIES",
     "SIGNING_SECRET_ENV",
     "SlackSetupError",
+    "request_timeout",
     "require_secret",
     "web_client",
 ]
@@ -68,6 +68,11 @@ def require_secret(value: str | None, env: str, *, mode: str | None = None) -> s
     return value
 
 
+def request_timeout(config: SlackConfig) -> aiohttp.ClientTimeout:
+    """``[slack] request_timeout`` for a session shared by a client (one limit per request)."""
+    return aiohttp.ClientTimeout(total=config.request_timeout)
+
+
 def web_client(
     config: SlackConfig,
     token: str,
@@ -81,11 +86,14 @@ def web_client(
         config: ``[slack]`` settings.
         token: The bot token.
         rate_limit_retries: 429s retried per call before :class:`SlackApiError` is raised.
-        session: A shared aiohttp session (else slack_sdk opens one per call).
+        session: A shared aiohttp session (else slack_sdk opens one per call). slack_sdk
+            applies ``request_timeout`` only to sessions it opens itself, so a shared one must
+            carry it (see :func:`request_timeout`).
     """
     return AsyncWebClient(
         token=token,
         base_url=config.api_base_url,
         session=session,
+        timeout=config.request_timeout,  # type: ignore[arg-type]  # typed int; aiohttp takes floats
         retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=rate_limit_retries)],
     )

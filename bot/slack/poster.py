@@ -23,7 +23,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.core.ports import Posted, PostKey, TransientError
 
-from .client import BOT_TOKEN_ENV, require_secret, web_client
+from .client import BOT_TOKEN_ENV, request_timeout, require_secret, web_client
 from .errors import delivery_error
 from .render import CARD_EVENT, HEADER_EVENT, card_message, header_message
 
@@ -199,7 +199,7 @@ async def slack_poster(
             ``SLACK_BOT_TOKEN``).
     """
     token = require_secret(token, BOT_TOKEN_ENV)
-    async with aiohttp.ClientSession() as session:
+    async with aiohttp.ClientSession(timeout=request_timeout(config)) as session:
         client = web_client(config, token, session=session, rate_limit_retries=rate_limit_retries)
         yield SlackPoster(client, threads=threads)
 

@@ -12,13 +12,11 @@ import random
 from pathlib import Path
 
 from tests.conftest import EXAMPLES, SHARED_DIGESTS
-from tests.crash.harness import (
-    CrashHarness,
-    CrashTarget,
-    DiscordCrashTarget,
-    KillPoint,
-    SlackCrashTarget,
-)
+from tests.crash.discord_target import DiscordCrashTarget
+from tests.crash.harness import CrashHarness
+from tests.crash.kill_points import KillPoint
+from tests.crash.slack_target import SlackCrashTarget
+from tests.crash.target import CrashTarget
 
 KILLS = 6
 #: The fakes' windows (a Slack channel's 1 s, Discord's 5 s bucket) pass this much faster,

@@ -148,6 +148,35 @@ async def test_a_429_is_retried_and_the_card_posted_once(fake: FakeDiscord) -> N
     assert len(fake.messages()) == 1
 
 
+async def test_a_request_past_the_timeout_is_a_lost_reply(fake: FakeDiscord) -> None:
+    channel = str(fake.channel_id)
+    _, cards = day_of(EXAMPLE)
+    key = PostKey(channel, "2026-01-05", cards[0].arxiv_id)
+    config = config_for(fake, request_timeout=0.1)
+    held = 50.0  # Discord seconds: 0.5 s at the fake's time_scale, past the 0.1 s timeout
+    async with discord_poster(config, fake.token) as poster:
+        fake.inject(Fault.delay(held, after_commit=True, match=MESSAGE_CREATE))
+        found = await poster.post_card(channel, cards[0], key=key)  # stored: found in history
+        fake.inject(Fault.delay(held, match=MESSAGE_CREATE))
+        with pytest.raises(TransientError, match="TimeoutError"):
+            await poster.post_card(channel, cards[1], key=PostKey(channel, "d", "p"))
+        assert len(fake.messages()) == 1  # still held: Discord has not stored it yet
+        await fake.wait_for_messages(2)  # ... and stores it once the hold ends
+        again = await poster.post_card(channel, cards[1], key=PostKey(channel, "d", "p"))
+    assert [str(m.id) for m in fake.messages()] == [found.message_id, again.message_id]
+
+
+async def test_the_timeout_limits_requests_not_discord_py_s_waits_between_them(
+    fake: FakeDiscord,
+) -> None:
+    channel = str(fake.channel_id)
+    _, cards = day_of(EXAMPLE)
+    fake.inject(Fault.rate_limit(retry_after=30.0, match=MESSAGE_CREATE))  # 0.3 s, waited out
+    async with discord_poster(config_for(fake, request_timeout=0.1), fake.token) as poster:
+        await poster.post_card(channel, cards[0], key=PostKey(channel, "d", cards[0].arxiv_id))
+    assert [r.status for r in fake.requests_matching(MESSAGE_CREATE)] == [429, 200]
+
+
 async def test_threads_hold_the_days_cards_and_survive_a_retried_header(
     fake: FakeDiscord,
 ) -> None:

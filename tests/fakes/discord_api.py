@@ -9,7 +9,7 @@ The pieces live in sibling modules; this one assembles them behind :class:`FakeD
     discord_state       the stored world: StoredMessage, InteractionRecord, wait_until
     discord_validation  Discord's body limits → 400 / 50035 "Invalid Form Body"
     discord_ratelimit   buckets, global limit, scaled time (RateLimits, RouteLimit)
-    discord_faults      injected 429 / 5xx / dropped connections / delays (Fault)
+    discord_faults      injected 429 / 5xx / dropped or reset connections / delays (Fault)
     discord_http        middleware: record → fault → auth → limits → handler
     discord_rest        login, gateway discovery, commands, channels, messages, threads
     discord_interactions  interaction callback, followups, @original

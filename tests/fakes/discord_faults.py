@@ -1,4 +1,4 @@
-"""Faults the fake Discord can inject: 429s, 5xx, dropped connections and delays.
+"""Faults the fake Discord can inject: 429s, 5xx, dropped or reset connections and delays.
 
 A delivery engine is only as reliable as its handling of the bad days, and those cannot be
 waited for. Each :class:`Fault` targets requests by a small pattern (``"POST
@@ -42,6 +42,7 @@ class FaultKind(StrEnum):
     RATE_LIMIT = "rate_limit"  # 429 with Discord's body and headers
     SERVER_ERROR = "server_error"  # 500/502/503/504
     DROP = "drop"  # the connection closes without any response
+    RESET = "reset"  # the connection is reset (TCP RST): the client reads ECONNRESET
     DELAY = "delay"  # the response is held back, then sent normally
 
 
@@ -128,6 +129,15 @@ class Fault:
     def drop(cls, *, after_commit: bool = False, match: str = ANY_REQUEST) -> Fault:
         """Close the connection without a response (aiohttp raises ServerDisconnectedError)."""
         return cls(FaultKind.DROP, match, after_commit=after_commit)
+
+    @classmethod
+    def reset(cls, *, after_commit: bool = False, match: str = ANY_REQUEST) -> Fault:
+        """Reset the connection (aiohttp raises ``ClientOSError``, errno ECONNRESET).
+
+        discord.py retries a reset in place (after ``1 + 2 * tries`` real seconds) only for
+        errno 54 and 10054, ECONNRESET on macOS and Windows; Linux's is 104, raised at once.
+        """
+        return cls(FaultKind.RESET, match, after_commit=after_commit)
 
     @classmethod
     def delay(

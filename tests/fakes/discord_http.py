@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
+import struct
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -41,6 +43,9 @@ _VIA = {"Via": "1.1 google"}  # Google's load balancer adds it to every real Dis
 # Routes authenticated by the interaction/webhook token in the URL, not the bot token.
 _TOKEN_ROUTES = ("/interactions/", "/webhooks/")
 _MAJOR_PARAMETERS = ("channel_id", "guild_id", "webhook_id", "webhook_token")
+
+_LOST = (FaultKind.DROP, FaultKind.RESET)  # faults after which no response is written
+_NO_LINGER = struct.pack("ii", 1, 0)  # SO_LINGER on, 0 s: closing sends RST, not FIN
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -174,7 +179,7 @@ class HttpPipeline:
             response = await self._serve(request, handler, record)
         finally:
             self.state.changed()
-        dropped = record.fault is not None and record.fault.kind is FaultKind.DROP
+        dropped = record.fault is not None and record.fault.kind in _LOST
         record.status = None if dropped else response.status
         record.response_headers = dict(response.headers)
         return response
@@ -244,10 +249,16 @@ class HttpPipeline:
         if fault.kind is FaultKind.RATE_LIMIT:
             retry_after = self.clock.span(fault.retry_after)
             return self.too_many(retry_after, fault.is_global, fault.scope, via=fault.via)
-        if fault.kind is FaultKind.DROP:
-            if request.transport is not None:
-                request.transport.close()  # the reply below is never written
-            return web.Response(status=599)
+        if fault.kind in _LOST:
+            transport = request.transport
+            if transport is not None and fault.kind is FaultKind.RESET:
+                sock = transport.get_extra_info("socket")
+                if sock is not None:
+                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, _NO_LINGER)
+                transport.abort()
+            elif transport is not None:
+                transport.close()
+            return web.Response(status=599)  # never written: the connection is gone
         if fault.status == 500:
             return discord_error(500, 0, "500: Internal Server Error")
         # Cloudflare's 5xx pages are HTML, which discord.py reads as text.

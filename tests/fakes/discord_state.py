@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.fakes.discord_payloads import Payload, Snowflakes, message_payload, thread_payload
+from tests.fakes.discord_payloads import Payload, message_payload, new_snowflake, thread_payload
 from tests.fakes.discord_ratelimit import ScaledTime
 
 __all__ = ["DiscordState", "InteractionRecord", "StoredMessage"]
@@ -183,7 +183,9 @@ class DiscordState:
         nonce_window: float,
         wait_timeout: float = 5.0,
     ) -> None:
-        self.snowflake = Snowflakes()
+        # The builders' process-wide source, not one of its own: two time-based sources can
+        # hand out the same id in the same millisecond (a new channel took the default one's).
+        self.snowflake = new_snowflake
         self.wait_timeout = wait_timeout
         self.clock = clock
         self.nonce_window = nonce_window

@@ -3,12 +3,20 @@
 Real parts throughout: the archive, the outbox, the worker, the Slack poster and slack_sdk's
 client, against the loopback fake with faults injected. Time is a FakeClock, so Retry-After
 and back-off cost nothing.
+
+Timeouts are real: ``[slack] request_timeout`` is :data:`REQUEST_TIMEOUT` here, and a held
+request waits until the fake closes. Held after storing, Slack has the card and the bot hears
+nothing: the poster must find it in the channel's history. Held before storing, the request
+never stores (the fake drops it at close). Slack has no idempotency key, so a request Slack
+processed *after* the bot gave up and sent again would double; no client can prevent that, and
+the storm does not pretend to.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import Counter
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -28,6 +36,8 @@ from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.slack_faults import Fault
 
 EXAMPLE = EXAMPLES / "hf-daily-papers-2026-01-05.md"
+REQUEST_TIMEOUT = 0.25  # real seconds: 50 times a loopback request on a busy 2-core machine
+HELD = 3600.0  # real seconds a held request would wait; the fake's close() ends it first
 
 
 @pytest.fixture
@@ -65,11 +75,12 @@ async def test_storm_of_faults_delivers_every_card_once_in_order(store: Store) -
                 Fault.server_error(500),
                 Fault.server_error(503),
                 Fault.drop(),
+                Fault.delay(HELD),
             ],
             after_store_rate=0.15,
-            after_store_faults=[Fault.drop(), Fault.server_error(500)],
+            after_store_faults=[Fault.drop(), Fault.server_error(500), Fault.delay(HELD)],
         )
-        config = SlackConfig(api_base_url=slack.base_url)
+        config = SlackConfig(api_base_url=slack.base_url, request_timeout=REQUEST_TIMEOUT)
         async with slack_poster(config, slack.bot_token, rate_limit_retries=0) as poster:
             worker = Worker(
                 store, {"slack": poster}, FakeClock(), policy=RetryPolicy(max_attempts=50),
@@ -77,7 +88,13 @@ async def test_storm_of_faults_delivers_every_card_once_in_order(store: Store) -
             )  # fmt: skip
             papers = await plan(worker, store, path, "C1", "C2")
             report = await worker.run_until_idle()
-        assert slack.faults.fired, "the storm never happened"
+        fired = Counter(
+            f"{f.method} {f.fault.kind.value}{' after storing' if f.after_store else ''}"
+            for f in slack.faults.fired
+        )
+        print(f"slack storm, seed 7: {dict(sorted(fired.items()))}; worker {report}")
+        assert fired["chat.postMessage delay"], f"no timeout before storing: {fired}"
+        assert fired["chat.postMessage delay after storing"], f"nor after storing: {fired}"
         for channel in ("C1", "C2"):
             assert delivered(slack, channel) == ["header", *papers]
         assert report.failed == 0 and report.sent + report.reconciled == 2 * (len(papers) + 1)
