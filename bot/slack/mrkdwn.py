@@ -19,6 +19,7 @@ Three things about Korean text and Slack shape the output:
 
 from __future__ import annotations
 
+import functools
 from typing import Final
 
 import regex  # type: ignore[import-untyped,unused-ignore]  # no stubs: pip install types-regex
@@ -28,6 +29,8 @@ from bot.core.text import ZWSP, escape_slack, markdown_parser
 
 __all__ = ["to_mrkdwn"]
 
+#: Rendered bodies kept (a day is ~50 papers x 7 sections; a few days' worth, a few MB).
+RENDER_CACHE_SIZE: Final = 2048
 _MD: Final = markdown_parser()
 _BULLETS: Final = ("•", "◦", "▪")  # by nesting depth, like Slack's own rich-text lists
 _INDENT: Final = "    "
@@ -38,8 +41,13 @@ _BR = regex.compile(r"<br\s*/?>", regex.I)
 _LINK_SCHEMES: Final = ("http://", "https://", "ftp://", "mailto:")
 
 
+@functools.lru_cache(maxsize=RENDER_CACHE_SIZE)
 def to_mrkdwn(markdown: str) -> str:
-    """Render CommonMark ``markdown`` as Slack mrkdwn (for a section block's text)."""
+    """Render CommonMark ``markdown`` as Slack mrkdwn (for a section block's text).
+
+    Cached: a fan-out renders the same cards for every subscribed channel, and slash commands
+    keep asking for the day's papers; rendering is most of a message's CPU, a lookup is not.
+    """
     return _blocks(SyntaxTreeNode(_MD.parse(markdown)).children, 0, tight=False)
 
 
