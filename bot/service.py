@@ -32,6 +32,7 @@ from bot.core.sources import DirectoryWatcher
 from bot.core.store import Store
 from bot.core.subscriptions import Subscriptions
 from bot.core.worker import Worker
+from bot.heap import settled_heap
 
 __all__ = ["NothingToServe", "serve"]
 
@@ -148,7 +149,8 @@ async def serve(
             running.append(task)
             _log.info("%s: started", name)
         work.set()  # reconcile and send whatever is already planned
-        await _until_stopped(stop, running)
+        with settled_heap():
+            await _until_stopped(stop, running)
         _log.info("stopping: finishing sends in flight, closing connections")
 
 
