@@ -2,9 +2,23 @@
 
 Kept apart from the benchmark script so that each stays readable. The bot runs in a spawned
 process (so the fake's work is not counted against it) and is controlled over a pipe: empty
-its render cache, or report the CPU it has used (whole process, and its event loop's thread).
+its caches, or report the CPU it has used (whole process, and its event loop's thread).
 Each command is timed from the moment the fake dispatches INTERACTION_CREATE to the moment it
 has stored the callback, and for a deferred command also to its answer (the followup).
+
+Three scenarios (:data:`SCENARIOS`), each over rounds of its own commands:
+
+* **cold** -- nothing rendered, nothing kept: the bot's render cache and its kept replies are
+  emptied before every round (a restart, then fifty cards nobody has asked for);
+* **rendered** -- every round sent once unmeasured, then the kept replies forgotten: each
+  section body is rendered already (today's cards were rendered when they were posted) but
+  every reply is looked up and built again (as after any write to the archive);
+* **warm** -- every round sent once unmeasured: the same fifty requests again, answered from
+  the kept replies.
+
+Both processes freeze their start-up objects out of the garbage collector's sight, as
+``paperbot serve`` does (:func:`bot.heap.settled_heap`): the harness's own collections of
+its 10,000 prepared commands otherwise showed as 30-100 ms stalls in the timings.
 """
 
 from __future__ import annotations
@@ -17,7 +31,9 @@ import warnings
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Literal
+
+from _common import percentile
 
 ROOT: Final = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # tests.fakes: the loopback Discord (never bot/ itself)
@@ -32,8 +48,9 @@ from bot.core.lookup import Lookup  # noqa: E402
 from bot.core.store import Store  # noqa: E402
 from bot.discord.client import PaperBot  # noqa: E402
 from bot.discord.render import clear_render_cache  # noqa: E402
+from bot.heap import settled_heap  # noqa: E402
 
-__all__ = ["BotProcess", "Command", "Crowd", "cold_and_warm", "crowd_rounds", "percentile"]
+__all__ = ["SCENARIOS", "BotProcess", "Command", "Crowd", "Scenario", "crowd_rounds", "scenarios"]
 
 Command = tuple[str, tuple[str, dict[str, Any]], str]
 """(kind as reported, (command name, options), focused option for autocomplete or "")."""
@@ -43,9 +60,8 @@ TOKEN: Final = "bench-token"  # the fake's, not a secret
 DEFERRED: Final = 5  # interaction callback type of a defer
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
+Scenario = Literal["cold", "rendered", "warm"]
+SCENARIOS: Final[tuple[Scenario, ...]] = ("cold", "rendered", "warm")
 
 
 async def timed_interaction(
@@ -124,7 +140,11 @@ class BotProcess:
         self._process.start()
 
     def order(self, what: str) -> tuple[float, float]:
-        """``clear`` the render cache or just ask; the CPU seconds (process, loop) so far."""
+        """``clear`` (renderings and replies), ``forget`` (replies) or ``cpu``.
+
+        Returns:
+            The bot's CPU seconds so far: its process's, and its event loop thread's.
+        """
         self._pipe.send(what)
         cpu: tuple[float, float] = self._pipe.recv()
         return cpu
@@ -135,21 +155,22 @@ class BotProcess:
 
 
 async def crowd_rounds(
-    fake: FakeDiscord, bot: BotProcess, mix: list[Command], crowd: int, *, cold: bool
+    fake: FakeDiscord, bot: BotProcess, mix: list[Command], crowd: int, scenario: Scenario
 ) -> Crowd:
     """Rounds of ``crowd`` commands sent at once; ``mix`` holds the rounds back to back.
 
-    Cold: the bot's render cache is emptied before every round. Warm: each round is first sent
-    once unmeasured, so every card in the measured crowd has been rendered before, as today's
-    cards have been once they were posted.
+    What the bot has rendered and kept before each round is set by ``scenario`` (see the
+    module's docstring).
     """
     result = Crowd()
     for start in range(0, len(mix) - crowd + 1, crowd):
         chosen = mix[start : start + crowd]
-        if cold:
+        if scenario == "cold":
             bot.order("clear")
         else:
             await asyncio.gather(*(timed_interaction(fake, *m[1], m[2]) for m in chosen))
+            if scenario == "rendered":
+                bot.order("forget")
         before, ours = bot.order("cpu"), time.process_time()
         answers = await asyncio.gather(*(timed_interaction(fake, *m[1], m[2]) for m in chosen))
         after = bot.order("cpu")
@@ -186,19 +207,32 @@ async def _serve_bot(
         )
         async with bot:
             running = asyncio.create_task(bot.start(TOKEN, reconnect=False))
-            while (order := await asyncio.to_thread(control.recv)) != "stop":
-                if order == "clear":
-                    clear_render_cache()
-                control.send((time.process_time(), time.thread_time()))  # CPU seconds so far
+            ready = asyncio.create_task(bot.wait_until_ready())
+            await asyncio.wait({running, ready}, return_when=asyncio.FIRST_COMPLETED)
+            if running.done():  # it failed to start: say why
+                ready.cancel()
+                await running
+            with settled_heap():  # as `paperbot serve` does once started
+                while (order := await asyncio.to_thread(control.recv)) != "stop":
+                    if order == "clear":  # nothing rendered
+                        clear_render_cache()
+                    if order in ("clear", "forget"):  # nothing kept
+                        bot.components.forget()
+                    control.send((time.process_time(), time.thread_time()))  # CPU seconds
             await bot.close()
             await running
 
 
-async def cold_and_warm(
+async def scenarios(
     db: Path, mix: list[Command], *, crowd: int, rounds: int, defer_after: float
-) -> tuple[Crowd, Crowd]:
-    """Start the fake and the bot, then measure ``rounds`` cold rounds and ``rounds`` warm."""
+) -> dict[Scenario, Crowd]:
+    """Start the fake and the bot, then measure ``rounds`` rounds of each scenario.
+
+    Each scenario takes its own slice of ``mix`` (the last one counted from the end).
+    """
     limits = RateLimits.off()
+    size = crowd * rounds
+    slices = {"cold": mix[:size], "rendered": mix[size : 2 * size], "warm": mix[::-1][:size]}
     async with FakeDiscord(token=TOKEN, rate_limits=limits, wait_timeout=60.0) as fake:
         bot = BotProcess(db, fake, defer_after)
         try:
@@ -206,9 +240,8 @@ async def cold_and_warm(
                 lambda: bool(fake.commands(fake.guild_id) and fake.gateway.live_sessions()),
                 "the bot to connect and sync",
             )
-            await crowd_rounds(fake, bot, mix[-crowd:], crowd, cold=False)  # warm up the code
-            cold = await crowd_rounds(fake, bot, mix[: crowd * rounds], crowd, cold=True)
-            warm = await crowd_rounds(fake, bot, mix[::-1][: crowd * rounds], crowd, cold=False)
+            with settled_heap():  # the prepared commands, out of the garbage collector's way
+                await crowd_rounds(fake, bot, mix[-crowd:], crowd, "warm")  # warm up the code
+                return {s: await crowd_rounds(fake, bot, slices[s], crowd, s) for s in SCENARIOS}
         finally:
             await bot.stop()
-    return cold, warm

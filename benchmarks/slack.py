@@ -31,9 +31,6 @@ import argparse
 import asyncio
 import datetime as dt
 import functools
-import gc
-import hashlib
-import importlib.util
 import random
 import statistics
 import sys
@@ -41,87 +38,40 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 from typing import Final
 
 ROOT: Final = Path(__file__).resolve().parent.parent
 if sys.path and Path(sys.path[0]).resolve() == ROOT / "benchmarks":
     sys.path.pop(0)  # this file is named slack.py: never let it shadow the legacy `slack` package
 sys.path.insert(0, str(ROOT))  # tests.fakes: the loopback Slack (never bot/ itself)
+sys.path.append(str(ROOT / "benchmarks"))  # _common, after the installed packages
 
 import aiohttp  # noqa: E402
+from _common import (  # noqa: E402
+    DEFAULT_DIGESTS,
+    build_archive,
+    per_call_us,
+    percentile,
+    real_cards,
+)
 from aiohttp import web  # noqa: E402
 from slack_sdk.web.async_client import AsyncWebClient  # noqa: E402
 
-from bot.core.cards import Card, card_from_paper  # noqa: E402
+from bot.core.cards import Card  # noqa: E402
 from bot.core.lookup import Lookup  # noqa: E402
 from bot.core.store import Store  # noqa: E402
 from bot.slack.app import build_bolt_app  # noqa: E402
 from bot.slack.render import card_message, section_messages  # noqa: E402
-from digest_parser import SectionKey, parse_digest_file  # noqa: E402
+from digest_parser import SectionKey  # noqa: E402
 from tests.fakes.slack_api import FakeSlackAPI  # noqa: E402
 from tests.fakes.slack_requests import signed_headers, slash_command_body  # noqa: E402
 
-DEFAULT_DIGESTS: Final = ROOT.parent / "shared" / "digests"
-BATCH_TARGET_NS: Final = 20_000_000
 TARGET_ACK_MS: Final = 100.0
 SECRET: Final = "benchmark-signing-secret"
 QUERIES: Final = ("강화 학습", "reinforcement", "diffusion", "모델", "agent", "RL")
 
 
-def store_bench() -> ModuleType:
-    """``benchmarks/store.py``, for its archive builder (scripts are not a package)."""
-    spec = importlib.util.spec_from_file_location("store_bench", ROOT / "benchmarks/store.py")
-    if spec is None or spec.loader is None:
-        raise ImportError("benchmarks/store.py not found")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
-
-
 # -- cards -----------------------------------------------------------------------------------
-
-
-def real_cards(folder: Path) -> list[Card]:
-    cards = []
-    for path in sorted(folder.glob("hf-daily-papers-*.md")):
-        digest = parse_digest_file(path)
-        total = len(digest.papers)
-        cards += [
-            card_from_paper(p, date=digest.date, position=i, total=total)
-            for i, p in enumerate(digest.papers, 1)
-        ]
-    return cards
-
-
-def per_call_us(work: Callable[[], object], repeat: int) -> float:
-    """Median microseconds per call over ``repeat`` calibrated batches."""
-    work()
-    loops = 1
-    while True:
-        start = time.perf_counter_ns()
-        for _ in range(loops):
-            work()
-        if time.perf_counter_ns() - start >= BATCH_TARGET_NS:
-            break
-        loops *= 2
-    batches = []
-    gc.collect()
-    gc.disable()
-    try:
-        for _ in range(repeat):
-            start = time.perf_counter_ns()
-            for _ in range(loops):
-                work()
-            batches.append((time.perf_counter_ns() - start) / loops / 1e3)
-    finally:
-        gc.enable()
-    return statistics.median(batches)
 
 
 def bench_cards(cards: list[Card], repeat: int) -> None:
@@ -152,18 +102,6 @@ def bench_cards(cards: list[Card], repeat: int) -> None:
 
 
 # -- round trips -----------------------------------------------------------------------------
-
-
-async def build_archive(store: Store, folder: Path, entries: int) -> None:
-    builder = store_bench()
-    papers = builder.real_papers(folder)
-    start, count = time.perf_counter(), 0
-    for n, digest in enumerate(builder.build(papers, entries)):
-        digest_hash = hashlib.sha256(f"{digest.date}".encode()).hexdigest()
-        count += (await store.ingest(digest, content_hash=digest_hash)).papers
-        if n % 1000 == 0:
-            print(f"  ingested {count:,} entries", flush=True)
-    print(f"  built {count:,} entries in {time.perf_counter() - start:.0f} s", flush=True)
 
 
 def sample_ids(dates: list[dt.date] | tuple[dt.date, ...], count: int) -> list[str]:

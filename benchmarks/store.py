@@ -40,10 +40,12 @@ from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Final
 
+from _common import percentile, real_papers  # benchmarks/_common.py
+
 from bot.core.lookup import Lookup, NotFound
 from bot.core.store import Store
 from bot.core.store_sql import PAPER_SQL  # the floor runs our exact statement
-from digest_parser import Digest, Paper, SectionKey, parse_digest_file
+from digest_parser import Digest, Paper, SectionKey
 
 ROOT: Final = Path(__file__).resolve().parent.parent
 DEFAULT_DIGESTS: Final = ROOT.parent / "shared" / "digests"
@@ -85,11 +87,6 @@ def build(papers: list[Paper], entries: int) -> Iterator[Digest]:
         made += len(todays)
         previous = todays
         yield Digest(date=day, source=f"generated-{day}.md", papers=tuple(todays))
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 async def timed(call: Call) -> float:
@@ -191,12 +188,6 @@ def row(name: str, one: list[float], many: list[float], target: float | None) ->
         f"{name:<24} {percentile(one, 50):>8.2f} {p99:>8.2f}   {percentile(many, 50):>8.2f} "
         f"{percentile(many, 99):>8.2f}   {goal:>8} {verdict}"
     )
-
-
-def real_papers(folder: Path) -> list[Paper]:
-    """Every entry of every real digest, in file order."""
-    paths = sorted(folder.glob("hf-daily-papers-*.md"))
-    return [paper for path in paths for paper in parse_digest_file(path).papers]
 
 
 async def main(args: argparse.Namespace) -> int:

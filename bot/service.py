@@ -33,6 +33,7 @@ from bot.core.store import Store
 from bot.core.subscription_answers import SubscriptionDesk
 from bot.core.subscriptions import Subscriptions
 from bot.core.worker import Worker
+from bot.heap import settled_heap
 
 __all__ = ["NothingToServe", "serve"]
 
@@ -151,7 +152,8 @@ async def serve(
             running.append(task)
             _log.info("%s: started", name)
         work.set()  # reconcile and send whatever is already planned
-        await _until_stopped(stop, running)
+        with settled_heap():
+            await _until_stopped(stop, running)
         _log.info("stopping: finishing sends in flight, closing connections")
 
 

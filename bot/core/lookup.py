@@ -131,6 +131,11 @@ class Lookup:
     def __init__(self, store: Store) -> None:
         self._store = store
 
+    @property
+    def store(self) -> Store:
+        """The archive these queries read (adapters watch it to keep their answers)."""
+        return self._store
+
     async def dates(self) -> tuple[dt.date, ...]:
         """Every digest date, newest first."""
         return await self._store.dates()

@@ -127,6 +127,11 @@ class PaperBot(commands.AutoShardedBot):
             self.shard_count, _, _ = await self.http.get_bot_gateway()
         await super().launch_shards()
 
+    async def close(self) -> None:
+        """Close the connections, then stop watching the archive."""
+        await super().close()
+        self.components.close()
+
     async def on_ready(self) -> None:
         """Log who we are and where: the first thing to check when commands do not appear."""
         _log.info(

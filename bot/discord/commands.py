@@ -31,6 +31,7 @@ from digest_parser import SectionKey
 
 from .limits import AUTOCOMPLETE_CHOICES_MAX, CHOICE_NAME_MAX, CHOICE_VALUE_MAX
 from .replies import Reply, help_reply, render_answer
+from .responder import Choices
 
 if TYPE_CHECKING:
     from bot.core.lookup import Lookup
@@ -43,8 +44,6 @@ _log = logging.getLogger(__name__)
 
 #: Seconds an autocomplete query may take: Discord allows 3 in all, network included.
 AUTOCOMPLETE_BUDGET: Final = 2.0
-
-Choices = list[app_commands.Choice[str]]
 
 
 def _choice(name: str, value: str) -> app_commands.Choice[str]:
@@ -83,6 +82,10 @@ class PaperCommands(commands.Cog):
     def __init__(self, lookup: Lookup, responder: Responder) -> None:
         self.lookup = lookup
         self.responder = responder
+        # One full-text search at a time: each holds one of the archive's few reader
+        # connections for ~15 ms (benchmarks/store.py), and the lookups that must be answered
+        # at once (cards, autocomplete) should not queue behind searches, which were deferred.
+        self._searching = asyncio.Semaphore(1)
 
     # -- commands ------------------------------------------------------------------------
 
@@ -101,7 +104,8 @@ class PaperCommands(commands.Cog):
             section: Only this section, e.g. limitations, 한계, 6
             date: Digest date YYYY-MM-DD (default: the newest)
         """
-        await self.responder.answer(interaction, self._paper(ref, section, date))
+        key = ("paper", ref, section, date)
+        await self.responder.answer(interaction, key, lambda: self._paper(ref, section, date))
 
     async def _paper(self, ref: str, section: str | None, date: str | None) -> Reply:
         if is_help(ref):
@@ -124,7 +128,8 @@ class PaperCommands(commands.Cog):
             paper: arXiv id or link; leave empty for every paper of the digest
             date: Digest date YYYY-MM-DD (default: the newest)
         """
-        await self.responder.answer(interaction, self._section(name, paper, date))
+        key = ("section", name, paper, date)
+        await self.responder.answer(interaction, key, lambda: self._section(name, paper, date))
 
     async def _section(self, name: str, paper: str | None, date: str | None) -> Reply:
         if is_help(name):
@@ -139,7 +144,7 @@ class PaperCommands(commands.Cog):
         Args:
             date: Digest date YYYY-MM-DD (default: the newest)
         """
-        await self.responder.answer(interaction, self._digest(date))
+        await self.responder.answer(interaction, ("digest", date), lambda: self._digest(date))
 
     async def _digest(self, date: str | None) -> Reply:
         if date is not None and is_help(date):
@@ -155,12 +160,14 @@ class PaperCommands(commands.Cog):
             query: Words to look for, e.g. 강화 학습 or diffusion
         """
         if is_help(query):
-            await self.responder.answer(interaction, self._usage("paper-search"))
+            await self.responder.answer(interaction, None, lambda: self._usage("paper-search"))
         else:  # full-text search over years of digests may take a moment: defer first
-            await self.responder.answer(interaction, self._search(query), defer=True)
+            key = ("paper-search", query)
+            await self.responder.answer(interaction, key, lambda: self._search(query), defer=True)
 
     async def _search(self, query: str) -> Reply:
-        found = await answer_search(self.lookup, query)
+        async with self._searching:
+            found = await answer_search(self.lookup, query)
         return render_answer(found, command="paper-search", private=True)
 
     async def _usage(self, command: str) -> Reply:
@@ -174,10 +181,16 @@ class PaperCommands(commands.Cog):
         """Papers of the newest digest as ``2505.19590 · <title>``, by id prefix or title."""
         try:
             async with asyncio.timeout(AUTOCOMPLETE_BUDGET):
-                found = await self.lookup.suggest(current)
+                with self.responder.turns.owed_now():
+                    return await self.responder.choices.get(
+                        ("paper", current), lambda: self._paper_choices(current)
+                    )
         except TimeoutError:
             _log.warning("paper suggestions for %r took over %ss", current, AUTOCOMPLETE_BUDGET)
             return []
+
+    async def _paper_choices(self, current: str) -> Choices:
+        found = await self.lookup.suggest(current)
         return [
             _choice(f"{s.value} · {s.label}" if s.label.strip() else s.value, s.value)
             for s in found[:AUTOCOMPLETE_CHOICES_MAX]
@@ -198,9 +211,15 @@ class PaperCommands(commands.Cog):
         """Digest dates, newest first, that start with what was typed."""
         try:
             async with asyncio.timeout(AUTOCOMPLETE_BUDGET):
-                dates = await self.lookup.dates()
+                with self.responder.turns.owed_now():
+                    return await self.responder.choices.get(
+                        ("date", current), lambda: self._date_choices(current)
+                    )
         except TimeoutError:
             return []
+
+    async def _date_choices(self, current: str) -> Choices:
+        dates = await self.lookup.dates()
         matching = [d for d in dates if d.isoformat().startswith(current.strip())]
         return [
             _choice(f"{d.isoformat()} ({d:%a})", d.isoformat())

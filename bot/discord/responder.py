@@ -6,6 +6,10 @@ lookup is started first and the interaction is deferred only if the answer is no
 :data:`DEFER_AFTER` seconds; then it follows up (the first followup replaces the "thinking"
 message). Answers are ephemeral; "Post to channel" regenerates the same answer from the
 button's ``custom_id`` and posts it once, with a nonce, for everyone.
+
+Rendered replies and autocomplete choices are kept per request while the archive is unchanged
+(:mod:`bot.core.answer_cache`): when fifty people ask at once, each answer they share is
+looked up and rendered once, and the last of them does not wait for the same work fifty times.
 """
 
 from __future__ import annotations
@@ -13,17 +17,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable
+import sqlite3
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from typing import TYPE_CHECKING, Any, Final
 
 import discord
+from discord import app_commands
 
+from bot.core.answer_cache import AnswerCache
 from bot.core.answers import answer_digest, answer_paper, answer_search, answer_section
+from bot.core.archive_version import ArchiveVersion
 from bot.core.lookup import NotFound, SectionPage
 from bot.core.ports import PostKey
 
 from .poster import NO_MENTIONS, deliver
 from .replies import Message, Reply, render_answer
+from .turns import Turns
 
 if TYPE_CHECKING:
     from bot.core.lookup import Lookup
@@ -31,18 +40,30 @@ if TYPE_CHECKING:
     from .replies import Answer
     from .views import Share
 
-__all__ = ["DEFER_AFTER", "Responder"]
+__all__ = ["CACHE_SIZE", "DEFER_AFTER", "DEFER_WHEN_MAKING", "Choices", "Responder"]
 
 _log = logging.getLogger(__name__)
 
 #: Seconds to wait for an answer before deferring: well inside Discord's 3 s (limits
 #: ``INTERACTION_DEADLINE``), leaving room for the network and for rendering.
 DEFER_AFTER: Final = 1.0
+#: Replies (and choice lists) kept: a card's reply holds ~30 kB of objects, so ~15 MB at most.
+CACHE_SIZE: Final = 512
+#: Replies being made at once from which the next is deferred at once. Making one takes 1-2 ms
+#: of the event loop when its sections are rendered for the first time (benchmarks/
+#: discord_bench.py, cold), so the last of fifty simultaneous commands would wait ~100 ms for
+#: its turn; deferred, it is acknowledged at once and answered when its turn comes.
+DEFER_WHEN_MAKING: Final = 8
 _FAILED: Final = "Something went wrong while answering; it has been logged. Please try again."
 _CANNOT_POST: Final = (
     "I cannot post in this channel: paperbot needs the View Channel, Send Messages and "
     "Embed Links permissions here."
 )
+
+
+Choices = list[app_commands.Choice[str]]
+Key = tuple[str | None, ...]
+"""A request: the command (or choice list) and its arguments as the user gave them."""
 
 
 def _date(date: str) -> str | None:
@@ -76,13 +97,28 @@ class Responder:
     def __init__(self, lookup: Lookup, *, defer_after: float = DEFER_AFTER) -> None:
         self.lookup = lookup
         self.defer_after = defer_after
+        self._version = ArchiveVersion(None)  # nothing is kept until warm_up() watches the file
+        self.turns = Turns(busy_at=DEFER_WHEN_MAKING)
+        self.replies: AnswerCache[Key, Reply] = AnswerCache(self._archive, size=CACHE_SIZE)
+        self.choices: AnswerCache[Key, Choices] = AnswerCache(self._archive, size=CACHE_SIZE)
+
+    def _archive(self) -> Hashable:
+        return self._version.current()
 
     async def warm_up(self) -> int:
-        """Render the newest digest's cards now, so the first requests after a restart are fast.
+        """Watch the archive and render the newest digest's cards.
+
+        Replies are kept once the archive is watched, and the first requests after a restart
+        find today's section bodies rendered.
 
         Returns:
             How many cards were rendered (0 for an empty archive).
         """
+        if not self._version.watching:
+            try:
+                self._version = await ArchiveVersion.open(self.lookup.store)
+            except sqlite3.Error:  # answering without a cache is slower, not wrong
+                _log.warning("cannot watch the archive; replies will not be kept", exc_info=True)
         summary = await answer_digest(self.lookup)
         if isinstance(summary, NotFound):
             return 0
@@ -91,30 +127,82 @@ class Responder:
             render_answer(found, command="paper", private=True)
         return len(summary.papers)
 
+    def forget(self) -> None:
+        """Drop every kept reply and choice list (benchmarks measure the cold path with it)."""
+        self.replies.clear()
+        self.choices.clear()
+
+    def close(self) -> None:
+        """Stop watching the archive (nothing is kept from then on)."""
+        self._version.close()
+        self.forget()
+
     # -- sending -------------------------------------------------------------------------
 
     async def answer(
-        self, interaction: discord.Interaction[Any], work: Awaitable[Reply], *, defer: bool = False
+        self,
+        interaction: discord.Interaction[Any],
+        key: Key | None,
+        make: Callable[[], Awaitable[Reply]],
+        *,
+        defer: bool = False,
     ) -> None:
-        """Answer ephemerally with what ``work`` produces, deferring if it takes a while.
+        """Answer ephemerally: with the reply kept for ``key`` at once, else with ``make()``'s.
+
+        A reply still to be made is deferred first when ``defer`` says so or when
+        :data:`DEFER_WHEN_MAKING` others are being made already (it would wait for all of
+        them; :mod:`bot.discord.turns`), and deferred when it is not ready after
+        ``defer_after`` seconds.
 
         Args:
             interaction: The command or component interaction to answer.
-            work: The lookup and rendering; started at once.
+            key: The request, to keep the reply under; ``None`` keeps nothing.
+            make: The lookup and rendering; started at once, or once deferred.
             defer: Defer without waiting, for work known to take a moment (a full-text
                 search over years of digests).
         """
-        task = asyncio.ensure_future(work)
+        kept = self.replies.peek(key) if key is not None else None
+        if kept is not None and self.defer_after > 0:
+            async with self._failing_politely(interaction):
+                await self.send(interaction, kept)
+            return
+        work = make if key is None else (lambda: self.replies.get(key, make))
+        with self.turns.making():
+            if defer or self.defer_after <= 0 or self.turns.busy:
+                await self._answer_later(interaction, work)
+            else:
+                await self._answer_now(interaction, work)
+
+    async def _answer_later(
+        self, interaction: discord.Interaction[Any], work: Callable[[], Awaitable[Reply]]
+    ) -> None:
+        """Defer, let the answers owed now be made first, then make this one and follow up."""
+        async with self._failing_politely(interaction):
+            await self._defer(interaction)
+            await self.turns.after_owed()
+            await self.send(interaction, await work())
+
+    async def _answer_now(
+        self, interaction: discord.Interaction[Any], work: Callable[[], Awaitable[Reply]]
+    ) -> None:
+        """Make the reply and answer with it, deferring if it takes over ``defer_after``."""
+        task: asyncio.Future[Reply] | None = None
         try:
             async with self._failing_politely(interaction):
-                if self.defer_after > 0 and not defer:
+                with self.turns.owed_now():
+                    task = asyncio.ensure_future(work())
                     await asyncio.wait({task}, timeout=self.defer_after)
                 if not task.done():
-                    await interaction.response.defer(ephemeral=True, thinking=True)
+                    await self._defer(interaction)
                 await self.send(interaction, await task)
         finally:
-            if not task.done():
+            if task is not None and not task.done():
                 task.cancel()
+
+    @staticmethod
+    async def _defer(interaction: discord.Interaction[Any]) -> None:
+        if not interaction.response.is_done():
+            await interaction.response.defer(ephemeral=True, thinking=True)
 
     async def send(
         self, interaction: discord.Interaction[Any], reply: Reply, *, ephemeral: bool = True
@@ -142,7 +230,8 @@ class Responder:
         self, interaction: discord.Interaction[Any], paper: str, date: str, section: str
     ) -> None:
         """The section menu: the chosen section whole, to the one who chose it."""
-        await self.answer(interaction, self._section(paper, date, section))
+        key = ("section", section, paper, _date(date))  # as /section NAME PAPER DATE
+        await self.answer(interaction, key, lambda: self._section(paper, date, section))
 
     async def _section(self, paper: str, date: str, section: str) -> Reply:
         found = await answer_section(self.lookup, section, paper, _date(date))

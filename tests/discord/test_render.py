@@ -22,7 +22,7 @@ from bot.core.cards import Card, CardSection, DigestHeaderCard, card_from_paper
 from bot.core.text import utf16_len
 from bot.discord.markdown import to_discord
 from bot.discord.render import card_embed, header_embed, pack, section_messages
-from bot.discord.views import Share, card_view, page_view
+from bot.discord.views import Share, card_view, page_view, share_view
 from digest_parser import SectionKey, parse_digest_file
 
 K = SectionKey
@@ -203,6 +203,14 @@ def test_page_buttons() -> None:
     ids = [c["custom_id"] for row in view.to_components() for c in row["components"]]
     assert ids == ["paperbot:page:results:2025-05-27:1", "paperbot:page:results:2025-05-27:3"]
     assert page_view("results", "2025-05-27", 1, 1) is None
+
+
+async def test_views_only_draw_their_clicks_are_routed_by_the_dynamic_items() -> None:
+    """Built stopped, so discord.py keeps no 15-minute timeout task alive per answer."""
+    card = make_card(dict.fromkeys(K.ordered(), "본문."))
+    share = Share("paper", (card.arxiv_id, card.date_label))
+    views = [card_view(card, share=share), share_view(share), page_view("results", "x", 2, 3)]
+    assert all(view is not None and view.is_finished() for view in views)
 
 
 def test_pack_keeps_order_and_limits() -> None:
