@@ -101,7 +101,9 @@ class SubscriptionCommands(commands.Cog):
             thread: Post the cards in a thread under the day's header
         """
         await self.responder.answer(
-            interaction, self._subscribe(interaction, time, timezone, sections, thread)
+            interaction,
+            None,
+            lambda: self._subscribe(interaction, time, timezone, sections, thread),
         )
 
     async def _subscribe(
@@ -128,7 +130,7 @@ class SubscriptionCommands(commands.Cog):
     @app_commands.default_permissions(manage_channels=True)
     async def unsubscribe(self, interaction: discord.Interaction[Any]) -> None:
         """Admins: stop this channel's daily digest"""
-        await self.responder.answer(interaction, self._unsubscribe(interaction))
+        await self.responder.answer(interaction, None, lambda: self._unsubscribe(interaction))
 
     async def _unsubscribe(self, interaction: discord.Interaction[Any]) -> Reply:
         if not _may_manage(interaction):
@@ -140,7 +142,7 @@ class SubscriptionCommands(commands.Cog):
     @app_commands.default_permissions(manage_channels=True)
     async def subscriptions(self, interaction: discord.Interaction[Any]) -> None:
         """Admins: the subscribed channels of this server and their next deliveries"""
-        await self.responder.answer(interaction, self._subscriptions(interaction))
+        await self.responder.answer(interaction, None, lambda: self._subscriptions(interaction))
 
     async def _subscriptions(self, interaction: discord.Interaction[Any]) -> Reply:
         if not _may_manage(interaction):
