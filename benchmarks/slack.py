@@ -6,7 +6,9 @@ slash-command round trip (signed request to ack) p50/p99 with 50 concurrent requ
 
 * **cards** -- for every entry of every real digest in ``../shared/digests``: ``card_message``
   (Markdown rendered to mrkdwn, every section fitted to Slack's limits, blocks, metadata), and
-  for comparison ``section_messages`` of the entry's longest section. Each is warmed up, a loop
+  for comparison ``section_messages`` of the entry's longest section, both with the mrkdwn
+  cache emptied before each call (cold), and ``card_message`` again with the card's bodies
+  already rendered (every channel after the first in a fan-out). Each is warmed up, a loop
   count is calibrated so one batch lasts at least 20 ms, and the median of ``--repeat``
   batches (garbage collector off, as ``timeit`` does) is reported.
 * **round trip** -- the real Bolt app with paperbot's listeners (``build_bolt_app``) served by
@@ -61,6 +63,7 @@ from bot.core.cards import Card  # noqa: E402
 from bot.core.lookup import Lookup  # noqa: E402
 from bot.core.store import Store  # noqa: E402
 from bot.slack.app import build_bolt_app  # noqa: E402
+from bot.slack.mrkdwn import to_mrkdwn  # noqa: E402
 from bot.slack.render import card_message, section_messages  # noqa: E402
 from digest_parser import SectionKey  # noqa: E402
 from tests.fakes.slack_api import FakeSlackAPI  # noqa: E402
@@ -74,21 +77,29 @@ QUERIES: Final = ("강화 학습", "reinforcement", "diffusion", "모델", "agen
 # -- cards -----------------------------------------------------------------------------------
 
 
+def cold(render: Callable[..., object], *args: object) -> object:
+    """``render(*args)`` with no rendered body cached: the first time anyone sees this card."""
+    to_mrkdwn.cache_clear()
+    return render(*args)
+
+
 def bench_cards(cards: list[Card], repeat: int) -> None:
-    card_us = [per_call_us(functools.partial(card_message, c), repeat) for c in cards]
+    card_us = [per_call_us(functools.partial(cold, card_message, c), repeat) for c in cards]
     longest = [max(c.sections, key=lambda s: len(s.body), default=None) for c in cards]
     section_us = [
-        per_call_us(functools.partial(section_messages, c, s), repeat)
+        per_call_us(functools.partial(cold, section_messages, c, s), repeat)
         for c, s in zip(cards, longest, strict=True)
         if s is not None
     ]
+    cached_us = [per_call_us(functools.partial(card_message, c), repeat) for c in cards]
     slowest = max(range(len(cards)), key=card_us.__getitem__)
     sizes = [sum(len(s.body) for s in c.sections) + len(c.note) for c in cards]
     print(f"\ncards: {len(cards)} real entries, median of {repeat} batches each (µs per card)")
     print(f"{'':<34} {'median':>8} {'mean':>8} {'p99':>8} {'max':>8}")
     for name, values in (
-        ("card_message (the whole card)", card_us),
-        ("section_messages (longest section)", section_us),
+        ("card_message, cold", card_us),
+        ("section_messages (longest), cold", section_us),
+        ("card_message, bodies cached", cached_us),
     ):
         print(
             f"{name:<34} {statistics.median(values):>8.0f} {statistics.mean(values):>8.0f} "
