@@ -9,8 +9,8 @@
 * Row ids are derived from the data (:func:`entry_id`), so id order *is* date order: a
   full-text scan ``ORDER BY rowid DESC`` walks the newest digests first and can stop early,
   whatever order the digests were ingested in.
-* Query text: user input reaches FTS5 only as quoted strings (:func:`fts_expression`) and
-  ``LIKE`` only escaped (:func:`like_pattern`), so no input is syntax.
+* Query text: :func:`clean_query` tidies it; :mod:`bot.core.search` then hands it to FTS5 only
+  as quoted strings and to ``LIKE`` only escaped, so no input is syntax.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from pydantic import TypeAdapter
 from digest_parser import Digest, Paper, ParseWarning, Section, SectionKey
 
 from .cards import title_from_preamble
+from .indexer_sql import SEARCH_INDEX_V4
 from .outbox_sql import OUTBOX_V2
 from .subscriptions_sql import SUBSCRIPTIONS_V3
 
@@ -59,12 +60,9 @@ __all__ = [
     "digest_rows",
     "entry_id",
     "entry_span",
-    "fts_expression",
-    "like_pattern",
     "migrate",
     "section_rowid",
     "section_span",
-    "snippet_around",
 ]
 
 _log = logging.getLogger(__name__)
@@ -147,7 +145,12 @@ INSERT INTO sections_fts (sections_fts, rank) VALUES ('automerge', 16);
 """
 
 #: Forward migrations; index ``i`` takes a file from ``user_version`` ``i`` to ``i + 1``.
-MIGRATIONS: Final[tuple[str, ...]] = (_ARCHIVE_V1, OUTBOX_V2, SUBSCRIPTIONS_V3)
+MIGRATIONS: Final[tuple[str, ...]] = (
+    _ARCHIVE_V1,
+    OUTBOX_V2,
+    SUBSCRIPTIONS_V3,
+    SEARCH_INDEX_V4,
+)
 
 
 class StoreError(Exception):
@@ -382,34 +385,3 @@ def clean_query(text: str) -> str:
     """Collapse whitespace and drop control characters (NUL included); cut to a sane length."""
     text = "".join(c if c.isprintable() else " " for c in text[: MAX_QUERY_CHARS * 4])
     return " ".join(text.split())[:MAX_QUERY_CHARS].strip()
-
-
-def fts_expression(query: str) -> str:
-    """An FTS5 expression that matches ``query`` literally: every term quoted, ``"`` doubled.
-
-    Several terms of three or more characters are ANDed (English word order varies); otherwise
-    the whole query is one quoted string, i.e. one substring, which is what a trigram index
-    answers for Korean, where two-syllable words sit next to particles.
-    """
-    terms = query.split(" ")
-    if len(terms) > 1 and all(len(t) >= 3 for t in terms):
-        return " AND ".join('"' + t.replace('"', '""') + '"' for t in terms)
-    return '"' + query.replace('"', '""') + '"'
-
-
-def like_pattern(query: str) -> str:
-    r"""A ``LIKE ... ESCAPE '\'`` pattern that matches ``query`` literally as a substring."""
-    return "%" + re.sub(r"([\\%_])", r"\\\1", query) + "%"
-
-
-def snippet_around(text: str, query: str, width: int = 24) -> Snippet:
-    """A snippet cut in Python, for the short queries that bypass FTS5."""
-    found = re.search(re.escape(query), text, re.IGNORECASE)
-    if found is None:
-        return Snippet(((text[: width * 2], False),))
-    start, end = found.span()
-    head = ("…" if start > width else "") + text[max(0, start - width) : start]
-    tail = text[end : end + width] + ("…" if end + width < len(text) else "")
-    return Snippet(
-        tuple((t, hit) for t, hit in ((head, False), (text[start:end], True), (tail, False)) if t)
-    )

@@ -8,13 +8,15 @@ Why it looks like this:
   reader sees the last committed state while an ingest writes, so fifty concurrent lookups
   never queue behind it. A ``:memory:`` database is private to one connection, so there the
   writer serves the reads too.
-* An ingest is one ``BEGIN IMMEDIATE`` transaction: a changed file for a date deletes that
-  date's rows (the FTS triggers follow the cascade) and inserts the new ones; any failure rolls
-  back to the previous state. The same content hash is a no-op.
-* Every read is one SQL statement, so it sees one consistent snapshot without a transaction.
-* Search is FTS5 with the trigram tokenizer (substrings, so Korean particles do not hide
-  words). Ranking is bm25 over the newest :data:`SEARCH_WINDOW` matches: row ids follow dates,
-  so that window is read newest-first and stops early, keeping a common word fast at any size.
+* An ingest is one ``BEGIN IMMEDIATE`` transaction: a changed file for a date takes that
+  date's rows out of the search index (if they were in it), deletes them and inserts the new
+  ones; any failure rolls back to the previous state. The same content hash is a no-op.
+* The ingest does not index for search: it lists the date for the :class:`Indexer`, which the
+  store starts and stops and which indexes in large batches once ingests pause (that work was
+  ~80 % of an ingest). Search stays complete meanwhile (:mod:`bot.core.search`);
+  :meth:`Store.indexed` waits for the index when a caller needs it whole.
+* Every read is one SQL statement, so it sees one consistent snapshot without a transaction;
+  the few that need several statements in one snapshot use :meth:`Store._snapshot`.
 
 Errors (both defined in :mod:`bot.core.schema`)::
 
@@ -32,13 +34,21 @@ import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 import aiosqlite
 from pydantic import TypeAdapter
 
 from digest_parser import Digest, Paper, ParseWarning, Section, SectionKey
 
+from .connections import close_all, connect
+from .indexer import Indexer
+from .indexer_sql import (
+    MARK_UNINDEXED_SQL,
+    UNINDEX_SECTIONS_SQL,
+    UNINDEX_TITLES_SQL,
+    UNINDEXED_PAPERS_SQL,
+)
 from .schema import (
     MIGRATIONS,
     DigestItem,
@@ -50,24 +60,16 @@ from .schema import (
     SchemaError,
     SearchHit,
     SectionItem,
-    Snippet,
     StoreError,
     Suggestion,
-    clean_query,
     digest_rows,
     entry_span,
-    fts_expression,
-    like_pattern,
     migrate,
     section_span,
-    snippet_around,
 )
+from .search import Read, Searcher, distinct
 from .store_sql import (
     DIGEST_SQL,
-    FLOOR_SQL,
-    HITS_SQL,
-    INDEX_SECTIONS_SQL,
-    INDEX_TITLES_SQL,
     INSERT_DIGEST_SQL,
     INSERT_ENTRIES_SQL,
     INSERT_SECTIONS_SQL,
@@ -76,11 +78,7 @@ from .store_sql import (
     OLD_SQL,
     PAPER_SQL,
     RANGE_SQL,
-    RANK_SQL,
     SECTION_ITEMS_SQL,
-    SHORT_BODIES_SQL,
-    SHORT_TITLES_SQL,
-    TITLE_FTS_SQL,
 )
 
 __all__ = ["DEFAULT_PATH", "SchemaError", "Store", "StoreError"]
@@ -89,12 +87,6 @@ _log = logging.getLogger(__name__)
 
 DEFAULT_PATH: Final = "paperbot.db"
 DEFAULT_READERS: Final = 4  # lookups are short; more readers than cores only add threads
-BUSY_TIMEOUT_MS: Final = 5_000  # how long to wait for another process's write lock
-#: Matches ranked by bm25 per search: the newest ones, so a common word stays fast.
-SEARCH_WINDOW: Final = 500
-#: Newest digests scanned for 1-2 character text, which a trigram index cannot answer.
-SHORT_SCAN_DIGESTS: Final = 60
-TITLE_BOOST: Final = 2.0  # a title hit outranks the same bm25 score in a section body
 
 _WARNINGS: Final = TypeAdapter(tuple[ParseWarning, ...])
 _SECTIONS: Final = TypeAdapter(tuple[Section, ...])
@@ -108,9 +100,12 @@ class Store:
     ) -> None:
         self._writer = writer
         self._write_lock = asyncio.Lock()
+        self._shared = any(conn is writer for conn in readers)  # ":memory:": one for all
         self._idle: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
         for conn in readers:
             self._idle.put_nowait(conn)
+        self._indexer = Indexer(writer, self._write_lock)
+        self._searcher = Searcher(self._read, self._snapshot)
 
     @classmethod
     @asynccontextmanager
@@ -120,6 +115,7 @@ class Store:
         *,
         readers: int = DEFAULT_READERS,
         migrations: Sequence[str] = MIGRATIONS,
+        background_index: bool = True,
     ) -> AsyncIterator[Store]:
         """Open the archive at ``path``, creating and migrating it as needed; close on exit.
 
@@ -127,6 +123,9 @@ class Store:
             path: The database file, or ``":memory:"`` for a private one-connection archive.
             readers: Reader connections in the pool (``:memory:`` has none of its own).
             migrations: The schema migrations; tests pass a longer list to check upgrades.
+            background_index: Run the search indexer in the background, and finish its work
+                when the block ends normally (else only :meth:`indexed` indexes: tests use
+                that to hold the index back).
 
         Raises:
             StoreError: The file cannot be opened.
@@ -135,21 +134,30 @@ class Store:
         memory = str(path) == ":memory:"
         opened: list[aiosqlite.Connection] = []
         try:
-            writer = await _connect(str(path), opened)
+            writer = await connect(str(path), opened)
             if not memory:
                 await writer.execute("PRAGMA journal_mode = WAL")
             await migrate(writer, migrations)
             pool = [writer]
             if not memory:
-                pool = [await _connect(str(path), opened, read_only=True) for _ in range(readers)]
+                pool = [await connect(str(path), opened, read_only=True) for _ in range(readers)]
             store = cls(writer, pool)
         except BaseException:
-            await _close(opened)
+            await close_all(opened)
             raise
         try:
-            yield store
+            if background_index:
+                store._indexer.start()  # catches up with whatever an earlier run left
+            try:
+                yield store
+            except BaseException:
+                await store._indexer.stop()  # what is not indexed waits for the next open
+                raise
+            if background_index:  # a normal close leaves the index complete
+                await store._finish_index()
+            await store._indexer.stop()
         finally:
-            await _close(opened)
+            await close_all(opened)
 
     async def ingest(self, digest: Digest, *, content_hash: str) -> IngestResult:
         """Archive a digest; the same content again is a no-op, changed content replaces.
@@ -175,6 +183,9 @@ class Store:
                 if old is not None and old[0] == content_hash:
                     await conn.rollback()
                     return IngestResult(digest.date, IngestStatus.UNCHANGED, old[1], old[2])
+                if old is not None and not old[3]:  # indexed: out of the index first
+                    await conn.execute(UNINDEX_TITLES_SQL, spans[:2])
+                    await conn.execute(UNINDEX_SECTIONS_SQL, spans[2:])
                 await conn.execute("DELETE FROM digests WHERE date = ?", (day,))
                 now = dt.datetime.now(dt.UTC).isoformat()
                 digest_row = (
@@ -189,8 +200,7 @@ class Store:
                 await conn.executemany(INSERT_ENTRIES_SQL, rows.entries)
                 await conn.executemany(INSERT_TEXTS_SQL, rows.texts)
                 await conn.executemany(INSERT_SECTIONS_SQL, rows.sections)
-                await conn.execute(INDEX_TITLES_SQL, spans[:2])
-                await conn.execute(INDEX_SECTIONS_SQL, spans[2:])
+                await conn.execute(MARK_UNINDEXED_SQL, (day,))
                 await conn.commit()
             except BaseException as error:  # cancellation too: never leave it half-written
                 if conn.in_transaction:
@@ -198,6 +208,7 @@ class Store:
                 if isinstance(error, sqlite3.Error):
                     raise StoreError(f"ingest of the {day} digest failed: {error}") from error
                 raise
+        self._indexer.wrote()
         status = IngestStatus.NEW if old is None else IngestStatus.REPLACED
         papers, sections = len(rows.entries), len(rows.sections)
         _log.info("archived the %s digest (%s): %d papers", day, status, papers)
@@ -226,6 +237,31 @@ class Store:
                     raise StoreError(f"archive write failed: {error}") from error
                 raise
 
+    async def indexed(self) -> int:
+        """Index every digest still waiting for the search index, now; return its papers.
+
+        Search is complete without it; this makes it fast (and ranked) for all of them.
+
+        Raises:
+            StoreError: Indexing failed; what it had not committed stays waiting.
+        """
+        return await self._indexer.catch_up()
+
+    async def _finish_index(self) -> None:
+        try:
+            await self._indexer.catch_up()
+        except StoreError:
+            _log.warning("search index left incomplete; the next open catches up", exc_info=True)
+
+    async def unindexed(self) -> tuple[int, int]:
+        """``(digests, papers)`` archived but not yet in the search index."""
+        ((digests, papers),) = await self._read(UNINDEXED_PAPERS_SQL)
+        return int(digests), int(papers)
+
+    async def indexer_idle(self) -> None:
+        """Wait until the background indexer finds nothing left to index (it must run)."""
+        await self._indexer.idle()
+
     async def query(self, sql: str, *params: Any) -> list[Row]:
         """Rows of one read statement, on a reader (a consistent snapshot)."""
         return await self._read(sql, *params)
@@ -238,6 +274,34 @@ class Store:
             raise StoreError(f"archive read failed: {error}") from error
         finally:
             self._idle.put_nowait(conn)
+
+    @asynccontextmanager
+    async def _snapshot(self) -> AsyncIterator[Read]:
+        """A read transaction on one reader: its statements all see the same committed state.
+
+        On ``:memory:`` the only connection is the writer, so this holds the write lock
+        instead (never call it inside :meth:`transaction`).
+        """
+        if self._shared:
+            async with self._write_lock:
+                yield self._read
+            return
+        conn = await self._idle.get()
+
+        async def read(sql: str, *params: Any) -> list[Row]:
+            return [tuple(row) for row in await conn.execute_fetchall(sql, params)]
+
+        try:
+            await conn.execute("BEGIN")
+            yield read
+        except sqlite3.Error as error:
+            raise StoreError(f"archive read failed: {error}") from error
+        finally:
+            try:
+                if conn.in_transaction:
+                    await conn.rollback()  # only reads happened: ending is all it does
+            finally:
+                self._idle.put_nowait(conn)
 
     async def dates(self) -> tuple[dt.date, ...]:
         """Every archived digest date, newest first."""
@@ -298,112 +362,24 @@ class Store:
 
     async def ids_between(self, low: str, high: str, *, limit: int) -> tuple[Suggestion, ...]:
         """Known ids in ``[low, high)``, highest first (ids grow with time), newest titles."""
-        return _distinct(await self._read(RANGE_SQL, low, high, limit * 4), limit)
+        return distinct(await self._read(RANGE_SQL, low, high, limit * 4), limit)
 
     async def newest_papers(self, *, limit: int) -> tuple[Suggestion, ...]:
         """The newest digest's papers in order."""
-        return _distinct(await self._read(NEWEST_SQL, limit), limit)
+        return distinct(await self._read(NEWEST_SQL, limit), limit)
 
     async def titles_containing(self, text: str, *, limit: int) -> tuple[Suggestion, ...]:
         """Papers whose title contains ``text`` (any case), newest digest first."""
-        text = clean_query(text)
-        if not text:
-            return ()
-        if len(text) < 3:  # a trigram index holds nothing shorter
-            floor = entry_span(await self._short_floor())[0]
-            found = await self._read(SHORT_TITLES_SQL, floor, like_pattern(text), limit * 4)
-            return _distinct([(aid, title) for aid, _, title, *_ in found], limit)
-        return _distinct(await self._read(TITLE_FTS_SQL, fts_expression(text), limit * 4), limit)
-
-    async def _short_floor(self) -> dt.date:
-        """The oldest digest date that scans for 1-2 character text still read."""
-        found = await self._read(FLOOR_SQL, SHORT_SCAN_DIGESTS - 1)
-        return dt.date.fromisoformat(found[0][0]) if found else dt.date.min
+        return await self._searcher.titles_containing(text, limit=limit)
 
     async def search(self, query: str, *, limit: int = 10, offset: int = 0) -> list[SearchHit]:
         """Ranked hits for ``query`` in titles and section bodies; no user text raises.
 
         Ask for one more than you show to learn whether another page exists.
         """
-        query = clean_query(query)
-        if not query or limit <= 0:
-            return []
-        if len(query) < 3:  # the trigram index holds nothing shorter: scan the newest rows
-            wanted, pattern, floor = offset + limit, like_pattern(query), await self._short_floor()
-            rows = await self._read(SHORT_TITLES_SQL, entry_span(floor)[0], pattern, wanted)
-            if len(rows) < wanted:
-                start, more = section_span(floor)[0], wanted - len(rows)
-                rows += await self._read(SHORT_BODIES_SQL, start, pattern, more)
-            return [_hit(row, snippet_around(row[4], query)) for row in rows[offset:]]
-        expression, window = fts_expression(query), max(SEARCH_WINDOW, offset + limit)
-        ranked = await self._read(RANK_SQL, expression, window, TITLE_BOOST, limit, offset)
-        if not ranked:
-            return []
-        ids = {kind: json.dumps([rid for k, rid in ranked if k == kind]) for kind in "st"}
-        rows = await self._read(HITS_SQL, expression, ids["s"], ids["t"])
-        found = {(kind, rid): rest for kind, rid, *rest in rows}
-        hits = (found.get((kind, rid)) for kind, rid in ranked)
-        return [_hit(row, Snippet.parse(row[4])) for row in hits if row is not None]
-
-
-def _hit(row: Sequence[Any], snippet: Snippet) -> SearchHit:
-    """A hit from ``(arxiv_id, date, title, section key or "title", ...)``."""
-    arxiv_id, day, title, key = row[:4]
-    field: SectionKey | Literal["title"] = "title" if key == "title" else SectionKey(key)
-    return SearchHit(arxiv_id, dt.date.fromisoformat(day), title, field, snippet)
-
-
-def _distinct(rows: Sequence[Row], limit: int) -> tuple[Suggestion, ...]:
-    """The first row of every id (the rows come newest first), as suggestions."""
-    seen: dict[str, Suggestion] = {}
-    for arxiv_id, title, *_ in rows:
-        if arxiv_id not in seen and len(seen) < limit:
-            seen[arxiv_id] = Suggestion(arxiv_id, title or "")
-    return tuple(seen.values())
+        return await self._searcher.search(query, limit=limit, offset=offset)
 
 
 def _keys(csv: str | None) -> tuple[SectionKey, ...]:
     present = set((csv or "").split(","))
     return tuple(key for key in SectionKey.ordered() if key.value in present)
-
-
-async def _connect(
-    path: str, opened: list[aiosqlite.Connection], *, read_only: bool = False
-) -> aiosqlite.Connection:
-    try:
-        if not opened and path != ":memory:":
-            # Open once with the standard library first: a failed aiosqlite.connect() leaves
-            # its worker thread to report to an event loop that may be gone by then.
-            await asyncio.to_thread(_probe, path)
-        conn = await aiosqlite.connect(path, isolation_level=None)
-        opened.append(conn)
-        await conn.execute("PRAGMA foreign_keys = ON")
-        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        # WAL + NORMAL: commits stay atomic; a power cut may lose the last ones, which
-        # re-ingesting repairs (sqlite.org/pragma.html#pragma_synchronous).
-        await conn.execute("PRAGMA synchronous = NORMAL")
-        if read_only:
-            await conn.execute("PRAGMA query_only = ON")
-    except sqlite3.Error as error:
-        raise StoreError(f"cannot open the archive {path}: {error}") from error
-    return conn
-
-
-def _probe(path: str) -> None:
-    """Raise ``sqlite3.Error`` if ``path`` cannot be opened and read as a database."""
-    conn = sqlite3.connect(path)
-    try:
-        conn.execute("PRAGMA schema_version").fetchone()
-    finally:
-        conn.close()
-
-
-async def _close(opened: list[aiosqlite.Connection]) -> None:
-    """Close the readers, then the writer after ``PRAGMA optimize`` (as the docs advise)."""
-    for conn in reversed(opened):
-        if conn is opened[0]:
-            try:
-                await conn.execute("PRAGMA optimize")
-            except sqlite3.Error:
-                _log.warning("PRAGMA optimize failed", exc_info=True)
-        await conn.close()

@@ -31,14 +31,9 @@ INSERT_ENTRIES_SQL: Final = insert_sql("entries", ENTRY_COLUMNS)
 INSERT_TEXTS_SQL: Final = insert_sql("entry_texts", TEXT_COLUMNS)
 INSERT_SECTIONS_SQL: Final = insert_sql("sections", SECTION_COLUMNS)
 OLD_SQL: Final = """
-SELECT content_hash, paper_count, (SELECT count(*) FROM sections
-    WHERE id BETWEEN ?2 AND ?3) FROM digests WHERE date = ?1"""
-# Indexing a digest's rows in bulk is twice as fast as the per-row triggers (schema.py).
-INDEX_TITLES_SQL: Final = """
-INSERT INTO titles_fts (rowid, display_title)
-SELECT id, display_title FROM entries WHERE id BETWEEN ? AND ? AND display_title IS NOT NULL"""
-INDEX_SECTIONS_SQL: Final = """
-INSERT INTO sections_fts (rowid, body) SELECT id, body FROM sections WHERE id BETWEEN ? AND ?"""
+SELECT content_hash, paper_count, (SELECT count(*) FROM sections WHERE id BETWEEN ?2 AND ?3),
+       EXISTS (SELECT 1 FROM unindexed_digests WHERE date = ?1)
+FROM digests WHERE date = ?1"""
 PAPER_SQL: Final = """
 SELECT e.arxiv_id, e.date, e.position, e.line, e.title, e.url, e.missing,
        t.preamble, t.epilogue, t.raw, d.paper_count,
@@ -66,8 +61,36 @@ NEWEST_SQL: Final = """
 SELECT arxiv_id, display_title FROM entries WHERE date = (SELECT max(date) FROM digests)
 ORDER BY position LIMIT ?"""
 TITLE_FTS_SQL: Final = """
-SELECT e.arxiv_id, e.display_title FROM titles_fts f JOIN entries e ON e.id = f.rowid
+SELECT e.arxiv_id, e.display_title, e.id FROM titles_fts f JOIN entries e ON e.id = f.rowid
 WHERE titles_fts MATCH ? ORDER BY f.rowid DESC LIMIT ?"""
+LAGGING_SQL: Final = "SELECT EXISTS (SELECT 1 FROM unindexed_digests)"
+UNINDEXED_DATES_SQL: Final = "SELECT date FROM unindexed_digests"
+# The digests the index does not hold yet (bot.core.indexer), read with LIKE: ?1 is a JSON
+# list of LIKE patterns that must all match, as the terms of an FTS5 expression must; ?2 the
+# JSON list of those digests' [first, last] row id spans. Row id ranges, not a join on
+# unindexed_digests: that table swings from thousands of rows to none, so its statistics are
+# always stale, and with them the planner scanned the whole archive (1 s at 100k entries).
+TAIL_TITLES_SQL: Final = r"""
+SELECT e.arxiv_id, e.display_title, e.id
+FROM json_each(?2) j CROSS JOIN entries e
+    ON e.id BETWEEN json_extract(j.value, '$[0]') AND json_extract(j.value, '$[1]')
+WHERE e.display_title IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM json_each(?1) WHERE e.display_title NOT LIKE value ESCAPE '\')
+ORDER BY e.id DESC LIMIT ?3"""
+TAIL_TITLE_HITS_SQL: Final = r"""
+SELECT e.arxiv_id, e.date, e.display_title, 'title', e.display_title, max(e.id) AS rid
+FROM json_each(?2) j CROSS JOIN entries e
+    ON e.id BETWEEN json_extract(j.value, '$[0]') AND json_extract(j.value, '$[1]')
+WHERE e.display_title IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM json_each(?1) WHERE e.display_title NOT LIKE value ESCAPE '\')
+GROUP BY e.arxiv_id ORDER BY rid DESC LIMIT ?3"""
+TAIL_BODIES_SQL: Final = r"""
+SELECT e.arxiv_id, e.date, e.display_title, s.key, s.body
+FROM json_each(?2) j CROSS JOIN sections s
+    ON s.id BETWEEN json_extract(j.value, '$[0]') AND json_extract(j.value, '$[1]')
+  CROSS JOIN entries e ON e.id = s.entry_id
+WHERE NOT EXISTS (SELECT 1 FROM json_each(?1) WHERE s.body NOT LIKE value ESCAPE '\')
+ORDER BY s.id DESC LIMIT ?3"""
 FLOOR_SQL: Final = "SELECT date FROM digests ORDER BY date DESC LIMIT 1 OFFSET ?"
 SHORT_TITLES_SQL: Final = r"""
 SELECT arxiv_id, date, display_title, 'title', display_title FROM entries

@@ -30,9 +30,10 @@ K = SectionKey
 MAY_26, MAY_27 = dt.date(2025, 5, 26), dt.date(2025, 5, 27)
 
 
-@pytest.fixture
-async def lookup(tmp_path: Path) -> AsyncIterator[Lookup]:
-    async with Store.open(tmp_path / "archive.db") as store:
+@pytest.fixture(params=["indexed", "lagging"])
+async def lookup(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Lookup]:
+    """Lookups over an indexed archive, or one whose search index lags (read with LIKE)."""
+    async with Store.open(tmp_path / "archive.db", background_index=False) as store:
         day1 = make_digest(
             "2025-05-26",
             make_paper("2505.19590", "Older summary", {K.MOTIVATION: "옛 동기"}),
@@ -46,6 +47,8 @@ async def lookup(tmp_path: Path) -> AsyncIterator[Lookup]:
         )
         for digest in (day1, day2):
             await store.ingest(digest, content_hash=hash_of(digest))
+        if request.param == "indexed":
+            await store.indexed()
         yield Lookup(store)
 
 

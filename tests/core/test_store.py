@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import hashlib
 import sqlite3
+import weakref
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from hypothesis import strategies as st
 from bot.core.schema import MIGRATIONS, IngestResult, IngestStatus, SchemaError
 from bot.core.store import Store, StoreError
 from digest_parser import Digest, Paper, ParseWarning, Section, SectionKey, parse_digest_file
+
+from .old_archive import write_old_archive
 
 K = SectionKey
 
@@ -61,14 +64,45 @@ def hash_of(digest: Digest) -> str:
     ).hexdigest()
 
 
+#: Stores whose search index is held back: their searches read the unindexed digests.
+LAGGING: weakref.WeakSet[Store] = weakref.WeakSet()
+
+
 async def ingest(store: Store, digest: Digest) -> IngestResult:
-    return await store.ingest(digest, content_hash=hash_of(digest))
+    """Ingest, then index unless the store is held back: either way the same every run."""
+    result = await store.ingest(digest, content_hash=hash_of(digest))
+    if store not in LAGGING:
+        await store.indexed()
+    return result
 
 
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    async with Store.open(tmp_path / "archive.db") as opened:
+async def index_is_exact(store: Store) -> None:
+    """Index what waits, then check that both indexes hold exactly their tables' rows.
+
+    FTS5 compares ``sections_fts`` with ``sections`` term by term (``integrity-check`` with
+    rank 1). That check counts every ``entries`` row, and titles that are NULL are not
+    indexed, so for ``titles_fts`` the indexed row ids are compared instead.
+    """
+    await store.indexed()
+    async with store.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO sections_fts (sections_fts, rank) VALUES ('integrity-check', 1)"
+        )
+        await conn.execute("INSERT INTO titles_fts (titles_fts) VALUES ('integrity-check')")
+    indexed = await store.query("SELECT id FROM titles_fts_docsize ORDER BY id")
+    assert indexed == await store.query(
+        "SELECT id FROM entries WHERE display_title IS NOT NULL ORDER BY id"
+    )
+
+
+@pytest.fixture(params=["indexed", "lagging"])
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
+    """An archive whose searches read the index, or (``lagging``) the digests it still lacks."""
+    async with Store.open(tmp_path / "archive.db", background_index=False) as opened:
+        if request.param == "lagging":
+            LAGGING.add(opened)
         yield opened
+        await index_is_exact(opened)
 
 
 # --- opening and schema -----------------------------------------------------------------------
@@ -106,8 +140,7 @@ async def test_an_older_file_is_migrated_forward_and_keeps_its_data(tmp_path: Pa
 
 async def test_a_version_1_archive_gains_the_outbox(tmp_path: Path) -> None:
     path = tmp_path / "v1.db"
-    async with Store.open(path, migrations=MIGRATIONS[:1]) as store:
-        await ingest(store, make_digest("2025-05-27", make_paper("2505.00001")))
+    write_old_archive(path, 1, make_digest("2025-05-27", make_paper("2505.00001")))
     async with Store.open(path) as store:
         assert await store.paper("2505.00001") is not None
         assert await store.query("SELECT count(*) FROM outbox") == [(0,)]
