@@ -83,6 +83,8 @@ class ArchiveVersion:
 
 def _connect(path: str) -> sqlite3.Connection:
     """A connection that only reads (as the store's readers: ``query_only``, same file)."""
-    conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+    # timeout=0: it is read on the event loop, so a busy file must answer "unknown" at once
+    # rather than block every request for sqlite3's default five seconds.
+    conn = sqlite3.connect(path, timeout=0, check_same_thread=False, isolation_level=None)
     conn.execute("PRAGMA query_only = ON")
     return conn
