@@ -11,9 +11,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from .schedule import DEFAULT_RECHECK, DEFAULT_WAIT
 from .subscriptions import (
@@ -37,6 +37,9 @@ __all__ = [
 _log = logging.getLogger(__name__)
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
+#: Checked and normalised by the same functions the chat commands use.
+LocalTime = Annotated[str, AfterValidator(parse_time)]
+Timezone = Annotated[str, AfterValidator(parse_timezone)]
 
 
 class SubscriptionConfig(BaseModel):
@@ -47,21 +50,11 @@ class SubscriptionConfig(BaseModel):
     channel: str = Field(
         min_length=1, description="Slack or Discord channel id; any name on console"
     )
-    time: str = Field(default="08:00", description="local posting time, 24-hour HH:MM")
-    timezone: str = Field(default=DEFAULT_TIMEZONE, description="IANA timezone name")
+    time: LocalTime = Field(default="08:00", description="local posting time, 24-hour HH:MM")
+    timezone: Timezone = Field(default=DEFAULT_TIMEZONE, description="IANA timezone name")
     sections: tuple[str, ...] = Field(default=(), description="sections shown; empty = all seven")
     thread: bool = Field(default=False, description="cards in a thread under the day's header")
     paused: bool = False
-
-    @field_validator("time")
-    @classmethod
-    def _time(cls, value: str) -> str:
-        return parse_time(value)
-
-    @field_validator("timezone")
-    @classmethod
-    def _timezone(cls, value: str) -> str:
-        return parse_timezone(value)
 
     @field_validator("sections")
     @classmethod
@@ -89,8 +82,8 @@ class HttpSourceConfig(BaseModel):
 
     model_config = _STRICT
     url: str = Field(description="http(s) URL with {date}, e.g. .../hf-daily-papers-{date}.md")
-    start: str = Field(default="07:00", description="start polling at this local time")
-    timezone: str = Field(default=DEFAULT_TIMEZONE, description="whose date and clock")
+    start: LocalTime = Field(default="07:00", description="start polling at this local time")
+    timezone: Timezone = Field(default=DEFAULT_TIMEZONE, description="whose date and clock")
     give_up_hours: float = Field(default=6.0, gt=0, lt=24, description="stop polling after")
     interval_seconds: float = Field(default=300.0, gt=0, description="between polls (404/304)")
     timeout_seconds: float = Field(default=30.0, gt=0, description="per request")
@@ -102,16 +95,6 @@ class HttpSourceConfig(BaseModel):
         if "{date}" not in value or not value.startswith(("http://", "https://")):
             raise ValueError("must be an http(s) URL containing {date}")
         return value
-
-    @field_validator("start")
-    @classmethod
-    def _start(cls, value: str) -> str:
-        return parse_time(value)
-
-    @field_validator("timezone")
-    @classmethod
-    def _timezone(cls, value: str) -> str:
-        return parse_timezone(value)
 
 
 class SourcesConfig(BaseModel):
