@@ -116,6 +116,28 @@ def test_imports_point_inward() -> None:
     assert not found, "\n".join(found)
 
 
+def test_every_module_is_reachable_from_the_cli() -> None:
+    # A module nothing imports (the old direct-delivery loop the outbox replaced) is dead
+    # weight a reader still has to read. Importing ``a.b.c`` runs ``a`` and ``a.b`` too.
+    graph = {
+        module_name(p): imported_names(
+            p.read_text(encoding="utf-8"), module_name(p), is_package=p.name == "__init__.py"
+        )
+        for p in our_modules()
+    }
+    seen: set[str] = set()
+    todo = ["bot.__main__", "bot.cli"]
+    while todo:
+        module = todo.pop()
+        if module in seen:
+            continue
+        seen.add(module)
+        for name in graph[module]:
+            parts = name.split(".")
+            todo.extend(p for i in range(len(parts)) if (p := ".".join(parts[: i + 1])) in graph)
+    assert sorted(set(graph) - seen) == []
+
+
 @pytest.mark.parametrize(
     ("module", "is_package", "source", "expected"),
     [
