@@ -61,7 +61,6 @@ BATCH_TARGET_NS: Final = 25_000_000
 #: About 25-30 s for the five real digests on a 2-core machine.
 DEFAULT_REPEAT: Final = 60
 WARMUP_CALLS: Final = 5
-METHODS: Final = ("ours", "ours_cold", "markdown_it", "splitlines")
 
 Bench = Callable[[], object]
 

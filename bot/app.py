@@ -1,8 +1,8 @@
-"""The composition root: builds every part from config, under one ``AsyncExitStack``.
+"""The parts ``post`` and ``serve`` both build from config: a target, a poster, the worker.
 
-Start-up and shut-down of everything paperbot runs are in this one readable place; the CLI
-and tests ask it for posters (and, later, the whole service) instead of wiring parts
-themselves.
+``serve``'s composition root is :mod:`bot.service`, where one ``AsyncExitStack`` owns every
+long-running part. ``paperbot post`` needs only a poster and the outbox worker, so those are
+built here, once, for both (and for tests) instead of each wiring them.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""``paperbot serve``: run the chat apps (and, later, the daily schedule) until stopped."""
+"""``paperbot serve``: the chat apps, the daily schedule and digest sources, until stopped."""
 
 from __future__ import annotations
 

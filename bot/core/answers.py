@@ -7,7 +7,6 @@ adapters only render the typed answers.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Final
@@ -189,8 +188,3 @@ async def answer_digest(lookup: Lookup, date: str | None = None) -> DigestSummar
 async def answer_search(lookup: Lookup, query: str, offset: int = 0) -> SearchResults:
     """``/paper-search``."""
     return await lookup.search(query, limit=10, offset=offset)
-
-
-def today_label(day: dt.date | None) -> str:
-    """A date for headings: ISO, or ``undated``."""
-    return day.isoformat() if day else "undated"

@@ -22,9 +22,10 @@ from bot.core.subscription_answers import SubscribeArgs
 from bot.core.subscriptions import SubscriptionError
 from bot.core.text import cut, neutralise_discord, utf16_len
 
-from .commands import Choices, section_choices
+from .commands import section_choices
 from .limits import AUTOCOMPLETE_CHOICES_MAX, CONTENT_MAX
 from .replies import Message, Reply
+from .responder import Choices
 
 if TYPE_CHECKING:
     from bot.core.subscription_answers import SubscriptionDesk
