@@ -69,7 +69,8 @@ from .schema import (
 )
 from .search import Read, Searcher, distinct
 from .store_sql import (
-    DIGEST_SQL,
+    DIGEST_HEAD_SQL,
+    DIGEST_ITEMS_SQL,
     INSERT_DIGEST_SQL,
     INSERT_ENTRIES_SQL,
     INSERT_SECTIONS_SQL,
@@ -349,13 +350,14 @@ class Store:
 
     async def digest(self, date: dt.date) -> DigestSummary | None:
         """The digest of ``date``: its papers and which sections each has, or ``None``."""
-        rows = await self._read(DIGEST_SQL, date.isoformat())
-        if not rows:
-            return None
-        source, at, warnings = rows[0][4:]
-        papers = tuple(  # a digest without papers still yields one row, of NULLs
-            DigestItem(aid, title, pos, _keys(keys)) for aid, title, pos, keys, *_ in rows if aid
-        )
+        day = date.isoformat()
+        async with self._snapshot() as read:  # the head and its papers from one state
+            head = await read(DIGEST_HEAD_SQL, day)
+            if not head:
+                return None
+            rows = await read(DIGEST_ITEMS_SQL, day)
+        source, at, warnings = head[0]
+        papers = tuple(DigestItem(aid, title, pos, _keys(keys)) for aid, title, pos, keys in rows)
         return DigestSummary(
             date, source, dt.datetime.fromisoformat(at), _WARNINGS.validate_json(warnings), papers
         )

@@ -49,11 +49,14 @@ SELECT e.arxiv_id, e.display_title, e.position, s.number, s.heading, s.body, s.l
 LEFT JOIN sections s ON s.id = (SELECT id FROM sections WHERE entry_id = e.id AND key = ?1
                                 ORDER BY id LIMIT 1)
 WHERE e.date = ?2 ORDER BY e.position LIMIT ?3 OFFSET ?4"""
-DIGEST_SQL: Final = """
+# A digest is read as its one head row and then its paper rows, in one snapshot: joining the
+# two repeated the digest's warnings (a JSON list that grows with its papers) on every paper
+# row, papers x warnings in all (12.7 GB for 10,000 papers, issue #12).
+DIGEST_HEAD_SQL: Final = "SELECT source, ingested_at, warnings FROM digests WHERE date = ?"
+DIGEST_ITEMS_SQL: Final = """
 SELECT e.arxiv_id, e.display_title, e.position,
-       (SELECT group_concat(key) FROM sections WHERE entry_id = e.id),
-       d.source, d.ingested_at, d.warnings
-FROM digests d LEFT JOIN entries e ON e.date = d.date WHERE d.date = ? ORDER BY e.position"""
+       (SELECT group_concat(key) FROM sections WHERE entry_id = e.id)
+FROM entries e WHERE e.date = ? ORDER BY e.position"""
 RANGE_SQL: Final = """
 SELECT arxiv_id, display_title FROM entries WHERE arxiv_id >= ? AND arxiv_id < ?
 ORDER BY arxiv_id DESC, date DESC LIMIT ?"""
