@@ -8,6 +8,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from bot.console.terminal import TerminalConsole
+
 from .app import app
 from .common import (
     ConfigOption,
@@ -57,7 +59,7 @@ def status(
     if output is OutputFormat.JSON:
         print_json({"channels": channels, "subscriptions": schedule})
         return
-    console = Console()
+    console = TerminalConsole()
     _print_schedule(console, schedule)
     if not channels:
         console.print("Nothing has been delivered yet: try [bold]paperbot post FILE[/bold].")

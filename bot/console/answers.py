@@ -23,7 +23,7 @@ def render_not_found(miss: NotFound) -> RenderableType:
     if miss.suggestions:
         table = Table(show_header=False, box=None, padding=(0, 2))
         for suggestion in miss.suggestions:
-            table.add_row(suggestion.value, suggestion.label)
+            table.add_row(Text(suggestion.value), Text(suggestion.label))
         parts.append(table)
     return Group(*parts)
 
@@ -35,7 +35,7 @@ def render_section(answer: SectionAnswer) -> RenderableType:
         SummaryMarkdown(section.body),
         title=Text(f"{section.number} · {section.heading}  {section.label}", style="bold cyan"),
         title_align="left",
-        subtitle=f"{card.display_title[:60]} · {card.arxiv_id} · {card.date_label}",
+        subtitle=Text(f"{card.display_title[:60]} · {card.arxiv_id} · {card.date_label}"),
         subtitle_align="right",
     )
 
@@ -57,7 +57,9 @@ def render_page(page: SectionPage) -> RenderableType:
             else Text("(this summary has no such section)", style="dim italic")
         )
         title = f"{item.position}. {item.title or item.arxiv_id}"
-        parts.append(Panel(body, title=title, title_align="left", subtitle=item.arxiv_id))
+        parts.append(
+            Panel(body, title=Text(title), title_align="left", subtitle=Text(item.arxiv_id))
+        )
     if page.page < page.pages:
         parts.append(Text(f"next: --page {page.page + 1}", style="dim"))
     return Group(*parts)
@@ -73,7 +75,7 @@ def render_digest(summary: DigestSummary) -> RenderableType:
     for item in summary.papers:
         present = set(item.sections)
         marks = "".join(str(k.number) if k in present else "·" for k in SectionKey.ordered())
-        table.add_row(str(item.position), item.arxiv_id, item.title or "—", marks)
+        table.add_row(str(item.position), Text(item.arxiv_id), Text(item.title or "—"), marks)
     return table
 
 
