@@ -19,7 +19,7 @@ from .app import app
 
 __all__ = ["parse"]
 
-#: Title column width in the table; longer titles are cut with an ellipsis.
+#: Title column width in the table at most; longer titles wrap onto more lines.
 TITLE_WIDTH = 48
 
 
@@ -43,10 +43,11 @@ def _table(digest: Digest, console: Console) -> None:
             f"{len(digest.papers)} papers"
         )
     )
+    # Only the title gives way on a narrow terminal (it wraps); ids and counts are never cut.
     table.add_column("arXiv id", no_wrap=True)
-    table.add_column("title", max_width=TITLE_WIDTH, no_wrap=True, overflow="ellipsis")
+    table.add_column("title", max_width=TITLE_WIDTH, overflow="fold")
     table.add_column("sections", no_wrap=True)
-    table.add_column("warn", justify="right", min_width=4)
+    table.add_column("warn", justify="right", no_wrap=True)
     per_paper: dict[str, int] = {}
     for warning in digest.warnings:
         if warning.paper:

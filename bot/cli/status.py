@@ -66,7 +66,7 @@ def status(
         return
     table = Table(title="deliveries")
     for column in ("channel", "last delivered", "pending", "failed", "paused"):
-        table.add_column(column)
+        table.add_column(column, no_wrap=column == "channel")  # ids are never cut
     for item in channels:
         table.add_row(
             f"{item.platform}:{item.channel}",
@@ -121,7 +121,7 @@ def _print_schedule(console: Console, schedule: list[ScheduleStatus]) -> None:
         return
     table = Table(title="subscriptions")
     for column in ("channel", "time", "next run", "latest slot"):
-        table.add_column(column)
+        table.add_column(column, no_wrap=column == "channel")  # ids are never cut
     for item in schedule:
         sub, last = item.subscription, item.last
         latest = "—"

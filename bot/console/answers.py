@@ -22,6 +22,8 @@ def render_not_found(miss: NotFound) -> RenderableType:
     parts: list[RenderableType] = [Text(miss.message, style="yellow")]
     if miss.suggestions:
         table = Table(show_header=False, box=None, padding=(0, 2))
+        table.add_column(no_wrap=True)  # an id, a section name or a date: never cut
+        table.add_column(overflow="fold")
         for suggestion in miss.suggestions:
             table.add_row(Text(suggestion.value), Text(suggestion.label))
         parts.append(table)
@@ -68,9 +70,10 @@ def render_page(page: SectionPage) -> RenderableType:
 def render_digest(summary: DigestSummary) -> RenderableType:
     """A digest's papers, one row each, with the sections each summary has."""
     table = Table(title=f"{summary.date} · {len(summary.papers)} papers")
-    table.add_column("#", justify="right")
+    # Only the title gives way on a narrow terminal (it wraps); numbers and ids are never cut.
+    table.add_column("#", justify="right", no_wrap=True)
     table.add_column("arXiv id", no_wrap=True)
-    table.add_column("title", overflow="ellipsis", no_wrap=True, max_width=60)
+    table.add_column("title", overflow="fold", max_width=60)
     table.add_column("sections", no_wrap=True)
     for item in summary.papers:
         present = set(item.sections)
