@@ -2,7 +2,8 @@
 
 The embedded default when no chat credentials are configured, so a new user sees exactly what
 a channel would receive (same cards, same order, same sections) without creating a bot.
-Bodies are shown whole: a terminal has no message limit.
+Bodies are shown whole: a terminal has no message limit. The console is one channel,
+:data:`~bot.core.ports.CONSOLE_CHANNEL`, whatever ``channel`` it is given.
 """
 
 from __future__ import annotations
