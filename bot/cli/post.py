@@ -47,7 +47,8 @@ def post(
 
     The digest is archived first, so /paper and /section can show its papers. Every message
     is planned in the outbox before anything is sent, so running post again (or after a crash)
-    sends only what is missing. Without --to the cards are shown in this terminal.
+    sends only what is missing. Without --to the cards are shown in this terminal, which
+    gives no receipt: a card cut off by a kill (or Ctrl-C) may be shown again.
     """
     from bot.app import SetupError, parse_target
 

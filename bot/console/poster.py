@@ -2,7 +2,9 @@
 
 The embedded default when no chat credentials are configured, so a new user sees exactly what
 a channel would receive (same cards, same order, same sections) without creating a bot.
-Bodies are shown whole: a terminal has no message limit. The console is one channel,
+Bodies are shown whole: a terminal has no message limit. Nor does it give a receipt: a card
+is recorded as shown after it is printed, so a process killed in between shows it again
+(:meth:`ConsolePoster.find_posted` cannot find it). The console is one channel,
 :data:`~bot.core.ports.CONSOLE_CHANNEL`, whatever ``channel`` it is given.
 """
 
