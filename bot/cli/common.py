@@ -6,7 +6,6 @@ import asyncio
 import dataclasses
 import datetime as dt
 import enum
-import json
 import logging
 from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
@@ -17,6 +16,7 @@ import typer
 from pydantic import BaseModel
 
 from bot.config import Config, ConfigError, load_config
+from bot.console.terminal import TerminalFormatter, echo, json_dumps
 
 __all__ = [
     "ConfigOption",
@@ -55,8 +55,8 @@ FormatOption = Annotated[
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
-    """Print ``message`` to stderr and return the exit to raise."""
-    typer.echo(message, err=True)
+    """Print ``message`` to stderr (it may quote a digest: controls stripped); the exit to raise."""
+    echo(message, err=True)
     return typer.Exit(code)
 
 
@@ -76,7 +76,9 @@ def load(config: Path | None, *, service: bool = False) -> Config:
     except ConfigError as error:
         raise fail(f"config: {error}") from None
     level = logging.getLevelName(loaded.logging.level) if service else VERBOSITY["level"]
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    handler = logging.StreamHandler()  # stderr; lines may quote digests or platforms
+    handler.setFormatter(TerminalFormatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler])
     return loaded
 
 
@@ -118,5 +120,5 @@ def to_jsonable(value: Any) -> Any:
 
 
 def print_json(value: Any) -> None:
-    """Print ``value`` as indented UTF-8 JSON."""
-    typer.echo(json.dumps(to_jsonable(value), ensure_ascii=False, indent=2))
+    """Print ``value`` as indented UTF-8 JSON, every control character ``\\u``-escaped."""
+    typer.echo(json_dumps(to_jsonable(value)))

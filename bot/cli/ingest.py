@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import Progress
+
+from bot.console.terminal import TerminalConsole, echo
 
 from .app import app
 from .common import ConfigOption, DbOption, load, open_store, run
@@ -38,7 +39,7 @@ def ingest(
     files = list(digest_files(paths))
     if not files:
         raise typer.Exit(_no_files(paths))
-    console = Console(stderr=True)
+    console = TerminalConsole(stderr=True)
     counts: Counter[str] = Counter()
     papers = warnings = 0
     failures: list[str] = []
@@ -65,7 +66,7 @@ def ingest(
 
     run(main())
     for line in skipped + failures:
-        typer.echo(line, err=True)
+        echo(line, err=True)  # a failure may quote the digest
     typer.echo(
         f"digests: {counts['new']} new, {counts['unchanged']} unchanged, "
         f"{counts['replaced']} replaced, {len(failures)} failed, {len(skipped)} skipped; "
@@ -76,5 +77,5 @@ def ingest(
 
 
 def _no_files(paths: list[Path]) -> int:
-    typer.echo(f"no digest files (*.md) in {', '.join(map(str, paths))}", err=True)
+    echo(f"no digest files (*.md) in {', '.join(map(str, paths))}", err=True)
     return 1

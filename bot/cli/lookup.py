@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
 from .app import app
 from .common import (
@@ -43,7 +42,9 @@ def _show(answer: Any, output: OutputFormat) -> None:
     if output is OutputFormat.JSON:
         print_json(answer.entry if isinstance(answer, CardAnswer) else answer)
     else:
-        console = Console()
+        from bot.console.terminal import TerminalConsole
+
+        console = TerminalConsole()
         if isinstance(answer, NotFound):
             console.print(render_not_found(answer))
         elif isinstance(answer, CardAnswer):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -11,14 +10,16 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
+from bot.console.terminal import TerminalConsole, echo, json_dumps
 from digest_parser import Digest, DigestParseError, SectionKey, parse_digest_file
 
 from .app import app
 
 __all__ = ["parse"]
 
-#: Title column width in the table; longer titles are cut with an ellipsis.
+#: Title column width in the table at most; longer titles wrap onto more lines.
 TITLE_WIDTH = 48
 
 
@@ -37,28 +38,31 @@ def _presence(digest_paper_sections: set[SectionKey]) -> str:
 
 def _table(digest: Digest, console: Console) -> None:
     table = Table(
-        title=f"{digest.source or 'digest'} · {digest.date or 'no date'} · "
-        f"{len(digest.papers)} papers"
+        title=Text(
+            f"{digest.source or 'digest'} · {digest.date or 'no date'} · "
+            f"{len(digest.papers)} papers"
+        )
     )
+    # Only the title gives way on a narrow terminal (it wraps); ids and counts are never cut.
     table.add_column("arXiv id", no_wrap=True)
-    table.add_column("title", max_width=TITLE_WIDTH, no_wrap=True, overflow="ellipsis")
+    table.add_column("title", max_width=TITLE_WIDTH, overflow="fold")
     table.add_column("sections", no_wrap=True)
-    table.add_column("warn", justify="right", min_width=4)
+    table.add_column("warn", justify="right", no_wrap=True)
     per_paper: dict[str, int] = {}
     for warning in digest.warnings:
         if warning.paper:
             per_paper[warning.paper] = per_paper.get(warning.paper, 0) + 1
     for paper in digest.papers:
         table.add_row(
-            paper.arxiv_id,
-            paper.title or "—",
+            Text(paper.arxiv_id),
+            Text(paper.title or "—"),
             _presence({s.key for s in paper.sections}),
             str(per_paper.get(paper.arxiv_id, 0) or ""),
         )
     console.print(table)
     source = digest.source or "<input>"
     for warning in digest.warnings:
-        typer.echo(f"{source}:{warning.line}: {warning.message}")
+        echo(f"{source}:{warning.line}: {warning.message}")
 
 
 @app.command()
@@ -77,18 +81,18 @@ def parse(
     try:
         digest = parse_digest_file(file)
     except DigestParseError as error:
-        typer.echo(f"{error.location()}: {error.message}", err=True)
+        echo(f"{error.location()}: {error.message}", err=True)
         raise typer.Exit(2) from None
     except OSError as error:
-        typer.echo(f"{file}:1: cannot read: {error.strerror or error}", err=True)
+        echo(f"{file}:1: cannot read: {error.strerror or error}", err=True)
         raise typer.Exit(2) from None
     if output is Format.JSON:
-        sys.stdout.write(json.dumps(digest.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        sys.stdout.write(json_dumps(digest.model_dump(mode="json")))
         sys.stdout.write("\n")
     else:
-        _table(digest, Console(soft_wrap=False))
+        _table(digest, TerminalConsole())
     if not digest.papers:
-        typer.echo(f"{digest.source}: no paper could be read", err=True)
+        echo(f"{digest.source}: no paper could be read", err=True)
         raise typer.Exit(1)
     if strict and digest.warnings:
         raise typer.Exit(1)

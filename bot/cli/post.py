@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from bot.console.terminal import echo
+
 from .app import app
 from .common import ConfigOption, DbOption, fail, load, open_store, run
 
@@ -45,7 +47,8 @@ def post(
 
     The digest is archived first, so /paper and /section can show its papers. Every message
     is planned in the outbox before anything is sent, so running post again (or after a crash)
-    sends only what is missing. Without --to the cards are shown in this terminal.
+    sends only what is missing. Without --to the cards are shown in this terminal, which
+    gives no receipt: a card cut off by a kill (or Ctrl-C) may be shown again.
     """
     from bot.app import SetupError, parse_target
 
@@ -61,7 +64,7 @@ def post(
         async with open_store(db, settings) as store:
             done = await ingest_file(store, file)
             if done.digest is None or done.result is None:
-                typer.echo(done.error or f"{file}: cannot be posted", err=True)
+                echo(done.error or f"{file}: cannot be posted", err=True)
                 return 2 if done.digest is None else 1
             if dry_run:
                 return await _dry_run(store, done.digest, target.platform, target.channel, again)
@@ -90,7 +93,7 @@ async def _dry_run(store: Store, digest: Digest, platform: str, channel: str, ag
     for paper, title in rows:
         state = states.get(paper)
         new += state is None or state is not RowState.SENT
-        typer.echo(f"{'sent   ' if state is RowState.SENT else 'to send'}  {paper:<12} {title}")
+        echo(f"{'sent   ' if state is RowState.SENT else 'to send'}  {paper:<12} {title}")
     typer.echo(f"dry run: {new} of {len(rows)} messages would be sent to {platform}:{channel}")
     return 0
 

@@ -8,6 +8,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from bot.console.terminal import TerminalConsole
+
 from .app import app
 from .common import (
     ConfigOption,
@@ -57,14 +59,14 @@ def status(
     if output is OutputFormat.JSON:
         print_json({"channels": channels, "subscriptions": schedule})
         return
-    console = Console()
+    console = TerminalConsole()
     _print_schedule(console, schedule)
     if not channels:
         console.print("Nothing has been delivered yet: try [bold]paperbot post FILE[/bold].")
         return
     table = Table(title="deliveries")
     for column in ("channel", "last delivered", "pending", "failed", "paused"):
-        table.add_column(column)
+        table.add_column(column, no_wrap=column == "channel")  # ids are never cut
     for item in channels:
         table.add_row(
             f"{item.platform}:{item.channel}",
@@ -119,7 +121,7 @@ def _print_schedule(console: Console, schedule: list[ScheduleStatus]) -> None:
         return
     table = Table(title="subscriptions")
     for column in ("channel", "time", "next run", "latest slot"):
-        table.add_column(column)
+        table.add_column(column, no_wrap=column == "channel")  # ids are never cut
     for item in schedule:
         sub, last = item.subscription, item.last
         latest = "—"

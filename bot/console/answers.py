@@ -22,8 +22,10 @@ def render_not_found(miss: NotFound) -> RenderableType:
     parts: list[RenderableType] = [Text(miss.message, style="yellow")]
     if miss.suggestions:
         table = Table(show_header=False, box=None, padding=(0, 2))
+        table.add_column(no_wrap=True)  # an id, a section name or a date: never cut
+        table.add_column(overflow="fold")
         for suggestion in miss.suggestions:
-            table.add_row(suggestion.value, suggestion.label)
+            table.add_row(Text(suggestion.value), Text(suggestion.label))
         parts.append(table)
     return Group(*parts)
 
@@ -35,7 +37,7 @@ def render_section(answer: SectionAnswer) -> RenderableType:
         SummaryMarkdown(section.body),
         title=Text(f"{section.number} · {section.heading}  {section.label}", style="bold cyan"),
         title_align="left",
-        subtitle=f"{card.display_title[:60]} · {card.arxiv_id} · {card.date_label}",
+        subtitle=Text(f"{card.display_title[:60]} · {card.arxiv_id} · {card.date_label}"),
         subtitle_align="right",
     )
 
@@ -57,7 +59,9 @@ def render_page(page: SectionPage) -> RenderableType:
             else Text("(this summary has no such section)", style="dim italic")
         )
         title = f"{item.position}. {item.title or item.arxiv_id}"
-        parts.append(Panel(body, title=title, title_align="left", subtitle=item.arxiv_id))
+        parts.append(
+            Panel(body, title=Text(title), title_align="left", subtitle=Text(item.arxiv_id))
+        )
     if page.page < page.pages:
         parts.append(Text(f"next: --page {page.page + 1}", style="dim"))
     return Group(*parts)
@@ -66,14 +70,15 @@ def render_page(page: SectionPage) -> RenderableType:
 def render_digest(summary: DigestSummary) -> RenderableType:
     """A digest's papers, one row each, with the sections each summary has."""
     table = Table(title=f"{summary.date} · {len(summary.papers)} papers")
-    table.add_column("#", justify="right")
+    # Only the title gives way on a narrow terminal (it wraps); numbers and ids are never cut.
+    table.add_column("#", justify="right", no_wrap=True)
     table.add_column("arXiv id", no_wrap=True)
-    table.add_column("title", overflow="ellipsis", no_wrap=True, max_width=60)
+    table.add_column("title", overflow="fold", max_width=60)
     table.add_column("sections", no_wrap=True)
     for item in summary.papers:
         present = set(item.sections)
         marks = "".join(str(k.number) if k in present else "·" for k in SectionKey.ordered())
-        table.add_row(str(item.position), item.arxiv_id, item.title or "—", marks)
+        table.add_row(str(item.position), Text(item.arxiv_id), Text(item.title or "—"), marks)
     return table
 
 

@@ -2,7 +2,10 @@
 
 The embedded default when no chat credentials are configured, so a new user sees exactly what
 a channel would receive (same cards, same order, same sections) without creating a bot.
-Bodies are shown whole: a terminal has no message limit.
+Bodies are shown whole: a terminal has no message limit. Nor does it give a receipt: a card
+is recorded as shown after it is printed, so a process killed in between shows it again
+(:meth:`ConsolePoster.find_posted` cannot find it). The console is one channel,
+:data:`~bot.core.ports.CONSOLE_CHANNEL`, whatever ``channel`` it is given.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from bot.core.cards import Card, DigestHeaderCard
 from bot.core.ports import Posted, PostKey
 from bot.core.text import markdown_parser
 
+from .terminal import TerminalConsole
+
 __all__ = ["ConsolePoster", "SummaryMarkdown", "render_card"]
 
 _PARSER = markdown_parser()
@@ -29,10 +34,13 @@ class SummaryMarkdown(Markdown):
 
     rich parses with stock CommonMark, whose flanking rules leave such Korean spans as
     literal asterisks; our parser (:func:`bot.core.text.markdown_parser`) fixes them.
+
+    Links are printed as ``text (target)``, not as terminal hyperlinks: a summary's
+    ``[https://google.com](https://evil.example)`` must not show one address and open another.
     """
 
     def __init__(self, markup: str) -> None:
-        super().__init__(markup)
+        super().__init__(markup, hyperlinks=False)
         self.parsed = _PARSER.parse(markup)
 
 
@@ -59,7 +67,7 @@ def render_card(card: Card) -> Panel:
         Group(*parts),
         title=Text(card.display_title, style="bold"),
         title_align="left",
-        subtitle=f"{card.arxiv_id} · {card.date_label} · {card.position_label}",
+        subtitle=Text(f"{card.arxiv_id} · {card.date_label} · {card.position_label}"),
         subtitle_align="right",
         border_style="blue",
     )
@@ -71,7 +79,7 @@ class ConsolePoster:
     platform = "console"
 
     def __init__(self, console: Console | None = None) -> None:
-        self.console = console or Console()
+        self.console = console or TerminalConsole()
         self._ids = itertools.count(1)
 
     async def post_header(self, channel: str, header: DigestHeaderCard, *, key: PostKey) -> Posted:

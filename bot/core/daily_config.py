@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .ports import CONSOLE_CHANNEL
 from .schedule import DEFAULT_RECHECK, DEFAULT_WAIT
 from .subscriptions import (
     DEFAULT_TIMEZONE,
@@ -48,13 +49,25 @@ class SubscriptionConfig(BaseModel):
     model_config = _STRICT
     platform: Literal["console", "slack", "discord"]
     channel: str = Field(
-        min_length=1, description="Slack or Discord channel id; any name on console"
+        min_length=1, description="Slack or Discord channel id; the console has just one"
     )
     time: LocalTime = Field(default="08:00", description="local posting time, 24-hour HH:MM")
     timezone: Timezone = Field(default=DEFAULT_TIMEZONE, description="IANA timezone name")
     sections: tuple[str, ...] = Field(default=(), description="sections shown; empty = all seven")
     thread: bool = Field(default=False, description="cards in a thread under the day's header")
     paused: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_console(cls, data: object) -> object:
+        """The console is one channel, whatever it is called here (old configs say "terminal").
+
+        ``paperbot post`` prints to the same channel, so a digest is shown once, not once per
+        name; the schema-5 migration moved older databases' console rows the same way.
+        """
+        if isinstance(data, dict) and data.get("platform") == "console":
+            return {**data, "channel": CONSOLE_CHANNEL}
+        return data
 
     @field_validator("sections")
     @classmethod

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Final, Protocol
 
 from .cards import Card, DigestHeaderCard
 
 __all__ = [
+    "CONSOLE_CHANNEL",
     "ChannelUnavailable",
     "DeliveryError",
     "MessageRejected",
@@ -30,6 +31,10 @@ __all__ = [
     "RateLimited",
     "TransientError",
 ]
+
+#: The console's one channel: ``post`` and ``serve`` print to the same terminal, so they share
+#: one outbox history (a config's channel name for the console is ignored).
+CONSOLE_CHANNEL: Final = "console"
 
 
 class DeliveryError(Exception):

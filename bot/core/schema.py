@@ -29,6 +29,7 @@ from pydantic import TypeAdapter
 from digest_parser import Digest, Paper, ParseWarning, Section, SectionKey
 
 from .cards import title_from_preamble
+from .console_channel_sql import CONSOLE_CHANNEL_V5
 from .indexer_sql import SEARCH_INDEX_V4
 from .outbox_sql import OUTBOX_V2
 from .subscriptions_sql import SUBSCRIPTIONS_V3
@@ -150,6 +151,7 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     OUTBOX_V2,
     SUBSCRIPTIONS_V3,
     SEARCH_INDEX_V4,
+    CONSOLE_CHANNEL_V5,
 )
 
 

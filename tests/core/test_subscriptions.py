@@ -15,6 +15,7 @@ from bot.core.daily_config import (
     SubscriptionConfig,
     sync_subscriptions,
 )
+from bot.core.ports import CONSOLE_CHANNEL
 from bot.core.store import Store
 from bot.core.subscriptions import (
     NotSubscribed,
@@ -118,11 +119,11 @@ async def test_config_sync_keeps_chat_made_subscriptions(store: Store) -> None:
     await subs.add("slack", "C1", time="06:00", source="chat")  # an admin's /subscribe
     declared = [
         SubscriptionConfig(platform="slack", channel="C1", time="08:00"),
-        SubscriptionConfig(platform="console", channel="terminal", time="09:00"),
+        SubscriptionConfig(platform="console", channel="terminal", time="09:00"),  # old name
         SubscriptionConfig(platform="discord", channel="42", time="10:00", thread=True),
     ]
     report = await sync_subscriptions(subs, declared)
-    assert report.added == ["console:terminal", "discord:42"]
+    assert report.added == ["console:console", "discord:42"]
     assert report.kept_chat == ["slack:C1"]
     c1 = await subs.get("slack", "C1")
     assert c1 is not None and (c1.time, c1.source) == ("06:00", "chat")
@@ -132,15 +133,22 @@ async def test_config_sync_keeps_chat_made_subscriptions(store: Store) -> None:
     assert (again.added, again.updated, again.removed) == ([], [], [])
     edited = [declared[0], declared[1].model_copy(update={"time": "09:30"})]
     report = await sync_subscriptions(subs, edited)
-    assert (report.updated, report.removed) == (["console:terminal"], ["discord:42"])
-    terminal = await subs.get("console", "terminal")
-    assert terminal is not None and terminal.time == "09:30"
+    assert (report.updated, report.removed) == (["console:console"], ["discord:42"])
+    console = await subs.get("console", "console")
+    assert console is not None and console.time == "09:30"
 
     # A chat edit makes a config-made subscription the chat's: config no longer overrides it.
-    await subs.update("console", "terminal", paused=True)
+    await subs.update("console", "console", paused=True)
     await sync_subscriptions(subs, edited[:1])
-    terminal = await subs.get("console", "terminal")
-    assert terminal is not None and terminal.paused and terminal.source == "chat"
+    console = await subs.get("console", "console")
+    assert console is not None and console.paused and console.source == "chat"
+
+
+def test_the_console_is_one_channel_whatever_a_config_calls_it() -> None:
+    for data in ({"platform": "console"}, {"platform": "console", "channel": "terminal"}):
+        assert SubscriptionConfig.model_validate(data).channel == CONSOLE_CHANNEL
+    with pytest.raises(ValidationError, match="channel"):
+        SubscriptionConfig.model_validate({"platform": "slack"})
 
 
 async def test_a_channel_declared_twice_is_an_error(store: Store) -> None:

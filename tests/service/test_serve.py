@@ -136,7 +136,7 @@ async def test_daily_run_posts_the_watched_digest_to_the_console_once(
         (EXAMPLES / "hf-daily-papers-2026-01-05.md").read_bytes()
     )
     config = Config(
-        subscriptions=(SubscriptionConfig(platform="console", channel="terminal"),),
+        subscriptions=(SubscriptionConfig(platform="console", channel="console"),),
         schedule=ScheduleConfig(post_at_start=True),
         sources=SourcesConfig(watch=(str(folder),)),
     )

@@ -1,0 +1,124 @@
+"""One console channel: ``post`` and ``serve`` share it, before and after an upgrade.
+
+Up to schema 4, ``post`` printed to ``console:console`` and the shipped config subscribed
+``console:terminal``: the same terminal under two names, so each showed what the other had.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from bot.app import parse_target
+from bot.cli import app
+from bot.config import Config, Secrets
+from bot.core.clock import SystemClock
+from bot.core.daily_config import ScheduleConfig, SourcesConfig, SubscriptionConfig
+from bot.core.ingest import ingest_file
+from bot.core.outbox import Outbox
+from bot.core.ports import CONSOLE_CHANNEL, Posted
+from bot.core.schema import MIGRATIONS
+from bot.core.store import Store
+from bot.core.subscriptions import Subscriptions
+from bot.service import serve
+from tests.conftest import EXAMPLES
+
+EXAMPLE = EXAMPLES / "hf-daily-papers-2026-01-05.md"
+DAY = dt.date(2026, 1, 5)
+PAPERS = ["2601.01234", "2601.02345", "2601.03456"]
+TITLE = "작은 언어 모델을 위한 자기 검증 추론"  # the first card's title
+
+
+def _config(folder: Path, channel: str = "terminal") -> Config:
+    """The shipped config's daily run; ``terminal`` is what config.example.toml said."""
+    return Config(
+        subscriptions=(SubscriptionConfig(platform="console", channel=channel),),
+        schedule=ScheduleConfig(post_at_start=True),
+        sources=SourcesConfig(watch=(str(folder),)),
+    )
+
+
+def _watched(tmp_path: Path) -> Path:
+    folder = tmp_path / "digests"
+    folder.mkdir()
+    (folder / EXAMPLE.name).write_bytes(EXAMPLE.read_bytes())
+    return folder
+
+
+async def _post(db: Path) -> Result:
+    """``paperbot post EXAMPLE`` to the console (in a thread: it runs its own event loop)."""
+    return await asyncio.to_thread(CliRunner().invoke, app, ["post", str(EXAMPLE), "--db", str(db)])
+
+
+async def _serve_until_idle(config: Config, db: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Run serve until its start-up planning is done and nothing is left to send."""
+    caplog.set_level(logging.INFO, logger="bot.service")
+    stop = asyncio.Event()
+    service = asyncio.create_task(serve(config, Secrets(), str(db), stop=stop))
+    async with Store.open(db) as store:
+        outbox = Outbox(store, SystemClock())
+        for _ in range(1500):  # ≤ 30 s on a busy machine
+            await asyncio.sleep(0.02)
+            if service.done():
+                break
+            if "delivery: started" not in caplog.text:  # planned at start before this line
+                continue
+            if all(s.pending == s.sending == 0 for s in await outbox.status()):
+                break
+    stop.set()
+    await asyncio.wait_for(service, 30)
+
+
+async def test_post_then_serve_shows_the_digest_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    db = tmp_path / "a.db"
+    posted = await _post(db)
+    assert posted.exit_code == 0 and TITLE in posted.output
+    await _serve_until_idle(_config(_watched(tmp_path)), db, caplog)
+    assert TITLE not in capsys.readouterr().out
+    async with Store.open(db) as store:
+        (channel,) = await Outbox(store, SystemClock()).status()
+    assert (channel.platform, channel.channel) == ("console", CONSOLE_CHANNEL)
+    assert parse_target("console").channel == CONSOLE_CHANNEL
+
+
+async def test_an_old_database_is_not_shown_again_after_the_upgrade(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    """Schema 4: serve showed the digest as ``terminal``, a killed ``post`` half as ``console``."""
+    db = tmp_path / "old.db"
+    clock = SystemClock()
+    async with Store.open(db, migrations=MIGRATIONS[:4]) as store:
+        assert (await ingest_file(store, EXAMPLE)).result is not None
+        await Subscriptions(store, clock).add("console", "terminal", time="08:00", source="config")
+        outbox = Outbox(store, clock)
+        await outbox.plan("console", "terminal", DAY, PAPERS)
+        while (row := await outbox.head("console", "terminal")) is not None:
+            assert await outbox.claim(row)
+            await outbox.mark_sent(row, Posted("shown"))
+        await outbox.plan("console", "console", DAY, PAPERS)
+        for sent in (True, False):  # the header shown, then killed printing the first card
+            row = await outbox.head("console", "console")
+            assert row is not None and await outbox.claim(row)
+            if sent:
+                await outbox.mark_sent(row, Posted("shown"))
+
+    await _serve_until_idle(_config(_watched(tmp_path)), db, caplog)
+    assert TITLE not in capsys.readouterr().out  # nothing shown twice
+    async with Store.open(db) as store:
+        (channel,) = await Outbox(store, clock).status()
+        assert (channel.channel, channel.last_delivered, channel.pending) == (
+            "console",
+            "2026-01-05",
+            0,
+        )
+        subscriptions = await Subscriptions(store, clock).list()
+        assert [(s.platform, s.channel) for s in subscriptions] == [("console", "console")]
+    again = await _post(db)
+    assert again.exit_code == 0 and "delivered before; nothing to send" in again.output
