@@ -22,6 +22,7 @@ from bot.core.lookup import (
     DigestSummary,
     NotFound,
     NotFoundKind,
+    SearchHit,
     SearchResults,
     SectionPage,
 )
@@ -251,9 +252,12 @@ def _search(view: View, results: SearchResults, shared_by: str | None) -> Reply:
         blocks.append(_section(line if hit.field == "title" else f"{line}\n> {snippet}"))
     controls: list[Block] = []
     if shared_by is None:
+        best: dict[str, SearchHit] = {}  # one option per paper: its best-ranked hit
+        for hit in results.hits:
+            best.setdefault(hit.arxiv_id, hit)
         choices = [
-            (f"{_title(h.title, h.arxiv_id)}", View("paper", h.arxiv_id, date=h.date.isoformat()))
-            for h in results.hits
+            (_title(h.title, h.arxiv_id), View("paper", h.arxiv_id, date=h.date.isoformat()))
+            for h in best.values()
         ]
         controls = open_select(choices, "Open a paper…")
         controls += pager(pinned, has_prev=results.offset > 0, has_next=results.has_more)

@@ -75,6 +75,8 @@ class Driver:
         assert await post_form(self.url, body, signed_headers(body, SECRET)) == 200
         await self.slack.wait_until(until)
         answers = [r.args for r in self.slack.responses(response_url)]
+        refused = [r.error for r in self.slack.responses(response_url) if not r.ok]
+        assert refused == [], f"Slack refused an answer: {refused}"
         for n, answer in enumerate(answers):
             if "blocks" in answer:
                 assert_blocks_ok(answer["blocks"], f"response {n}")
@@ -248,6 +250,25 @@ async def test_search_marks_matches_and_pages(slack_app: Driver) -> None:
     assert "Results 11–20 for “부분은”" in text_of(second["blocks"])
     (nothing,) = await slack_app.command("/paper-search", "zzzqqqxxx")
     assert "Nothing matches “zzzqqqxxx”" in text_of(nothing["blocks"])
+
+
+async def test_search_offers_one_option_per_paper_matching_in_several_sections(
+    slack_app: Driver, real_digests: Any
+) -> None:
+    """2505.20256 matches "Omni-R1" in its title and two sections: three hits, one option.
+
+    Slack refuses a select whose options share a value (``invalid_blocks``), and the fake
+    refuses it too: the Driver fails on any refused answer.
+    """
+    (answer,) = await slack_app.command("/paper-search", "Omni-R1")
+    text = text_of(answer["blocks"])
+    assert text.count("`2505.20256`") == 3  # three hits are listed
+    menu = element(answer["blocks"], ACTION_OPEN)
+    assert [View.decode(o["value"]) for o in menu["options"]] == [
+        View("paper", paper="2505.20256", date="2025-05-27")
+    ]
+    (card,) = await slack_app.click(menu)
+    assert "Omni-R1" in card["blocks"][0]["text"]["text"]
 
 
 async def test_answers_quoting_mentions_ping_nobody(slack_app: Driver) -> None:
