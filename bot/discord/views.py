@@ -230,8 +230,8 @@ def _routing_only(view: discord.ui.View) -> discord.ui.View:
 def card_view(card: Card, *, share: Share | None = None) -> discord.ui.View:
     """A card's components: the section menu, links, and "Post to channel" when private."""
     view = discord.ui.View(timeout=None)
-    if card.sections:
-        options = [_option(s.key) for s in card.sections]
+    if card.sections:  # Discord refuses a select whose option values repeat: one per section
+        options = [_option(key) for key in dict.fromkeys(s.key for s in card.sections)]
         view.add_item(SectionSelect(card.arxiv_id, card.date_label, options))
     _links(view, card)
     if share is not None and share.fits:

@@ -6,6 +6,7 @@ contain: runaway Korean sections, emoji clusters, Markdown soup and mention synt
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -241,3 +242,12 @@ def test_an_open_menu_offers_each_view_once_at_its_first_place() -> None:
     ]
     assert_blocks_ok([{"type": "actions", "elements": [menu]}], "menu")
     assert open_select([], "Open…") == []
+
+
+def test_a_section_given_twice_is_offered_once_in_the_section_menu() -> None:
+    (card,) = cards_of(EXAMPLE)[:1]
+    twice = (CardSection(SectionKey.RESULTS, "앞."), CardSection(SectionKey.RESULTS, "뒤."))
+    blocks = card_blocks(dataclasses.replace(card, sections=twice))
+    menu = next(e for b in blocks if b["type"] == "actions" for e in b["elements"])
+    assert [decode_value(o["value"])["section"] for o in menu["options"]] == ["results"]
+    assert_blocks_ok(blocks, "card with a repeated section")
