@@ -38,7 +38,6 @@ __all__ = [
     "DIGEST_PER_PAGE",
     "SHARE_EVENT",
     "Reply",
-    "apology_reply",
     "help_reply",
     "not_found_reply",
     "render_reply",
@@ -128,15 +127,6 @@ def help_reply(command: Command) -> Reply:
         _context(f"Commands: {others} — add `help` to any of them for its usage."),
     ]
     return Reply(escape_slack(usage.text()), (blocks,))
-
-
-def apology_reply(command: str) -> Reply:
-    """What a user sees when answering failed: never a traceback."""
-    text = (
-        f"Sorry, something went wrong while answering `{command}`. "
-        "It has been logged; please try again in a moment."
-    )
-    return Reply(text, ([_section(text)],))
 
 
 def not_found_reply(miss: NotFound) -> Reply:
