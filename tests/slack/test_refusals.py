@@ -9,8 +9,6 @@ apology at the same ``response_url`` instead of silence.
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -37,6 +35,7 @@ from tests.fakes.slack_requests import (
     signed_headers,
     slash_command_body,
 )
+from tests.logs import Logged, logged_by
 from tests.slack.conftest import CHANNEL, SECRET, fake_client, post_form, serve
 
 INVALID_BLOCKS = Fault(FaultKind.API_ERROR, status=400, error="invalid_blocks")
@@ -65,43 +64,10 @@ class Sender:
         return await self._send(encode_payload(payload), url, count)
 
 
-class Logged(logging.Handler):
-    """Warnings and errors of ``bot.slack``, and a way to wait for one without sleeping.
-
-    A listener goes on after its last request to the fake (it logs what Slack answered), so
-    a test waits for the log line itself.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.records: list[logging.LogRecord] = []
-        self._changed = asyncio.Event()
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-        self._changed.set()
-
-    @property
-    def messages(self) -> list[str]:
-        return [r.getMessage() for r in self.records]
-
-    async def until(self, text: str) -> None:
-        """Wait until a message containing ``text`` was logged (failing after 5 s)."""
-        async with asyncio.timeout(5.0):
-            while not any(text in m for m in self.messages):
-                self._changed.clear()
-                await self._changed.wait()
-
-
 @pytest.fixture
 def logged() -> Iterator[Logged]:
-    handler = Logged()
-    logger = logging.getLogger("bot.slack")
-    logger.addHandler(handler)
-    try:
+    with logged_by("bot.slack") as handler:
         yield handler
-    finally:
-        logger.removeHandler(handler)
 
 
 @pytest.fixture
@@ -133,7 +99,7 @@ async def refused_and_told(answers: list[Any], logged: Logged, what: str, code: 
     assert text.startswith(f"Sorry, Slack would not show my answer to `{what}`")
     assert f"(it said `{code}`)" in text
     await logged.until(f"Slack refused the answer to {what}: {code} (HTTP 400)")
-    assert not [r for r in logged.records if r.exc_info], "a refusal is no traceback"
+    assert not logged.tracebacks, "a refusal is no traceback"
     return text
 
 
@@ -211,7 +177,7 @@ async def test_when_the_apology_is_refused_too_both_are_logged_and_nothing_raise
         assert [a.error for a in answers] == ["invalid_blocks", "invalid_blocks"]
         await logged.until("Slack refused the apology for /digest too: invalid_blocks")
     assert logged.messages[0].startswith("Slack refused the answer to /digest: invalid_blocks")
-    assert not [r for r in logged.records if r.exc_info]
+    assert not logged.tracebacks
 
 
 async def test_a_refused_share_logs_slacks_reason_and_says_so(
