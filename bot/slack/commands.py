@@ -142,7 +142,6 @@ class SlackCommands:
         async with apology(respond, "Post to channel"):
             view = View.decode(_value(action))
             channel = str((body.get("channel") or {}).get("id") or "")
-            user = str((body.get("user") or {}).get("id") or "")
             if view is None or not channel:
                 await send_reply(respond, _notice("Sorry, I could not read that button."))
                 return
@@ -150,7 +149,7 @@ class SlackCommands:
             if isinstance(answer, NotFound):
                 await send_reply(respond, render_reply(view, answer))
                 return
-            reply = render_reply(view, answer, shared_by=user)
+            reply = render_reply(view, answer, shared_by=await _sharer(client, body))
             try:
                 for blocks in reply.messages:
                     await client.chat_postMessage(
@@ -177,6 +176,28 @@ class SlackCommands:
         if view is None:
             return _notice("Sorry, I could not read that menu or button.")
         return render_reply(view, await run_view(self._lookup, view))
+
+
+async def _sharer(client: AsyncWebClient, body: Payload) -> str:
+    """The display name of whoever pressed "Post to channel", for "Shared by …".
+
+    A name, not a ``<@U…>`` mention, which would notify them of their own share. Slack's
+    profile has it (``users.info``, the ``users:read`` scope); without it, the user name the
+    click carries.
+    """
+    user = body.get("user") or {}
+    fallback = str(user.get("name") or user.get("username") or "")
+    try:
+        info = await client.users_info(user=str(user.get("id") or ""))
+    except SlackApiError as error:
+        _log.warning("users.info for the sharer failed: %s", api_refusal(error))
+        return fallback
+    found = info.get("user") or {}
+    profile = found.get("profile") or {}
+    for name in (profile.get("display_name"), profile.get("real_name"), found.get("real_name")):
+        if isinstance(name, str) and name.strip():
+            return name
+    return fallback
 
 
 def _value(action: Payload) -> str | None:

@@ -54,7 +54,8 @@ _HELP_NAMES: Final[dict[Command, str]] = {
     "search": "paper-search",
 }
 _TITLE_SHOWN: Final = 110
-_USER_ID: Final = re.compile(r"^[UW][A-Z0-9]{2,20}$")
+#: Characters of a sharer's name shown ("Shared by …"); Slack's display names are shorter.
+_NAME_SHOWN: Final = 80
 _PAPER_MISSES: Final = frozenset({NotFoundKind.UNKNOWN_PAPER, NotFoundKind.NOT_A_REFERENCE})
 #: A snippet is a window cut anywhere into Markdown, so it cannot be parsed: its emphasis and
 #: code markers, and list markers opening a line, are dropped rather than shown escaped.
@@ -98,8 +99,9 @@ def _hf(arxiv_id: str) -> str:
     return f"https://huggingface.co/papers/{arxiv_id}"
 
 
-def _shared_line(user: str, view: View) -> str:
-    who = f"<@{user}>" if _USER_ID.match(user) else "someone"
+def _shared_line(name: str, view: View) -> str:
+    """Who shared it, by name: a ``<@U…>`` mention would notify them of their own share."""
+    who = literal(cut(" ".join(name.split()), _NAME_SHOWN).text) or "someone"
     return f"Shared by {who} with `/{_HELP_NAMES[view.command]}`"
 
 
@@ -266,7 +268,7 @@ def render_reply(view: View, answer: Answer, *, shared_by: str | None = None) ->
     Args:
         view: What was asked (its page and query; dates are pinned from ``answer``).
         answer: What the archive answered.
-        shared_by: ``None`` for the asker's ephemeral reply; the Slack user id of whoever
+        shared_by: ``None`` for the asker's ephemeral reply; the display name of whoever
             pressed "Post to channel" for the copy posted to the channel.
     """
     if isinstance(answer, NotFound):

@@ -299,6 +299,7 @@ async def test_the_section_menu_answers_with_the_whole_section(slack_app: Driver
 async def test_share_posts_to_the_channel_and_removes_the_ephemeral(
     slack: FakeSlackAPI, slack_app: Driver
 ) -> None:
+    slack.workspace.add_user("U0READER", display_name="Ada Reader", real_name="Ada Lovelace")
     (card,) = await slack_app.command("/paper", "2601.01234")
     share = element(card["blocks"], ACTION_SHARE)
     (done,) = await slack_app.click(share, until=lambda: len(slack.responses()) >= 2)
@@ -306,7 +307,8 @@ async def test_share_posts_to_the_channel_and_removes_the_ephemeral(
     (posted,) = slack.posted(CHANNEL)
     assert posted.blocks is not None and posted.blocks[0] == card["blocks"][0]
     assert posted.metadata == {"event_type": SHARE_EVENT, "event_payload": {"view": share["value"]}}
-    assert "Shared by <@U0READER> with `/paper`" in text_of(posted.blocks)
+    assert "Shared by Ada Reader with `/paper`" in text_of(posted.blocks)
+    assert pings(posted.blocks) == []  # a name, not a mention: the sharer is not notified
     assert ACTION_SHARE not in [e.get("action_id") for e in elements(posted.blocks)]
     assert_blocks_ok(posted.blocks, "shared card")
     assert "link_names" not in posted.args and "parse" not in posted.args
@@ -321,7 +323,30 @@ async def test_sharing_a_page_posts_it_without_the_pager(
     )
     (posted,) = slack.posted(CHANNEL)
     assert posted.blocks is not None and not list(elements(posted.blocks))
-    assert pings(posted.blocks) == ["Shared by <@U0READER> with `/section`"]
+    assert pings(posted.blocks) == []
+    assert "Shared by reader with `/section`" in text_of(posted.blocks)  # not in users.info
+
+
+@pytest.mark.parametrize(
+    ("display_name", "real_name", "shown"),
+    [
+        ("", "Ada Lovelace", "Shared by Ada Lovelace with"),
+        ("<!channel> *boss* `x`", "", "Shared by &lt;!channel&gt; ∗boss∗ ˋxˋ with"),
+        ("  ", "  ", "Shared by reader with"),
+    ],
+)
+async def test_the_sharer_is_named_never_mentioned(
+    slack: FakeSlackAPI, slack_app: Driver, display_name: str, real_name: str, shown: str
+) -> None:
+    """Slack shows the real name when no display name is set; a name cannot format or ping."""
+    slack.workspace.add_user("U0READER", display_name=display_name, real_name=real_name)
+    (card,) = await slack_app.command("/paper", "2601.01234")
+    await slack_app.click(
+        element(card["blocks"], ACTION_SHARE), until=lambda: len(slack.responses()) >= 2
+    )
+    (posted,) = slack.posted(CHANNEL)
+    assert posted.blocks is not None and shown in text_of(posted.blocks)
+    assert pings(posted.blocks) == []
 
 
 async def test_share_where_the_bot_is_not_a_member_explains_the_invite(
