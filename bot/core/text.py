@@ -23,6 +23,8 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
 from markdown_it.rules_inline.state_inline import Delimiter, StateInline
 
+from .links import reveal_link_targets
+
 __all__ = [
     "ZWSP",
     "Cut",
@@ -153,9 +155,14 @@ def _cjk_emphasis(state: StateInline, silent: bool) -> bool:
 
 
 def markdown_parser() -> MarkdownIt:
-    """CommonMark plus ``~~strikethrough~~``, with emphasis flanking fixed for Korean."""
+    """CommonMark plus ``~~strikethrough~~``, with emphasis flanking fixed for Korean.
+
+    Links whose text is an address other than their target get their target as their text
+    (:mod:`bot.core.links`): every renderer then shows where a link really goes.
+    """
     md = MarkdownIt("commonmark").enable("strikethrough")
     md.inline.ruler.before("emphasis", "cjk_emphasis", _cjk_emphasis)
+    md.core.ruler.after("inline", "reveal_link_targets", reveal_link_targets)
     return md
 
 

@@ -231,4 +231,4 @@ class PaperCommands(commands.Cog):
     ) -> None:
         """Log what the responder did not catch and tell the user, never leaving them hanging."""
         _log.error("command %s failed", interaction.command, exc_info=error)
-        await self.responder.say(interaction, "Something went wrong; it has been logged.")
+        await self.responder.apologise(interaction, "Something went wrong; it has been logged.")

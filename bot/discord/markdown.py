@@ -4,8 +4,10 @@ Discord renders most Markdown itself, so this is a re-serialisation from markdow
 rather than a translation: the same bold, italics, lists and code come out, with the few
 things Discord does not do rewritten. Headings are not rendered inside embed field values
 (and Discord only knows ``#`` to ``###``), so they become bold lines when asked; reference-style
-links become inline ``[label](url)`` (their definitions are consumed by the parser); raw HTML
-is shown as the literal text it is, except ``<br>``, which becomes a line break.
+links become inline ``[label](url)`` (their definitions are consumed by the parser), and a
+link whose text is its own address becomes ``<url>``: the parser has already replaced the text
+of a link that shows another address than its target (:mod:`bot.core.links`). Raw HTML is shown
+as the literal text it is, except ``<br>``, which becomes a line break.
 
 Text is re-escaped with backslashes, because the parser unescaped it and Discord would read a
 literal ``*`` or ``||`` as formatting. Discord's own parser does not apply CommonMark's
@@ -119,14 +121,16 @@ def _walk(
             href = str(node.attrs["href"])
             out.append(f"<{href}>" if href.startswith("http") else _escape(_text_of(node)))
         elif kind in ("link", "image"):
-            url = str(node.attrs.get("href" if kind == "link" else "src", ""))
+            href = str(node.attrs.get("href" if kind == "link" else "src", ""))
             label: list[str] = []
             _walk(node.children, label, plain=plain, active=active)
-            url = url.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
+            url = href.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
             if not url:
                 out.extend(label)
+            elif not label or _text_of(node) == href:  # a label that is the address: show it
+                out.append(f"<{url}>")
             else:
-                out.append(f"[{''.join(label)}]({url})" if label else f"<{url}>")
+                out.append(f"[{''.join(label)}]({url})")
         elif kind == "html_inline":
             out.append("\n" if _BR.fullmatch(node.content) else _escape(node.content))
 

@@ -7,6 +7,10 @@ lookup is started first and the interaction is deferred only if the answer is no
 message). Answers are ephemeral; "Post to channel" regenerates the same answer from the
 button's ``custom_id`` and posts it once, with a nonce, for everyone.
 
+Whatever Discord refuses (discord.py raises :class:`discord.HTTPException` for every error
+status: an invalid form body, an expired token) is logged with Discord's reason, and the user
+gets a short apology in place of the answer, never silence or "This interaction failed".
+
 Rendered replies and autocomplete choices are kept per request while the archive is unchanged
 (:mod:`bot.core.answer_cache`): when fifty people ask at once, each answer they share is
 looked up and rendered once, and the last of them does not wait for the same work fifty times.
@@ -55,6 +59,14 @@ CACHE_SIZE: Final = 512
 #: its turn; deferred, it is acknowledged at once and answered when its turn comes.
 DEFER_WHEN_MAKING: Final = 8
 _FAILED: Final = "Something went wrong while answering; it has been logged. Please try again."
+_REFUSED: Final = (
+    "Sorry, Discord would not accept my answer (error {code}). "
+    "It has been logged for whoever runs paperbot."
+)
+_BUSY: Final = (
+    "Sorry, Discord could not take my answer just now (error {code}). "
+    "It has been logged; please try again in a moment."
+)
 _CANNOT_POST: Final = (
     "I cannot post in this channel: paperbot needs the View Channel, Send Messages and "
     "Embed Links permissions here."
@@ -68,6 +80,20 @@ Key = tuple[str | None, ...]
 
 def _date(date: str) -> str | None:
     return None if date in ("", "undated") else date
+
+
+def _describe(interaction: discord.Interaction[Any]) -> str:
+    """What the user did, for a log line: ``/paper``, or the component's ``custom_id``."""
+    command = interaction.command
+    if command is not None:
+        return f"/{command.qualified_name}"
+    data: Any = interaction.data or {}
+    return f"component {data.get('custom_id', '?')}"
+
+
+def _reason(error: discord.HTTPException) -> str:
+    """Discord's status, code and explanation (field errors included), on one line."""
+    return " ".join(str(error).split())
 
 
 def _kwargs(message: Message, *, ephemeral: bool) -> dict[str, Any]:
@@ -280,13 +306,35 @@ class Responder:
 
     @contextlib.asynccontextmanager
     async def _failing_politely(self, interaction: discord.Interaction[Any]) -> AsyncIterator[None]:
-        """Log a failure and tell the user, rather than leave "thinking…" on screen."""
+        """Log a refusal or a failure and tell the user, rather than leave "thinking…" on screen."""
         try:
             yield
+        except discord.HTTPException as error:
+            _log.warning(
+                "Discord refused the answer to %s (interaction %s): %s",
+                _describe(interaction),
+                interaction.id,
+                _reason(error),
+            )
+            busy = error.status == 429 or error.status >= 500  # Discord's trouble, not ours
+            text = _BUSY if busy else _REFUSED
+            await self.apologise(interaction, text.format(code=error.code or error.status))
         except Exception:
-            _log.exception("failed to handle component interaction %s", interaction.id)
-            with contextlib.suppress(discord.HTTPException):
-                await self.say(interaction, _FAILED)
+            _log.exception(
+                "failed to answer %s (interaction %s)", _describe(interaction), interaction.id
+            )
+            await self.apologise(interaction, _FAILED)
+
+    async def apologise(self, interaction: discord.Interaction[Any], text: str = _FAILED) -> None:
+        """Tell the user their answer is not coming; log it when even that is refused."""
+        try:
+            await self.say(interaction, text)
+        except discord.HTTPException as error:
+            _log.warning(
+                "Discord refused the apology for %s too: %s",
+                _describe(interaction),
+                _reason(error),
+            )
 
     async def _regenerate(self, share: Share) -> Answer:
         args = share.args

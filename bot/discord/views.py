@@ -19,6 +19,7 @@ Custom ids (at most 100 characters; arXiv ids, ISO dates and section slugs conta
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -45,6 +46,8 @@ __all__ = [
     "page_view",
     "share_view",
 ]
+
+_log = logging.getLogger(__name__)
 
 ShareKind = Literal["paper", "section", "page", "digest", "search"]
 #: Arguments each kind of shared answer is regenerated from; ``search`` keeps its query whole.
@@ -170,7 +173,10 @@ class ShareButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], te
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Post the answer."""
         if self.share is None:
-            await interaction.response.send_message(_STALE, ephemeral=True)
+            try:
+                await interaction.response.send_message(_STALE, ephemeral=True)
+            except discord.HTTPException as error:
+                _log.warning("Discord refused the note on a stale button: %s", error)
             return
         await _handler(interaction).share(interaction, self.share)
 
@@ -230,8 +236,8 @@ def _routing_only(view: discord.ui.View) -> discord.ui.View:
 def card_view(card: Card, *, share: Share | None = None) -> discord.ui.View:
     """A card's components: the section menu, links, and "Post to channel" when private."""
     view = discord.ui.View(timeout=None)
-    if card.sections:
-        options = [_option(s.key) for s in card.sections]
+    if card.sections:  # Discord refuses a select whose option values repeat: one per section
+        options = [_option(key) for key in dict.fromkeys(s.key for s in card.sections)]
         view.add_item(SectionSelect(card.arxiv_id, card.date_label, options))
     _links(view, card)
     if share is not None and share.fits:

@@ -6,22 +6,16 @@ turn their text into a :class:`~bot.slack.views.View`, ask the archive through t
 ``respond``. Clicks (a card's "Show section…", "Open…", Prev/Next, "Post to channel") carry a
 view in their value and are answered the same way.
 
-Every listener awaits ``ack()`` before anything else: Slack gives three seconds. Bolt sends the
-acknowledgement when its runner, which polls every 10 ms, sees that ``ack()`` was called; a
-listener that went straight on to render (milliseconds of CPU) would hold up the acks of every
-other request in the event loop, so each listener first yields for one poll
-(:data:`ACK_FLUSH`). With 50 concurrent commands that took the ack p99 from 77 to 59 ms
-(``benchmarks/slack.py``). After that, nothing a listener does can crash it: an exception is
-logged and the user gets a short apology instead of silence (and never a traceback).
+Every listener awaits ``ack()`` before anything else: Slack gives three seconds
+(:func:`~bot.slack.responder.acked`). After that, nothing a listener does can crash it or
+leave the user without an answer: what Slack refuses and what fails is logged, and the user
+gets a short apology instead of silence, never a traceback (:mod:`bot.slack.responder`).
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import re
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any, Final
 
 from slack_sdk.errors import SlackApiError
@@ -30,9 +24,9 @@ from bot.core.answers import is_help
 from bot.core.lookup import NotFound
 
 from .controls import ACTION_OPEN, PAGE_ACTIONS
-from .limits import RESPONSE_URL_USES
 from .render import ACTION_LINK, ACTION_SECTION, ACTION_SHARE
-from .replies import Reply, apology_reply, help_reply, render_reply
+from .replies import Reply, help_reply, render_reply
+from .responder import acked, api_refusal, apology, refusal, send_reply
 from .views import Command, View, run_view, view_for_command
 
 if TYPE_CHECKING:
@@ -41,7 +35,7 @@ if TYPE_CHECKING:
 
     from bot.core.lookup import Lookup
 
-__all__ = ["ACK_FLUSH", "SLASH_COMMANDS", "SlackCommands", "acked", "apology", "send_reply"]
+__all__ = ["SLASH_COMMANDS", "SlackCommands"]
 
 _log = logging.getLogger(__name__)
 
@@ -52,34 +46,11 @@ SLASH_COMMANDS: Final[dict[str, Command]] = {
     "/digest": "digest",
     "/paper-search": "search",
 }
-#: Seconds a listener yields after ``ack()``: one poll of Bolt's ack loop
-#: (``slack_bolt/listener/asyncio_runner.py`` sleeps 0.01 s between checks), plus a little.
-ACK_FLUSH: Final = 0.011
 _LINKS: Final = re.compile(rf"^{ACTION_LINK}_")
 #: Errors of ``chat.postMessage`` that an invitation fixes (the bot is not in the channel).
 _NOT_A_MEMBER: Final = frozenset({"not_in_channel", "channel_not_found"})
 
 Payload = dict[str, Any]
-
-
-async def send_reply(respond: AsyncRespond, reply: Reply, *, replace: bool = False) -> None:
-    """Send ``reply`` ephemerally through ``respond``, one message per call.
-
-    Args:
-        respond: Bolt's ``respond`` (posts to the request's ``response_url``).
-        reply: What to send; a ``response_url`` takes five messages, which a whole section
-            never needs, so anything beyond is logged and dropped rather than failing.
-        replace: Replace the message that was clicked (paging) instead of adding one.
-    """
-    if len(reply.messages) > RESPONSE_URL_USES:
-        _log.warning("reply of %d messages cut to %d", len(reply.messages), RESPONSE_URL_USES)
-    for index, blocks in enumerate(reply.messages[:RESPONSE_URL_USES]):
-        await respond(
-            text=reply.text,
-            blocks=blocks,
-            response_type="ephemeral",
-            replace_original=replace and index == 0,
-        )
 
 
 def _notice(text: str) -> Reply:
@@ -171,7 +142,6 @@ class SlackCommands:
         async with apology(respond, "Post to channel"):
             view = View.decode(_value(action))
             channel = str((body.get("channel") or {}).get("id") or "")
-            user = str((body.get("user") or {}).get("id") or "")
             if view is None or not channel:
                 await send_reply(respond, _notice("Sorry, I could not read that button."))
                 return
@@ -179,7 +149,7 @@ class SlackCommands:
             if isinstance(answer, NotFound):
                 await send_reply(respond, render_reply(view, answer))
                 return
-            reply = render_reply(view, answer, shared_by=user)
+            reply = render_reply(view, answer, shared_by=await _sharer(client, body))
             try:
                 for blocks in reply.messages:
                     await client.chat_postMessage(
@@ -191,11 +161,13 @@ class SlackCommands:
                         unfurl_media=False,
                     )
             except SlackApiError as error:
-                code = str(error.response.get("error") or "unknown_error")
-                _log.warning("sharing %s in %s failed: %s", view.encode(), channel, code)
-                await send_reply(respond, _share_failed(code))
+                refused = api_refusal(error)
+                _log.warning("Slack refused sharing %s in %s: %s", view.encode(), channel, refused)
+                await send_reply(respond, _share_failed(refused.shown_code))
                 return
-            await respond(delete_original=True)
+            gone = refusal(await respond(delete_original=True))
+            if gone is not None:  # the post is there; only the ephemeral copy stays
+                _log.warning("removing the shared ephemeral failed: %s", gone.reason)
 
     # -- shared ---------------------------------------------------------------------------
 
@@ -206,23 +178,26 @@ class SlackCommands:
         return render_reply(view, await run_view(self._lookup, view))
 
 
-@contextlib.asynccontextmanager
-async def apology(respond: AsyncRespond, what: str) -> AsyncIterator[None]:
-    """Log any exception of the block and tell the user, briefly; never re-raise."""
+async def _sharer(client: AsyncWebClient, body: Payload) -> str:
+    """The display name of whoever pressed "Post to channel", for "Shared by …".
+
+    A name, not a ``<@U…>`` mention, which would notify them of their own share. Slack's
+    profile has it (``users.info``, the ``users:read`` scope); without it, the user name the
+    click carries.
+    """
+    user = body.get("user") or {}
+    fallback = str(user.get("name") or user.get("username") or "")
     try:
-        yield
-    except Exception:
-        _log.exception("answering %s failed", what)
-        try:
-            await send_reply(respond, apology_reply(what))
-        except Exception:
-            _log.exception("could not send the apology for %s either", what)
-
-
-async def acked(ack: AsyncAck) -> None:
-    """Acknowledge, then let Bolt send the acknowledgement before any work (see module doc)."""
-    await ack()
-    await asyncio.sleep(ACK_FLUSH)
+        info = await client.users_info(user=str(user.get("id") or ""))
+    except SlackApiError as error:
+        _log.warning("users.info for the sharer failed: %s", api_refusal(error))
+        return fallback
+    found = info.get("user") or {}
+    profile = found.get("profile") or {}
+    for name in (profile.get("display_name"), profile.get("real_name"), found.get("real_name")):
+        if isinstance(name, str) and name.strip():
+            return name
+    return fallback
 
 
 def _value(action: Payload) -> str | None:

@@ -108,13 +108,19 @@ def pager(view: View, *, has_prev: bool, has_next: bool) -> list[Block]:
 def open_select(choices: Sequence[tuple[str, View]], placeholder: str) -> list[Block]:
     """A select that opens one of ``choices`` (label, view) as a new ephemeral reply.
 
-    Empty when there is nothing to choose, so callers can splat it into an actions row.
+    Slack refuses the whole message (``invalid_blocks``) when two options share a value, so a
+    view offered twice (one paper matching a search in several sections) is offered once, at
+    its first place. Empty when there is nothing to choose, so callers can splat it into an
+    actions row.
     """
+    labels: dict[str, str] = {}
+    for label, view in choices:
+        labels.setdefault(view.encode(), label)
     options = [
-        {"text": plain_text(label, OPTION_TEXT_MAX), "value": view.encode()}
-        for label, view in choices[:SELECT_OPTIONS_MAX]
-        if len(view.encode()) <= OPTION_VALUE_MAX
-    ]
+        {"text": plain_text(label, OPTION_TEXT_MAX), "value": value}
+        for value, label in labels.items()
+        if len(value) <= OPTION_VALUE_MAX
+    ][:SELECT_OPTIONS_MAX]
     if not options:
         return []
     return [

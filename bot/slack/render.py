@@ -137,18 +137,18 @@ def _context(card: Card, extra: Sequence[str]) -> Block:
 
 
 def _select(card: Card) -> Block:
+    """The "Show section…" menu: one option per section (Slack refuses repeated values)."""
+    keys = dict.fromkeys(s.key for s in card.sections)
     return {
         "type": "static_select",
         "action_id": ACTION_SECTION,
         "placeholder": plain_text("Show section…", OPTION_TEXT_MAX),
         "options": [
             {
-                "text": plain_text(f"{s.number}. {s.heading} · {s.label}", OPTION_TEXT_MAX),
-                "value": encode_value(
-                    paper=card.arxiv_id, date=card.date_label, section=s.key.value
-                ),
+                "text": plain_text(f"{k.number}. {k.korean} · {k.english}", OPTION_TEXT_MAX),
+                "value": encode_value(paper=card.arxiv_id, date=card.date_label, section=k.value),
             }
-            for s in card.sections
+            for k in keys
         ],
     }
 

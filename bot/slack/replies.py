@@ -22,6 +22,7 @@ from bot.core.lookup import (
     DigestSummary,
     NotFound,
     NotFoundKind,
+    SearchHit,
     SearchResults,
     SectionPage,
 )
@@ -37,7 +38,6 @@ __all__ = [
     "DIGEST_PER_PAGE",
     "SHARE_EVENT",
     "Reply",
-    "apology_reply",
     "help_reply",
     "not_found_reply",
     "render_reply",
@@ -54,7 +54,8 @@ _HELP_NAMES: Final[dict[Command, str]] = {
     "search": "paper-search",
 }
 _TITLE_SHOWN: Final = 110
-_USER_ID: Final = re.compile(r"^[UW][A-Z0-9]{2,20}$")
+#: Characters of a sharer's name shown ("Shared by …"); Slack's display names are shorter.
+_NAME_SHOWN: Final = 80
 _PAPER_MISSES: Final = frozenset({NotFoundKind.UNKNOWN_PAPER, NotFoundKind.NOT_A_REFERENCE})
 #: A snippet is a window cut anywhere into Markdown, so it cannot be parsed: its emphasis and
 #: code markers, and list markers opening a line, are dropped rather than shown escaped.
@@ -98,8 +99,9 @@ def _hf(arxiv_id: str) -> str:
     return f"https://huggingface.co/papers/{arxiv_id}"
 
 
-def _shared_line(user: str, view: View) -> str:
-    who = f"<@{user}>" if _USER_ID.match(user) else "someone"
+def _shared_line(name: str, view: View) -> str:
+    """Who shared it, by name: a ``<@U…>`` mention would notify them of their own share."""
+    who = literal(cut(" ".join(name.split()), _NAME_SHOWN).text) or "someone"
     return f"Shared by {who} with `/{_HELP_NAMES[view.command]}`"
 
 
@@ -127,15 +129,6 @@ def help_reply(command: Command) -> Reply:
         _context(f"Commands: {others} — add `help` to any of them for its usage."),
     ]
     return Reply(escape_slack(usage.text()), (blocks,))
-
-
-def apology_reply(command: str) -> Reply:
-    """What a user sees when answering failed: never a traceback."""
-    text = (
-        f"Sorry, something went wrong while answering `{command}`. "
-        "It has been logged; please try again in a moment."
-    )
-    return Reply(text, ([_section(text)],))
 
 
 def not_found_reply(miss: NotFound) -> Reply:
@@ -251,9 +244,12 @@ def _search(view: View, results: SearchResults, shared_by: str | None) -> Reply:
         blocks.append(_section(line if hit.field == "title" else f"{line}\n> {snippet}"))
     controls: list[Block] = []
     if shared_by is None:
+        best: dict[str, SearchHit] = {}  # one option per paper: its best-ranked hit
+        for hit in results.hits:
+            best.setdefault(hit.arxiv_id, hit)
         choices = [
-            (f"{_title(h.title, h.arxiv_id)}", View("paper", h.arxiv_id, date=h.date.isoformat()))
-            for h in results.hits
+            (_title(h.title, h.arxiv_id), View("paper", h.arxiv_id, date=h.date.isoformat()))
+            for h in best.values()
         ]
         controls = open_select(choices, "Open a paper…")
         controls += pager(pinned, has_prev=results.offset > 0, has_next=results.has_more)
@@ -272,7 +268,7 @@ def render_reply(view: View, answer: Answer, *, shared_by: str | None = None) ->
     Args:
         view: What was asked (its page and query; dates are pinned from ``answer``).
         answer: What the archive answered.
-        shared_by: ``None`` for the asker's ephemeral reply; the Slack user id of whoever
+        shared_by: ``None`` for the asker's ephemeral reply; the display name of whoever
             pressed "Post to channel" for the copy posted to the channel.
     """
     if isinstance(answer, NotFound):

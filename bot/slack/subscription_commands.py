@@ -23,7 +23,7 @@ from bot.core.subscription_answers import parse_subscribe_text
 from bot.core.subscriptions import SubscriptionError
 from bot.core.text import escape_slack
 
-from .commands import acked, apology
+from .responder import acked, api_refusal, apology, say
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
@@ -70,17 +70,17 @@ class SlackSubscriptionCommands:
         async with apology(respond, "/subscribe"):
             text = str(command.get("text") or "")
             if text.strip() and is_help(text):
-                await _say(respond, self._desk.usage("subscribe"))
+                await say(respond, self._desk.usage("subscribe"))
             elif await self._admitted(command, respond, client):
                 try:
                     args = parse_subscribe_text(text)
                 except SubscriptionError as error:
-                    await _say(
+                    await say(
                         respond, f"{escape_slack(str(error))}\n{self._desk.usage('subscribe')}"
                     )
                     return
                 answer = await self._desk.subscribe(_channel(command), args)
-                await _say(respond, answer + _MEMBERSHIP_HINT)
+                await say(respond, answer + _MEMBERSHIP_HINT)
 
     async def unsubscribe(
         self, ack: AsyncAck, command: Payload, respond: AsyncRespond, client: AsyncWebClient
@@ -89,9 +89,9 @@ class SlackSubscriptionCommands:
         await acked(ack)
         async with apology(respond, "/unsubscribe"):
             if is_help(str(command.get("text") or "x")):
-                await _say(respond, self._desk.usage("unsubscribe"))
+                await say(respond, self._desk.usage("unsubscribe"))
             elif await self._admitted(command, respond, client):
-                await _say(respond, await self._desk.unsubscribe(_channel(command)))
+                await say(respond, await self._desk.unsubscribe(_channel(command)))
 
     async def subscriptions(
         self, ack: AsyncAck, command: Payload, respond: AsyncRespond, client: AsyncWebClient
@@ -100,9 +100,9 @@ class SlackSubscriptionCommands:
         await acked(ack)
         async with apology(respond, "/subscriptions"):
             if is_help(str(command.get("text") or "x")):
-                await _say(respond, self._desk.usage("subscriptions"))
+                await say(respond, self._desk.usage("subscriptions"))
             elif await self._admitted(command, respond, client):
-                await _say(respond, await self._desk.listing())
+                await say(respond, await self._desk.listing())
 
     async def _admitted(
         self, command: Payload, respond: AsyncRespond, client: AsyncWebClient
@@ -114,11 +114,12 @@ class SlackSubscriptionCommands:
         try:
             info = await client.users_info(user=user)
         except SlackApiError as error:
-            code = str(error.response.get("error") or "unknown_error")
-            _log.warning("users.info for %s failed: %s", user, code)
-            await _say(
+            refused = api_refusal(error)
+            _log.warning("users.info for %s failed: %s", user, refused)
+            await say(
                 respond,
-                f"I could not check whether you are a workspace admin (Slack said `{code}`). "
+                "I could not check whether you are a workspace admin "
+                f"(Slack said `{refused.shown_code}`). "
                 "Please try again, or ask whoever runs paperbot to add your user id to "
                 "`[slack] admins`.",
             )
@@ -126,7 +127,7 @@ class SlackSubscriptionCommands:
         profile = info.get("user") or {}
         if any(profile.get(flag) for flag in _ADMIN_FLAGS):
             return True
-        await _say(respond, self._desk.refusal(WHO_MAY))
+        await say(respond, self._desk.refusal(WHO_MAY))
         return False
 
 
@@ -138,8 +139,3 @@ _MEMBERSHIP_HINT: Final = (
 
 def _channel(command: Payload) -> str:
     return str(command.get("channel_id") or "")
-
-
-async def _say(respond: AsyncRespond, text: str) -> None:
-    """An ephemeral answer: plain mrkdwn text, which Slack shows as it is."""
-    await respond(text=text, response_type="ephemeral")

@@ -453,6 +453,10 @@ def _row(*components: dict[str, Any]) -> dict[str, Any]:
             _row({"type": 3, "custom_id": "s", "options": [{}] * 26}),
             "components.0.components.0.options",
         ),
+        (
+            _row({"type": 3, "custom_id": "s", "options": [{"label": "a", "value": "v"}] * 2}),
+            "components.0.components.0.options.1",
+        ),
         (_row({"type": 2, "custom_id": "x" * 101}), "components.0.components.0.custom_id"),
         (_row(*[{"type": 2, "custom_id": str(i)} for i in range(6)]), "components.0.components"),
         ({"content": "x", "nonce": "n" * 26}, "nonce"),

@@ -6,6 +6,7 @@ discord.py would send (``tests/discord/limits_check.py``).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from pathlib import Path
@@ -181,6 +182,15 @@ def test_card_components_carry_what_they_need() -> None:
     buttons = rows[1]["components"]
     assert [b.get("url") for b in buttons[:3]] == [card.hf_url, card.abs_url, card.pdf_url]
     assert buttons[3]["custom_id"] == "paperbot:share:paper:2505.19590:2025-05-27"
+    assert_sendable({"embeds": [card_embed(card).to_dict()], "components": rows})
+
+
+def test_a_section_given_twice_is_offered_once() -> None:
+    """Discord refuses a select whose option values repeat (the fake does too)."""
+    twice = (CardSection(K.RESULTS, "앞."), CardSection(K.RESULTS, "뒤."))
+    card = dataclasses.replace(make_card({}), sections=twice)
+    rows = card_view(card).to_components()
+    assert [o["value"] for o in rows[0]["components"][0]["options"]] == ["results"]
     assert_sendable({"embeds": [card_embed(card).to_dict()], "components": rows})
 
 

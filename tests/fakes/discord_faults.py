@@ -1,4 +1,4 @@
-"""Faults the fake Discord can inject: 429s, 5xx, dropped or reset connections and delays.
+"""Faults the fake Discord can inject: 429s, 5xx, refusals, lost connections and delays.
 
 A delivery engine is only as reliable as its handling of the bad days, and those cannot be
 waited for. Each :class:`Fault` targets requests by a small pattern (``"POST
@@ -44,6 +44,7 @@ class FaultKind(StrEnum):
     DROP = "drop"  # the connection closes without any response
     RESET = "reset"  # the connection is reset (TCP RST): the client reads ECONNRESET
     DELAY = "delay"  # the response is held back, then sent normally
+    REFUSE = "refuse"  # a 4xx with Discord's JSON error: the request is refused, not retried
 
 
 @functools.lru_cache(maxsize=256)
@@ -73,7 +74,9 @@ class Fault:
     Attributes:
         kind: What goes wrong.
         match: Which requests it applies to (see the module docstring).
-        status: HTTP status for ``SERVER_ERROR``.
+        status: HTTP status for ``SERVER_ERROR`` and ``REFUSE``.
+        code: Discord's JSON error code for ``REFUSE`` (``50035``, ``10062``...).
+        message: Discord's error message for ``REFUSE``.
         retry_after: Discord seconds the 429 asks the client to wait.
         is_global: Whether the 429 claims the global limit.
         scope: ``X-RateLimit-Scope`` of the 429: ``user``, ``global`` or ``shared``.
@@ -92,6 +95,8 @@ class Fault:
     via: bool = True
     seconds: float = 0.0
     after_commit: bool = False
+    code: int = 0
+    message: str = ""
 
     def __post_init__(self) -> None:
         if self.after_commit and self.kind is FaultKind.RATE_LIMIT:
@@ -124,6 +129,18 @@ class Fault:
     ) -> Fault:
         """A 5xx; discord.py retries 500/502/504/524 itself after 1, 3, 5... real seconds."""
         return cls(FaultKind.SERVER_ERROR, match, status=status, after_commit=after_commit)
+
+    @classmethod
+    def refuse(
+        cls,
+        code: int = 50035,
+        message: str = "Invalid Form Body",
+        *,
+        status: int = 400,
+        match: str = ANY_REQUEST,
+    ) -> Fault:
+        """Discord refuses the request with ``{"code", "message"}`` (``reference.md``)."""
+        return cls(FaultKind.REFUSE, match, status=status, code=code, message=message)
 
     @classmethod
     def drop(cls, *, after_commit: bool = False, match: str = ANY_REQUEST) -> Fault:

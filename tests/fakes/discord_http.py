@@ -259,6 +259,8 @@ class HttpPipeline:
             elif transport is not None:
                 transport.close()
             return web.Response(status=599)  # never written: the connection is gone
+        if fault.kind is FaultKind.REFUSE:
+            return discord_error(fault.status, fault.code, fault.message)
         if fault.status == 500:
             return discord_error(500, 0, "500: Internal Server Error")
         # Cloudflare's 5xx pages are HTML, which discord.py reads as text.

@@ -169,11 +169,28 @@ def _validate_component(component: Mapping[str, Any], path: Path, errors: FormEr
     errors.max_length((*path, "custom_id"), component.get("custom_id"), CUSTOM_ID_MAX)
     errors.max_length((*path, "label"), component.get("label"), BUTTON_LABEL_MAX)
     errors.max_length((*path, "options"), component.get("options"), SELECT_OPTIONS_MAX)
+    _unique_option_values(component.get("options"), (*path, "options"), errors)
     children = component.get("components") or []
     if component.get("type") == 1:  # action row
         errors.max_length((*path, "components"), children, ROW_ITEMS_MAX)
     for i, child in enumerate(children):
         _validate_component(child, (*path, "components", i), errors)
+
+
+def _unique_option_values(options: Any, path: Path, errors: FormErrors) -> None:
+    """A select's option values identify the choice: Discord refuses a repeated one."""
+    seen: set[Any] = set()
+    for i, option in enumerate(options if isinstance(options, list) else []):
+        value = option.get("value") if isinstance(option, Mapping) else None
+        if value is None:  # a missing value is another error, not checked here
+            continue
+        if value in seen:
+            errors.add(
+                (*path, i),
+                "SELECT_COMPONENT_OPTION_VALUE_DUPLICATED",
+                "The specified option value is already used",
+            )
+        seen.add(value)
 
 
 def validate_choices(choices: Any, path: Path, errors: FormErrors) -> None:

@@ -14,7 +14,8 @@ It listens on ``127.0.0.1`` on a free port and speaks Slack's documented JSON: H
 Block Kit checks in :mod:`~tests.fakes.slack_blocks`, limits in
 :mod:`~tests.fakes.slack_ratelimit` and faults in :mod:`~tests.fakes.slack_faults`. This module
 adds the transport: token checks, the record of every request, ``response_url`` endpoints
-(Bolt's ``respond()`` posts there) and the faults that need the socket (drops, delays).
+(Bolt's ``respond()`` posts there; a message Slack would refuse gets HTTP 400 and the error) and
+the faults that need the socket (drops, delays).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from typing import Any, Self
 from aiohttp import web
 from multidict import CIMultiDict
 
-from tests.fakes.slack_blocks import BlockKitLimits
+from tests.fakes.slack_blocks import BlockKitLimits, check_message
 from tests.fakes.slack_channels import ChannelStore, FakeChannel, StoredMessage
 from tests.fakes.slack_faults import FaultKind, FaultPlan
 from tests.fakes.slack_ratelimit import Clock, RateLimiter, SlackRateLimit
@@ -261,12 +262,31 @@ class FakeSlackAPI:
             if uses >= RESPONSE_URL_USES:
                 # Slack's exact answer here is undocumented; the status and code are ours.
                 raise SlackError("used_url_multiple_times", status=404)
+            self._check_response_message(record.args)
             return self._answer(record, 200, {"ok": True})
         except SlackError as exc:
             return self._answer(record, exc.status, exc.body, exc.headers)
         finally:
             record.finished = True
             await self._notify()
+
+    def _check_response_message(self, args: dict[str, Any]) -> None:
+        """Refuse a message Slack would refuse, as an incoming webhook does: HTTP 400.
+
+        Slack documents ``invalid_blocks`` and friends with status 400 for incoming webhooks
+        ("Sending messages using incoming webhooks", error table); a ``response_url`` is one of
+        those. The JSON body is the Web API's, with the details of what was wrong.
+        """
+        if args.get("delete_original"):
+            return
+        rejection = check_message(
+            args.get("text"),
+            args.get("blocks"),
+            attachments=args.get("attachments"),
+            limits=self.workspace.limits,
+        )
+        if rejection is not None:
+            raise SlackError(rejection.error, status=400, body=rejection.body())
 
     async def _record(
         self, request: web.Request, method: str

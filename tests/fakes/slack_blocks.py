@@ -33,6 +33,9 @@ class BlockKitLimits:
         actions_elements: Elements of an actions block.
         button_text: Characters of a button label.
         button_value: Characters of a button ``value``.
+        select_options: Options of a ``static_select``.
+        option_text: Characters of an option's ``plain_text``.
+        option_value: Characters of an option's ``value``.
         action_id: Characters of an ``action_id`` (and ``block_id``).
         total_block_text: Total characters of every ``text`` in the blocks before Slack answers
             ``msg_blocks_too_long``. Undocumented: observed at about 13.2k characters by
@@ -49,6 +52,9 @@ class BlockKitLimits:
     actions_elements: int = 25
     button_text: int = 75
     button_value: int = 2000
+    select_options: int = 100
+    option_text: int = 75
+    option_value: int = 150
     action_id: int = 255
     total_block_text: int = 13_200
     message_text: int = 40_000
@@ -142,6 +148,7 @@ def _block_problems(blocks: list[Any], limits: BlockKitLimits) -> Iterator[str]:
             yield from _count(elements, limits.actions_elements, f"{where}/elements")
             for n, element in enumerate(elements if isinstance(elements, list) else []):
                 yield from _button(element, limits, f"{where}/elements/{n}")
+                yield from _select(element, limits, f"{where}/elements/{n}")
 
 
 def _section(block: Mapping[str, Any], limits: BlockKitLimits, where: str) -> Iterator[str]:
@@ -162,6 +169,34 @@ def _button(element: Any, limits: BlockKitLimits, where: str) -> Iterator[str]:
     yield from _text_object(element.get("text"), limits.button_text, f"{where}/text", plain=True)
     yield from _too_long(element.get("value"), limits.button_value, f"{where}/value")
     yield from _too_long(element.get("action_id"), limits.action_id, f"{where}/action_id")
+
+
+def _select(element: Any, limits: BlockKitLimits, where: str) -> Iterator[str]:
+    """A ``static_select``: its options' count, labels and values, and values unique.
+
+    Slack refuses a menu whose options share a ``value`` ("option object" reference: values
+    identify the choice); the wording of the message is ours, the error code Slack's.
+    """
+    if not isinstance(element, Mapping) or element.get("type") != "static_select":
+        return
+    yield from _too_long(element.get("action_id"), limits.action_id, f"{where}/action_id")
+    options = element.get("options")
+    yield from _count(options, limits.select_options, f"{where}/options")
+    seen: set[str] = set()
+    for n, option in enumerate(options if isinstance(options, list) else []):
+        at = f"{where}/options/{n}"
+        if not isinstance(option, Mapping):
+            yield f"must be an option object [json-pointer:{at}]"
+            continue
+        yield from _text_object(option.get("text"), limits.option_text, f"{at}/text", plain=True)
+        value = option.get("value")
+        if not isinstance(value, str) or not value:
+            yield f"must provide a value [json-pointer:{at}/value]"
+            continue
+        yield from _too_long(value, limits.option_value, f"{at}/value")
+        if value in seen:
+            yield f"must provide unique option values [json-pointer:{at}/value]"
+        seen.add(value)
 
 
 def _text_object(obj: Any, limit: int, where: str, *, plain: bool = False) -> Iterator[str]:

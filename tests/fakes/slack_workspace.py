@@ -132,12 +132,31 @@ class FakeWorkspace:
             }
         )
 
-    def add_user(self, user_id: str, *, admin: bool = False, owner: bool = False) -> None:
-        """Declare a member; admins and owners may manage workspace-wide settings."""
+    def add_user(
+        self,
+        user_id: str,
+        *,
+        admin: bool = False,
+        owner: bool = False,
+        display_name: str = "",
+        real_name: str = "",
+    ) -> None:
+        """Declare a member; admins and owners may manage workspace-wide settings.
+
+        ``display_name`` may be empty, as it is for members who never set one; Slack then
+        shows their ``real_name``.
+        """
         self.users[user_id] = {
             "id": user_id,
             "team_id": self.identity.team_id,
             "name": user_id.lower(),
+            "real_name": real_name,
+            "profile": {
+                "display_name": display_name,
+                "display_name_normalized": display_name,
+                "real_name": real_name,
+                "real_name_normalized": real_name,
+            },
             "deleted": False,
             "is_admin": admin or owner,
             "is_owner": owner,

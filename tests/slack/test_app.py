@@ -75,6 +75,8 @@ class Driver:
         assert await post_form(self.url, body, signed_headers(body, SECRET)) == 200
         await self.slack.wait_until(until)
         answers = [r.args for r in self.slack.responses(response_url)]
+        refused = [r.error for r in self.slack.responses(response_url) if not r.ok]
+        assert refused == [], f"Slack refused an answer: {refused}"
         for n, answer in enumerate(answers):
             if "blocks" in answer:
                 assert_blocks_ok(answer["blocks"], f"response {n}")
@@ -250,6 +252,25 @@ async def test_search_marks_matches_and_pages(slack_app: Driver) -> None:
     assert "Nothing matches “zzzqqqxxx”" in text_of(nothing["blocks"])
 
 
+async def test_search_offers_one_option_per_paper_matching_in_several_sections(
+    slack_app: Driver, real_digests: Any
+) -> None:
+    """2505.20256 matches "Omni-R1" in its title and two sections: three hits, one option.
+
+    Slack refuses a select whose options share a value (``invalid_blocks``), and the fake
+    refuses it too: the Driver fails on any refused answer.
+    """
+    (answer,) = await slack_app.command("/paper-search", "Omni-R1")
+    text = text_of(answer["blocks"])
+    assert text.count("`2505.20256`") == 3  # three hits are listed
+    menu = element(answer["blocks"], ACTION_OPEN)
+    assert [View.decode(o["value"]) for o in menu["options"]] == [
+        View("paper", paper="2505.20256", date="2025-05-27")
+    ]
+    (card,) = await slack_app.click(menu)
+    assert "Omni-R1" in card["blocks"][0]["text"]["text"]
+
+
 async def test_answers_quoting_mentions_ping_nobody(slack_app: Driver) -> None:
     for command, text in [
         ("/paper", PINGING_PAPER),
@@ -278,6 +299,7 @@ async def test_the_section_menu_answers_with_the_whole_section(slack_app: Driver
 async def test_share_posts_to_the_channel_and_removes_the_ephemeral(
     slack: FakeSlackAPI, slack_app: Driver
 ) -> None:
+    slack.workspace.add_user("U0READER", display_name="Ada Reader", real_name="Ada Lovelace")
     (card,) = await slack_app.command("/paper", "2601.01234")
     share = element(card["blocks"], ACTION_SHARE)
     (done,) = await slack_app.click(share, until=lambda: len(slack.responses()) >= 2)
@@ -285,7 +307,8 @@ async def test_share_posts_to_the_channel_and_removes_the_ephemeral(
     (posted,) = slack.posted(CHANNEL)
     assert posted.blocks is not None and posted.blocks[0] == card["blocks"][0]
     assert posted.metadata == {"event_type": SHARE_EVENT, "event_payload": {"view": share["value"]}}
-    assert "Shared by <@U0READER> with `/paper`" in text_of(posted.blocks)
+    assert "Shared by Ada Reader with `/paper`" in text_of(posted.blocks)
+    assert pings(posted.blocks) == []  # a name, not a mention: the sharer is not notified
     assert ACTION_SHARE not in [e.get("action_id") for e in elements(posted.blocks)]
     assert_blocks_ok(posted.blocks, "shared card")
     assert "link_names" not in posted.args and "parse" not in posted.args
@@ -300,7 +323,30 @@ async def test_sharing_a_page_posts_it_without_the_pager(
     )
     (posted,) = slack.posted(CHANNEL)
     assert posted.blocks is not None and not list(elements(posted.blocks))
-    assert pings(posted.blocks) == ["Shared by <@U0READER> with `/section`"]
+    assert pings(posted.blocks) == []
+    assert "Shared by reader with `/section`" in text_of(posted.blocks)  # not in users.info
+
+
+@pytest.mark.parametrize(
+    ("display_name", "real_name", "shown"),
+    [
+        ("", "Ada Lovelace", "Shared by Ada Lovelace with"),
+        ("<!channel> *boss* `x`", "", "Shared by &lt;!channel&gt; ∗boss∗ ˋxˋ with"),
+        ("  ", "  ", "Shared by reader with"),
+    ],
+)
+async def test_the_sharer_is_named_never_mentioned(
+    slack: FakeSlackAPI, slack_app: Driver, display_name: str, real_name: str, shown: str
+) -> None:
+    """Slack shows the real name when no display name is set; a name cannot format or ping."""
+    slack.workspace.add_user("U0READER", display_name=display_name, real_name=real_name)
+    (card,) = await slack_app.command("/paper", "2601.01234")
+    await slack_app.click(
+        element(card["blocks"], ACTION_SHARE), until=lambda: len(slack.responses()) >= 2
+    )
+    (posted,) = slack.posted(CHANNEL)
+    assert posted.blocks is not None and shown in text_of(posted.blocks)
+    assert pings(posted.blocks) == []
 
 
 async def test_share_where_the_bot_is_not_a_member_explains_the_invite(
@@ -370,7 +416,7 @@ async def test_a_failing_handler_apologises_without_a_traceback(
         driver = Driver(slack, f"{base}/slack/events")
         with caplog.at_level(logging.ERROR, logger="bot.slack"):
             (answer,) = await driver.command("/paper", "2601.01234")
-    text = text_of(answer["blocks"])
-    assert text.startswith("Sorry, something went wrong while answering `/paper`")
+    assert answer["text"].startswith("Sorry, something went wrong while answering `/paper`")
+    assert "blocks" not in answer  # plain text: nothing in it for Slack to refuse
     assert "Traceback" not in str(answer) and "disk I/O" not in str(answer)
     assert any("answering /paper failed" in r.getMessage() for r in caplog.records)

@@ -191,6 +191,11 @@ def _fields(count: int, size: int = 1) -> dict[str, Any]:
     return {"type": "section", "fields": [{"type": "mrkdwn", "text": "x" * size}] * count}
 
 
+def _select(*values: str, label: str = "option") -> dict[str, Any]:
+    options = [{"text": {"type": "plain_text", "text": label}, "value": v} for v in values]
+    return {"type": "static_select", "action_id": "open", "options": options}
+
+
 @pytest.mark.parametrize(
     ("block", "error"),
     [
@@ -209,6 +214,14 @@ def _fields(count: int, size: int = 1) -> dict[str, Any]:
         (_actions(_button("x" * 76)), "invalid_blocks"),
         (_actions(_button("open", "v" * 2001)), "invalid_blocks"),
         (_actions(*[_button("b")] * 26), "invalid_blocks"),
+        (_actions(_select("a", "b")), None),
+        (_actions(_select("a", "b", "a")), "invalid_blocks"),
+        (_actions(_select(*map(str, range(100)))), None),
+        (_actions(_select(*map(str, range(101)))), "invalid_blocks"),
+        (_actions(_select()), "invalid_blocks"),
+        (_actions(_select("v" * 150, label="x" * 75)), None),
+        (_actions(_select("v" * 151)), "invalid_blocks"),
+        (_actions(_select("v", label="x" * 76)), "invalid_blocks"),
     ],
 )
 def test_block_kit_limits(block: dict[str, Any], error: str | None) -> None:
@@ -388,6 +401,21 @@ async def test_response_url_records_and_allows_five_uses(slack: FakeSlackAPI) ->
     assert statuses == [200] * 5 + [404]
     assert [r.args["text"] for r in slack.responses(url)][:2] == ["reply 0", "reply 1"]
     assert slack.responses(slack.response_url()) == []
+
+
+async def test_response_url_refuses_what_slack_refuses_with_400_and_the_reason(
+    slack: FakeSlackAPI,
+) -> None:
+    url = slack.response_url()
+    twice = [_actions(_select('{"paper":"2505.20256"}', '{"paper":"2505.20256"}'))]
+    async with aiohttp.ClientSession() as session:
+        async with session.post(url, json={"text": "t", "blocks": twice}) as response:
+            status, body = response.status, await response.json()
+        async with session.post(url, json={"delete_original": True}) as response:
+            assert response.status == 200
+    assert status == 400 and body["ok"] is False and body["error"] == "invalid_blocks"
+    assert "unique option values [json-pointer:/blocks/0/elements/0/options/1/value]" in str(body)
+    assert [r.error for r in slack.responses(url)] == ["invalid_blocks", None]
 
 
 # --- rate limits ------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ contain: runaway Korean sections, emoji clusters, Markdown soup and mention synt
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 
 from bot.core.cards import Card, CardSection, DigestHeaderCard, card_from_paper
 from bot.core.text import ZWSP
-from bot.slack.controls import share_button
+from bot.slack.controls import open_select, share_button
 from bot.slack.mrkdwn import to_mrkdwn
 from bot.slack.render import (
     ACTION_SECTION,
@@ -229,3 +230,24 @@ def test_generated_cards_fit_and_ping_nobody(card: Card) -> None:
         assert pings(messages) == []
     sections = [b for b in blocks if b["type"] == "section"]
     assert len(sections) == len(card.sections) + (1 if card.note else 0)
+
+
+def test_an_open_menu_offers_each_view_once_at_its_first_place() -> None:
+    """Slack refuses a select with a repeated value, so the repeat is dropped, not the menu."""
+    first, second = View("paper", "2505.20256", date="2025-05-27"), View("paper", "2505.19590")
+    (menu,) = open_select([("Omni-R1", first), ("Other", second), ("again", first)], "Open…")
+    assert [(o["text"]["text"], o["value"]) for o in menu["options"]] == [
+        ("Omni-R1", first.encode()),
+        ("Other", second.encode()),
+    ]
+    assert_blocks_ok([{"type": "actions", "elements": [menu]}], "menu")
+    assert open_select([], "Open…") == []
+
+
+def test_a_section_given_twice_is_offered_once_in_the_section_menu() -> None:
+    (card,) = cards_of(EXAMPLE)[:1]
+    twice = (CardSection(SectionKey.RESULTS, "앞."), CardSection(SectionKey.RESULTS, "뒤."))
+    blocks = card_blocks(dataclasses.replace(card, sections=twice))
+    menu = next(e for b in blocks if b["type"] == "actions" for e in b["elements"])
+    assert [decode_value(o["value"])["section"] for o in menu["options"]] == ["results"]
+    assert_blocks_ok(blocks, "card with a repeated section")
