@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.config import Config, PacingConfig, Secrets
+from bot.core.channel_ids import ChannelIdError, check_channel_id
 from bot.core.clock import Clock
 from bot.core.pacing import Pacer, Pacing
 from bot.core.ports import Poster
@@ -23,7 +24,7 @@ from bot.core.worker import RetryPolicy, Worker
 __all__ = ["SetupError", "Target", "make_worker", "open_poster", "parse_target"]
 
 Platform = Literal["console", "slack", "discord"]
-_TARGET = re.compile(r"^(console)$|^(slack|discord):([A-Za-z0-9_-]{1,64})$")
+_TARGET = re.compile(r"^(console)$|^(slack|discord):(.*)$")
 
 
 class SetupError(Exception):
@@ -42,10 +43,11 @@ class Target:
 
 
 def parse_target(text: str) -> Target:
-    """Parse ``--to``.
+    """Parse ``--to``, checking the channel id's shape before anything is planned for it.
 
     Raises:
-        SetupError: Not one of the three forms.
+        SetupError: Not one of the three forms, or not a channel id of its platform (the
+            message says what one looks like and where to copy it).
     """
     match = _TARGET.match(text.strip())
     if match is None:
@@ -55,7 +57,10 @@ def parse_target(text: str) -> Target:
     if match.group(1):
         return Target("console", "console")
     platform: Platform = "slack" if match.group(2) == "slack" else "discord"
-    return Target(platform, match.group(3))
+    try:
+        return Target(platform, check_channel_id(platform, match.group(3).strip()))
+    except ChannelIdError as error:
+        raise SetupError(str(error)) from None
 
 
 @asynccontextmanager

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -34,3 +36,15 @@ def require_real_digest(name: str) -> Path:
     if not path.is_file():
         pytest.skip(f"real digest {name} not found in {SHARED_DIGESTS}")
     return path
+
+
+@pytest.fixture
+def closed_port() -> Iterator[int]:
+    """A loopback port that refuses connections at once: bound, never listening.
+
+    "Discord (or Slack) cannot be reached" without the network and without waiting; the port
+    stays bound for the test, so nothing else can start listening on it meanwhile.
+    """
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield int(sock.getsockname()[1])

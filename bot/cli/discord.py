@@ -15,12 +15,25 @@ discord_app = typer.Typer(help="Discord helpers.")
 app.add_typer(discord_app, name="discord")
 
 
+def _application_id(value: int | None) -> int | None:
+    """Only a snowflake: any other number would make a link Discord refuses."""
+    from bot.core.channel_ids import DISCORD_SNOWFLAKE
+
+    if value is not None and DISCORD_SNOWFLAKE.fullmatch(str(value)) is None:
+        raise typer.BadParameter(
+            f"{value} is not an application id (17 to 20 digits, under Developer Portal → "
+            "General Information → Application ID)"
+        )
+    return value
+
+
 @discord_app.command("invite-url")
 def invite_url_command(
     application_id: Annotated[
         int | None,
         typer.Option(
             "--application-id",
+            callback=_application_id,
             help="The application's id (Developer Portal → General Information). "
             "Without it, DISCORD_TOKEN is used to ask Discord.",
         ),

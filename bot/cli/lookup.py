@@ -6,6 +6,8 @@ from typing import Annotated, Any
 
 import typer
 
+from bot.core.lookup import MAX_SEARCH_OFFSET
+
 from .app import app
 from .common import (
     ConfigOption,
@@ -120,7 +122,9 @@ def lookup_digest(
 @app.command()
 def search(
     query: Annotated[list[str], typer.Argument(help="Words to find, Korean or English.")],
-    offset: Annotated[int, typer.Option("--offset", min=0, help="Skip this many hits.")] = 0,
+    offset: Annotated[
+        int, typer.Option("--offset", min=0, max=MAX_SEARCH_OFFSET, help="Skip this many hits.")
+    ] = 0,
     output: FormatOption = OutputFormat.TABLE,
     db: DbOption = None,
     config: ConfigOption = None,

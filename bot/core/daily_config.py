@@ -13,8 +13,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
+from .channel_ids import check_channel_id
 from .ports import CONSOLE_CHANNEL
 from .schedule import DEFAULT_RECHECK, DEFAULT_WAIT
 from .subscriptions import (
@@ -73,6 +82,13 @@ class SubscriptionConfig(BaseModel):
     @classmethod
     def _sections(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(key.value for key in parse_sections(value))
+
+    @field_validator("channel")
+    @classmethod
+    def _channel(cls, value: str, info: ValidationInfo) -> str:
+        # A name or a mistyped id would be planned daily and then fail at every send.
+        platform = info.data.get("platform")  # absent when it failed its own check
+        return check_channel_id(platform, value) if platform is not None else value
 
 
 class ScheduleConfig(BaseModel):

@@ -33,6 +33,8 @@ from .schema import (
 from .store import Store
 
 __all__ = [  # the store's records are re-exported: adapters import results from here
+    "MAX_SEARCH_LIMIT",
+    "MAX_SEARCH_OFFSET",
     "MAX_SUGGESTIONS",
     "DateArg",
     "DigestItem",
@@ -56,6 +58,11 @@ _log = logging.getLogger(__name__)
 #: application-commands, "Autocomplete"); Slack's external selects show 100, so 25 suits both.
 MAX_SUGGESTIONS: Final = 25
 DEFAULT_PER_PAGE: Final = 5
+#: Search hits skipped at most: a thousand pages of ten, past anything a person reads. Also
+#: what keeps a typed offset inside SQLite's 64-bit integers (a larger one was OverflowError)
+#: and the ranking window (``offset + limit`` matches) small.
+MAX_SEARCH_OFFSET: Final = 10_000
+MAX_SEARCH_LIMIT: Final = 100  # hits per answer at most (answers ask for ten)
 _CLOSEST: Final = 5  # ids offered for an unknown one
 #: difflib ratio for "did you mean": 0.8 allows about two wrong characters in a 10-character id.
 _SIMILAR: Final = 0.8
@@ -228,8 +235,14 @@ class Lookup:
         return summary
 
     async def search(self, query: str, limit: int = 10, offset: int = 0) -> SearchResults:
-        """Ranked matches in titles and section bodies; any text is safe to pass."""
-        limit, offset = max(0, limit), max(0, offset)
+        """Ranked matches in titles and section bodies; any text and any numbers are safe.
+
+        ``offset`` and ``limit`` are clamped to ``[0, MAX_SEARCH_OFFSET]`` and
+        ``[0, MAX_SEARCH_LIMIT]`` (a page number in a Slack button becomes an offset here); the
+        CLI refuses larger ones with a message instead.
+        """
+        limit = min(max(0, limit), MAX_SEARCH_LIMIT)
+        offset = min(max(0, offset), MAX_SEARCH_OFFSET)
         hits = await self._store.search(query, limit=limit + 1, offset=offset)
         return SearchResults(
             clean_query(query), offset, limit, tuple(hits[:limit]), len(hits) > limit

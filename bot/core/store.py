@@ -41,7 +41,7 @@ from pydantic import TypeAdapter
 
 from digest_parser import Digest, Paper, ParseWarning, Section, SectionKey
 
-from .connections import close_all, connect
+from .connections import BUSY_TIMEOUT, close_all, connect, use_wal
 from .indexer import Indexer
 from .indexer_sql import (
     MARK_UNINDEXED_SQL,
@@ -117,6 +117,7 @@ class Store:
         readers: int = DEFAULT_READERS,
         migrations: Sequence[str] = MIGRATIONS,
         background_index: bool = True,
+        busy_timeout: float = BUSY_TIMEOUT,
     ) -> AsyncIterator[Store]:
         """Open the archive at ``path``, creating and migrating it as needed; close on exit.
 
@@ -127,21 +128,27 @@ class Store:
             background_index: Run the search indexer in the background, and finish its work
                 when the block ends normally (else only :meth:`indexed` indexes: tests use
                 that to hold the index back).
+            busy_timeout: Seconds to wait for a lock another process holds (opening a new
+                file too: see :mod:`bot.core.connections`).
 
         Raises:
-            StoreError: The file cannot be opened.
+            StoreError: The file cannot be opened, or another process holds it locked for
+                longer than ``busy_timeout``.
             SchemaError: The file cannot be migrated to ``migrations``.
         """
-        memory = str(path) == ":memory:"
+        memory, name = str(path) == ":memory:", str(path)
         opened: list[aiosqlite.Connection] = []
         try:
-            writer = await connect(str(path), opened)
+            writer = await connect(name, opened, busy_timeout=busy_timeout)
             if not memory:
-                await writer.execute("PRAGMA journal_mode = WAL")
+                await use_wal(writer, name, busy_timeout=busy_timeout)
             await migrate(writer, migrations)
             pool = [writer]
             if not memory:
-                pool = [await connect(str(path), opened, read_only=True) for _ in range(readers)]
+                pool = [
+                    await connect(name, opened, read_only=True, busy_timeout=busy_timeout)
+                    for _ in range(readers)
+                ]
             store = cls(writer, pool)
         except BaseException:
             await close_all(opened)

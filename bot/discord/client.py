@@ -22,12 +22,13 @@ from discord.ext import commands
 
 from .commands import PaperCommands
 from .endpoints import use_endpoints
-from .errors import TOKEN_ENV, DiscordSetupError
+from .errors import NETWORK_ERRORS, TOKEN_ENV, DiscordSetupError, login_error
 from .i18n import KoreanTranslator
 from .poster import NO_MENTIONS
 from .responder import DEFER_AFTER, Responder
 from .subscription_commands import SubscriptionCommands
 from .views import dynamic_items
+from .voice import without_voice
 
 if TYPE_CHECKING:
     from discord import app_commands
@@ -73,6 +74,7 @@ class PaperBot(commands.AutoShardedBot):
         **options: Any,
     ) -> None:
         use_endpoints(config)
+        without_voice()
         options.setdefault("intents", bot_intents())
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -152,7 +154,8 @@ async def run_bot(lookup: Lookup, config: DiscordConfig, token: str | None, **op
             await run_bot(Lookup(store), config.discord, secrets.discord_token)
 
     Raises:
-        DiscordSetupError: ``token`` is missing, or Discord refuses it.
+        DiscordSetupError: ``token`` is missing, Discord refuses it, or Discord cannot be
+            reached (once connected, discord.py reconnects by itself: this is at start).
     """
     if not token:
         raise DiscordSetupError(
@@ -162,7 +165,5 @@ async def run_bot(lookup: Lookup, config: DiscordConfig, token: str | None, **op
     async with bot:
         try:
             await bot.start(token)
-        except discord.LoginFailure:
-            raise DiscordSetupError(
-                f"Discord refused {TOKEN_ENV}: reset the token and set it again"
-            ) from None
+        except (discord.LoginFailure, *NETWORK_ERRORS) as error:
+            raise login_error(error, config.api_base_url) from None

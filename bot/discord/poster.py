@@ -30,15 +30,25 @@ from typing import TYPE_CHECKING, Any, Final
 import discord
 
 from bot.core.cards import DIGEST_NAME
-from bot.core.ports import Posted, PostKey
+from bot.core.channel_ids import channel_id_problem
+from bot.core.ports import ChannelUnavailable, Posted, PostKey
 
 from .endpoints import use_endpoints
-from .errors import SEND_ERRORS, TOKEN_ENV, DiscordSetupError, delivery_error, is_ambiguous
+from .errors import (
+    LOGIN_ERRORS,
+    SEND_ERRORS,
+    TOKEN_ENV,
+    DiscordSetupError,
+    delivery_error,
+    is_ambiguous,
+    login_error,
+)
 from .limits import THREAD_NAME_MAX
 from .render import card_embed, header_embed
 from .replies import Message
 from .request_timeout import limit_each_request, request_timeout_trace
 from .views import card_view
+from .voice import without_voice
 
 if TYPE_CHECKING:
     from bot.config import DiscordConfig
@@ -139,14 +149,25 @@ class DiscordPoster:
         return self._client.application_id
 
     def _channel(self, channel: str) -> discord.PartialMessageable:
-        return self._client.get_partial_messageable(int(channel))
+        """The channel to send to or read, without a request.
+
+        Raises:
+            ChannelUnavailable: ``channel`` is not a number, so no request can name it (ids
+                are checked where they are typed; this catches rows planned before that).
+        """
+        try:
+            return self._client.get_partial_messageable(int(channel))
+        except ValueError:
+            raise ChannelUnavailable(
+                channel_id_problem("discord", channel) or f"{channel!r} is not a channel id"
+            ) from None
 
     async def _send(self, target: str, message: Message, key: PostKey) -> str:
         what = f"posting {key.paper} ({key.digest_date}) to {target}"
         try:
             async with limit_each_request():
                 sent = await deliver(self._channel(target), message, nonce=key.token)
-        except SEND_ERRORS as error:
+        except (*SEND_ERRORS, ValueError) as error:  # ValueError: a request that cannot be built
             failure = delivery_error(error, what)
             if not is_ambiguous(error):
                 raise failure from error
@@ -222,15 +243,15 @@ async def discord_poster(
             worker = make_worker(store, {"discord": poster}, config, clock)
 
     Raises:
-        DiscordSetupError: ``token`` is missing, or Discord refuses it.
+        DiscordSetupError: ``token`` is missing, Discord refuses it, or Discord cannot be
+            reached (the message names ``[discord] api_base_url``).
     """
     if not token:
         raise DiscordSetupError(
             f"{TOKEN_ENV} is not set: copy the bot token from the Developer Portal"
         )
     use_endpoints(config)
-    # A poster never joins voice: don't log "PyNaCl is not installed" on every post.
-    discord.VoiceClient.warn_nacl = False
+    without_voice()
     client = discord.Client(
         intents=discord.Intents(guilds=True),
         allowed_mentions=NO_MENTIONS,
@@ -240,8 +261,6 @@ async def discord_poster(
     async with client:
         try:
             await client.login(token)
-        except discord.LoginFailure:
-            raise DiscordSetupError(
-                f"Discord refused {TOKEN_ENV}: reset the token and set it again"
-            ) from None
+        except LOGIN_ERRORS as error:
+            raise login_error(error, config.api_base_url) from None
         yield DiscordPoster(client, threads=threads)

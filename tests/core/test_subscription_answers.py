@@ -84,22 +84,22 @@ async def test_subscribe_with_defaults_then_change_one_setting(
 async def test_unsubscribe_removes_a_chat_row_and_pauses_a_config_row(
     desk: SubscriptionDesk, subscriptions: Subscriptions
 ) -> None:
-    declared = [SubscriptionConfig(platform="slack", channel="CFG", time="07:00")]
+    declared = [SubscriptionConfig(platform="slack", channel="C0CONFIG1", time="07:00")]
     await sync_subscriptions(subscriptions, declared)
     await desk.subscribe("C1", SubscribeArgs())
     assert (await desk.unsubscribe("C1")).startswith("Unsubscribed <#C1>")
     assert await subscriptions.get("slack", "C1") is None
     assert "is not subscribed" in await desk.unsubscribe("C1")
-    paused = await desk.unsubscribe("CFG")
-    assert paused.startswith("Paused <#CFG>: it is declared in paperbot's config file")
+    paused = await desk.unsubscribe("C0CONFIG1")
+    assert paused.startswith("Paused <#C0CONFIG1>: it is declared in paperbot's config file")
     # the next start syncs the config again: the admin's pause survives it
     report = await sync_subscriptions(subscriptions, declared)
-    assert report.kept_chat == ["slack:CFG"]
-    row = await subscriptions.get("slack", "CFG")
+    assert report.kept_chat == ["slack:C0CONFIG1"]
+    row = await subscriptions.get("slack", "C0CONFIG1")
     assert row is not None and row.paused
     assert "paused" in await desk.listing()
-    resumed = await desk.subscribe("CFG", SubscribeArgs())
-    assert resumed.startswith("Resumed <#CFG>: 07:00 Asia/Seoul")
+    resumed = await desk.subscribe("C0CONFIG1", SubscribeArgs())
+    assert resumed.startswith("Resumed <#C0CONFIG1>: 07:00 Asia/Seoul")
 
 
 async def test_listing_shows_only_this_platform_and_visible_channels(

@@ -28,6 +28,10 @@ from bot.core.subscriptions import (
 from digest_parser import SectionKey
 from tests.fakes.clock import FakeClock
 
+#: Channel ids of each platform's shape: config entries are checked (bot.core.channel_ids).
+SLACK = "C0000000001"
+DISCORD = "420000000000000042"
+
 
 @pytest.fixture
 async def store(tmp_path: Path) -> AsyncIterator[Store]:
@@ -98,12 +102,12 @@ async def test_invalid_settings_write_nothing(store: Store) -> None:
 
 
 def test_config_models_validate_like_chat() -> None:
-    entry = SubscriptionConfig(platform="slack", channel="C1", time="8:00", sections=("결과",))
+    entry = SubscriptionConfig(platform="slack", channel=SLACK, time="8:00", sections=("결과",))
     assert (entry.time, entry.sections, entry.timezone) == ("08:00", ("results",), "Asia/Seoul")
     with pytest.raises(ValidationError, match="invalid time '25:00'"):
-        SubscriptionConfig(platform="slack", channel="C1", time="25:00")
+        SubscriptionConfig(platform="slack", channel=SLACK, time="25:00")
     with pytest.raises(ValidationError, match="unknown timezone"):
-        SubscriptionConfig(platform="discord", channel="1", timezone="Nowhere/Land")
+        SubscriptionConfig(platform="discord", channel=DISCORD, timezone="Nowhere/Land")
     with pytest.raises(ValidationError, match="extra"):
         SubscriptionConfig.model_validate({"platform": "console", "channel": "x", "thred": True})
     with pytest.raises(ValidationError, match=r"containing \{date\}"):
@@ -116,16 +120,16 @@ def test_config_models_validate_like_chat() -> None:
 async def test_config_sync_keeps_chat_made_subscriptions(store: Store) -> None:
     clock = FakeClock()
     subs = Subscriptions(store, clock)
-    await subs.add("slack", "C1", time="06:00", source="chat")  # an admin's /subscribe
+    await subs.add("slack", SLACK, time="06:00", source="chat")  # an admin's /subscribe
     declared = [
-        SubscriptionConfig(platform="slack", channel="C1", time="08:00"),
+        SubscriptionConfig(platform="slack", channel=SLACK, time="08:00"),
         SubscriptionConfig(platform="console", channel="terminal", time="09:00"),  # old name
-        SubscriptionConfig(platform="discord", channel="42", time="10:00", thread=True),
+        SubscriptionConfig(platform="discord", channel=DISCORD, time="10:00", thread=True),
     ]
     report = await sync_subscriptions(subs, declared)
-    assert report.added == ["console:console", "discord:42"]
-    assert report.kept_chat == ["slack:C1"]
-    c1 = await subs.get("slack", "C1")
+    assert report.added == ["console:console", f"discord:{DISCORD}"]
+    assert report.kept_chat == [f"slack:{SLACK}"]
+    c1 = await subs.get("slack", SLACK)
     assert c1 is not None and (c1.time, c1.source) == ("06:00", "chat")
 
     # The same config again changes nothing; an edit updates; a dropped entry is removed.
@@ -133,7 +137,7 @@ async def test_config_sync_keeps_chat_made_subscriptions(store: Store) -> None:
     assert (again.added, again.updated, again.removed) == ([], [], [])
     edited = [declared[0], declared[1].model_copy(update={"time": "09:30"})]
     report = await sync_subscriptions(subs, edited)
-    assert (report.updated, report.removed) == (["console:console"], ["discord:42"])
+    assert (report.updated, report.removed) == (["console:console"], [f"discord:{DISCORD}"])
     console = await subs.get("console", "console")
     assert console is not None and console.time == "09:30"
 
@@ -152,6 +156,6 @@ def test_the_console_is_one_channel_whatever_a_config_calls_it() -> None:
 
 
 async def test_a_channel_declared_twice_is_an_error(store: Store) -> None:
-    twice = [SubscriptionConfig(platform="slack", channel="C1")] * 2
-    with pytest.raises(SubscriptionError, match="slack:C1 is declared twice"):
+    twice = [SubscriptionConfig(platform="slack", channel=SLACK)] * 2
+    with pytest.raises(SubscriptionError, match=f"slack:{SLACK} is declared twice"):
         await sync_subscriptions(Subscriptions(store, FakeClock()), twice)

@@ -24,7 +24,10 @@ from tests.fakes.discord_api import (
     running_client,
 )
 
-from bot.core.lookup import Lookup  # isort: skip  (after the fakes import discord.py)
+import discord  # isort: skip  (after the fakes: see tests/fakes/discord_client.py)
+
+from bot.config import DiscordConfig
+from bot.core.lookup import Lookup
 from bot.core.ports import PostKey
 from bot.discord.client import PaperBot, run_bot
 from bot.discord.errors import DiscordSetupError
@@ -418,3 +421,12 @@ async def test_run_bot_refuses_a_missing_or_wrong_token(fake: FakeDiscord, looku
     with pytest.raises(DiscordSetupError, match="refused DISCORD_TOKEN") as refused:
         await run_bot(lookup, config, "not-the-token", guild_ready_timeout=GUILD_READY)
     assert "not-the-token" not in str(refused.value)
+
+
+async def test_run_bot_out_of_reach_is_a_setup_error(
+    lookup: Lookup, closed_port: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)  # restored after
+    base = f"http://127.0.0.1:{closed_port}/api/v10"
+    with pytest.raises(DiscordSetupError, match=f"^cannot reach Discord at {base} "):
+        await run_bot(lookup, DiscordConfig(api_base_url=base), "a-token")

@@ -186,3 +186,26 @@ async def test_a_storm_of_faults_delivers_every_card_once_in_order(
     assert report.failed == 0 and not report.paused, summary
     lost = sum(n for what, n in storm.fired.items() if what.startswith("POST") and "after" in what)
     assert lost > 0, f"no accepted-then-lost send in the storm: {summary}"
+
+
+async def test_rows_for_an_id_that_is_no_number_pause_with_their_reason(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Rows planned for ``discord:abc`` before ids were checked: paused at once, with why.
+
+    They used to be retried as "unexpected" ``ValueError`` tracebacks until the attempts ran
+    out, leaving the channel pending with no reason shown.
+    """
+    caplog.set_level(logging.WARNING)
+    async with FakeDiscord(time_scale=SCALE) as fake:
+        good = str(fake.channel_id)
+        expected = await plan_days(store, ["abc", good], EXAMPLE)
+        async with discord_poster(config_for(fake), fake.token) as poster:
+            worker = make_worker(store, {"discord": poster}, Config(), FakeClock())
+            report = await worker.run_until_idle()
+        received = discord_cards(fake, good)
+    assert report.paused == ["discord:abc"] and report.failed == report.retried == 0
+    reason = await Outbox(store, FakeClock()).is_paused("discord", "abc")
+    assert reason is not None and reason.startswith("'abc' is not a Discord channel id (17 to")
+    assert [(day, paper) for day, paper, _ in received] == expected  # the other channel: all
+    assert [r.getMessage() for r in caplog.records if r.exc_info] == []  # no tracebacks

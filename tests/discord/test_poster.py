@@ -6,6 +6,7 @@ the fake proves it by having no gateway session at all.
 
 from __future__ import annotations
 
+import logging
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -13,13 +14,15 @@ from types import SimpleNamespace
 import aiohttp
 import pytest
 
-from tests.discord.conftest import EXAMPLE, config_for, write_digest
+from tests.discord.conftest import EXAMPLE, config_for, make_bot, write_digest
 from tests.discord.limits_check import PING, assert_sendable, texts_of
 from tests.fakes.discord_api import MESSAGE_CREATE, FakeDiscord, Fault
 
 import discord  # isort: skip  (after the fakes: see tests/fakes/discord_client.py)
 
+from bot.config import DiscordConfig
 from bot.core.cards import Card, DigestHeaderCard, card_from_paper
+from bot.core.lookup import Lookup
 from bot.core.ports import (
     ChannelUnavailable,
     MessageRejected,
@@ -235,6 +238,7 @@ def test_discord_errors_map_onto_the_ports_tree() -> None:
         (discord.RateLimited(12.0), RateLimited),
         (aiohttp.ServerDisconnectedError(), TransientError),
         (TimeoutError(), TransientError),
+        (ValueError("embeds has a maximum of 10 elements"), MessageRejected),  # never buildable
     ]
     for error, kind in cases:
         mapped = delivery_error(error, "posting x")
@@ -252,3 +256,50 @@ async def test_a_missing_or_wrong_token_is_a_setup_error(fake: FakeDiscord) -> N
         async with discord_poster(config_for(fake), "not-the-token"):
             pass
     assert "not-the-token" not in str(refused.value)
+
+
+async def test_discord_out_of_reach_is_a_one_line_setup_error(
+    closed_port: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)  # restored after
+    base = f"http://127.0.0.1:{closed_port}/api/v10"
+    with pytest.raises(DiscordSetupError) as raised:
+        async with discord_poster(DiscordConfig(api_base_url=base), "a-token"):
+            pass
+    message = str(raised.value)
+    assert message.startswith(f"cannot reach Discord at {base} (Cannot connect to host")
+    assert message.endswith("check the network connection, and [discord] api_base_url if it is set")
+    assert "\n" not in message and "a-token" not in message
+
+
+async def test_an_id_that_is_no_number_pauses_its_channel_with_the_reason(
+    fake: FakeDiscord,
+) -> None:
+    """A row planned for ``abc`` (before ids were checked) can never be sent: no retrying."""
+    _, cards = day_of(EXAMPLE)
+    async with discord_poster(config_for(fake), fake.token) as poster:
+        with pytest.raises(ChannelUnavailable, match="'abc' is not a Discord channel id"):
+            await poster.post_card("abc", cards[0], key=PostKey("abc", "2026-01-05", "p"))
+        with pytest.raises(ChannelUnavailable, match="'abc' is not a Discord channel id"):
+            await poster.find_posted("abc", PostKey("abc", "2026-01-05", "p"), 0.0)
+    assert fake.requests_matching("POST /channels/*/messages") == []
+
+
+async def test_no_voice_warnings_from_a_bot_that_never_joins_voice(
+    fake: FakeDiscord,
+    lookup: Lookup,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """discord.py warns once per process that PyNaCl and davey (voice) are missing: not us."""
+    caplog.set_level(logging.WARNING)
+    for flag in ("warn_nacl", "warn_dave"):  # as in a new process
+        monkeypatch.setattr(discord.VoiceClient, flag, True)
+    async with discord_poster(config_for(fake), fake.token):
+        pass
+    for flag in ("warn_nacl", "warn_dave"):
+        monkeypatch.setattr(discord.VoiceClient, flag, True)
+    make_bot(fake, lookup)  # the client of ``paperbot serve``
+    assert [r.getMessage() for r in caplog.records if "voice" in r.getMessage()] == []
+    logging.getLogger("discord.client").warning("other warnings still show")
+    assert "other warnings still show" in caplog.text
