@@ -37,7 +37,7 @@ def console_text(markdown: str) -> str:
             lambda md: to_discord(md, headings=False),
             "<https://evil.example/steal> 그리고 [논문](https://arxiv.org/abs/1)",
         ),
-        (console_text, "https://evil.example/steal 그리고 논문"),
+        (console_text, "https://evil.example/steal 그리고 논문 (https://arxiv.org/abs/1)"),
     ],
     ids=["slack", "discord", "console"],
 )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 
+from markdown_it.token import Token
 from rich.console import Console, Group, RenderableType
 from rich.markdown import Markdown
 from rich.panel import Panel
@@ -37,11 +38,34 @@ class SummaryMarkdown(Markdown):
 
     Links are printed as ``text (target)``, not as terminal hyperlinks: a summary's
     ``[https://google.com](https://evil.example)`` must not show one address and open another.
+    A link that reads as its own target (an autolink, or a deceptive label the parser replaced
+    with its target) is printed once, as plain text.
     """
 
     def __init__(self, markup: str) -> None:
         super().__init__(markup, hyperlinks=False)
         self.parsed = _PARSER.parse(markup)
+        for token in self.parsed:
+            if token.children:
+                token.children = _without_self_links(token.children)
+
+
+def _without_self_links(tokens: list[Token]) -> list[Token]:
+    """Inline tokens with the link markers dropped around text that is the link's target."""
+    kept: list[Token] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        closes = index + 2 < len(tokens) and tokens[index + 2].type == "link_close"
+        if token.type == "link_open" and closes and tokens[index + 1].type == "text":
+            href = str(token.attrs.get("href", ""))
+            if tokens[index + 1].content in {href, href.removeprefix("mailto:")}:
+                kept.append(tokens[index + 1])
+                index += 3
+                continue
+        kept.append(token)
+        index += 1
+    return kept
 
 
 def render_card(card: Card) -> Panel:

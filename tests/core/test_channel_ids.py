@@ -70,7 +70,7 @@ def test_post_to_parses_targets_and_refuses_bad_ids() -> None:
 
 def test_subscriptions_in_the_config_need_real_ids() -> None:
     assert SubscriptionConfig(platform="discord", channel=DISCORD_ID).channel == DISCORD_ID
-    assert SubscriptionConfig(platform="console", channel="terminal").channel == "terminal"
+    assert SubscriptionConfig(platform="console", channel="terminal").channel == "console"
     with pytest.raises(ValidationError) as refused:
         SubscriptionConfig(platform="discord", channel="papers")
     (error,) = refused.value.errors()
