@@ -21,7 +21,9 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 
 from bot.config import Config, Secrets
+from bot.core.archive_version import ArchiveVersion
 from bot.core.clock import Clock, SystemClock
+from bot.core.commit_watch import CommitWatch
 from bot.core.daily_config import sync_subscriptions
 from bot.core.ingest import digest_files, ingest_file
 from bot.core.lease import Lease, LeaseHeld
@@ -39,7 +41,8 @@ __all__ = ["NothingToServe", "serve"]
 
 _log = logging.getLogger(__name__)
 
-#: The delivery loop wakes at least this often to send retries that came due.
+#: The delivery loop wakes at least this often to send retries that came due; work planned by
+#: this process wakes it at once, and work planned by another within a second (CommitWatch).
 DELIVERY_TICK = 30.0
 #: How long ``serve`` waits for another process's delivery lease at start.
 LEASE_PATIENCE = 30.0
@@ -102,6 +105,13 @@ async def serve(
         worker = make_worker(store, posters, config, clock)
         work = asyncio.Event()
 
+        def committed() -> None:  # maybe another process planned or requeued messages
+            worker.poke()
+            work.set()
+
+        version = await ArchiveVersion.open(store)
+        stack.callback(version.close)
+
         def stop_delivery() -> None:
             worker.stop()
             work.set()
@@ -134,6 +144,9 @@ async def serve(
             ("scheduler", scheduler.run, scheduler.stop),
             ("delivery", lambda: _deliver_forever(worker, work, lease, clock), stop_delivery),
         ]
+        if version.watching:
+            commits = CommitWatch(version, committed)
+            components.append(("outbox watch", commits.run, commits.stop))
         for folder in config.sources.watch:
             watcher = DirectoryWatcher(
                 store, Path(folder), clock, landed, interval=config.sources.watch_interval_seconds
