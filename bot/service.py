@@ -26,7 +26,7 @@ from bot.core.clock import Clock, SystemClock
 from bot.core.commit_watch import CommitWatch
 from bot.core.daily_config import sync_subscriptions
 from bot.core.ingest import digest_files, ingest_file
-from bot.core.lease import Lease, LeaseHeld
+from bot.core.lease import Lease, LeaseHeld, delivery_lease
 from bot.core.lookup import Lookup
 from bot.core.ports import Poster
 from bot.core.schedule import Scheduler
@@ -96,12 +96,13 @@ async def serve(
                 "nothing to serve: set SLACK_BOT_TOKEN and SLACK_APP_TOKEN, or DISCORD_TOKEN "
                 "(see README.md), or declare [[subscriptions]] in the config"
             )
-        lease = Lease(store, clock)
+        lease = Lease(store, clock, [delivery_lease(p) for p in posters], role="serve")
         try:
             await lease.acquire_or_wait(LEASE_PATIENCE)
         except LeaseHeld as error:
             raise SetupError(str(error)) from None
         stack.push_async_callback(lease.release)
+        _log.info("delivering to %s, for this process and for `paperbot post`", ", ".join(posters))
         worker = make_worker(store, posters, config, clock)
         work = asyncio.Event()
 

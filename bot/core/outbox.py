@@ -19,9 +19,11 @@ from .clock import Clock
 from .ports import Posted
 from .store import Store
 
-__all__ = ["ChannelStatus", "Outbox", "OutboxRow", "RowState"]
+__all__ = ["HEADER", "RATE_LIMITED", "ChannelStatus", "Outbox", "OutboxRow", "RowState"]
 
 HEADER: Final = "header"
+#: How a row's ``last_error`` starts when it waits out a 429, not an error of its own.
+RATE_LIMITED: Final = "rate limited"
 _COLUMNS: Final = (
     "id, platform, channel, digest_date, paper, position, sections, in_thread, state, "
     "attempts, not_before, attempted_at, last_error, message_id, thread_id"

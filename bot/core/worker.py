@@ -23,7 +23,7 @@ from digest_parser import SectionKey
 from .cards import Card, DigestHeaderCard, card_from_paper
 from .clock import Clock
 from .lease import Lease
-from .outbox import Outbox, OutboxRow, RowState
+from .outbox import RATE_LIMITED, Outbox, OutboxRow, RowState
 from .pacing import Pacer
 from .ports import (
     ChannelUnavailable,
@@ -268,7 +268,8 @@ class Worker:
         try:
             posted = await self._post(row, poster, item)
         except RateLimited as error:
-            await self._outbox.retry_later(row, str(error), error.retry_after, counts=False)
+            reason = f"{RATE_LIMITED}: {error}"
+            await self._outbox.retry_later(row, reason, error.retry_after, counts=False)
             report.retried += 1
         except ChannelUnavailable as error:
             reason = str(error) or type(error).__name__
