@@ -73,7 +73,7 @@ def test_status_and_retry(tmp_path: Path) -> None:
     assert channel["platform"] == "console" and channel["last_delivered"] == "2026-01-05"
     assert channel["pending"] == 0 and channel["failed"] == [] and channel["paused"] is None
     retried = runner.invoke(app, ["retry", "--db", db])
-    assert retried.exit_code == 0 and "requeued 0 failed messages" in retried.output
+    assert retried.exit_code == 0 and "nothing to retry" in retried.output
     assert runner.invoke(app, ["retry", "--to", "nowhere", "--db", db]).exit_code == 2
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.lease import Lease, LeaseHeld, delivery_holders, delivery_lease, describe_owner
-from bot.core.outbox import Outbox, RowState
+from bot.core.outbox import Outbox, Requeued, RowState
 from bot.core.ports import Posted
 from bot.core.store import Store
 from tests.fakes.clock import FakeClock
@@ -78,7 +78,8 @@ async def test_retry_later_and_requeue(store: Store) -> None:
     await outbox.mark_failed(waiting, "gave up")
     await outbox.pause("slack", "C1", "not_in_channel")
     assert await outbox.channels_with_work() == []
-    assert await outbox.requeue("slack") == 1
+    assert await outbox.requeue("slack") == [Requeued("slack", "C1", 1, "not_in_channel")]
+    assert await outbox.requeue("slack") == []  # nothing failed, nothing paused: nothing done
     assert await outbox.is_paused("slack", "C1") is None
     assert await outbox.channels_with_work() == [("slack", "C1")]
 
