@@ -8,11 +8,13 @@ that reason changes), so a log shows progress without drowning in it.
 
 from __future__ import annotations
 
+import logging
 import sys
 from typing import Protocol, TextIO
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Column
 
 from bot.core.clock import Clock
 from bot.core.outbox_progress import DeliveryProgress
@@ -82,20 +84,38 @@ class LineView:
 
 
 class BarView:
-    """A rich progress bar on stderr, its text saying who sends and why a message waits."""
+    """A rich progress bar on stderr, its text saying who sends and why a message waits.
+
+    Log lines (the worker's warnings) are printed above the bar rather than through it: rich
+    redirects ``sys.stderr`` while the bar shows, and the logging handlers that wrote to the
+    real one are pointed at the redirection until :meth:`close`.
+    """
 
     def __init__(self, label: str, console: Console) -> None:
+        # the label, the bar and the counts keep their width; a long reason is cut, not them
         self._progress = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
+            TextColumn("{task.description}", table_column=Column(min_width=len(label))),
+            BarColumn(bar_width=24),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
-            TextColumn("{task.fields[why]}", markup=False),
+            TextColumn(
+                "{task.fields[why]}",
+                markup=False,
+                table_column=Column(ratio=1, no_wrap=True, overflow="ellipsis"),
+            ),
             console=console,
             transient=True,
+            expand=True,
         )
         self._task = self._progress.add_task(label, total=None, why="")
+        stderr = sys.stderr
         self._progress.start()
+        self._moved: list[tuple[logging.StreamHandler[TextIO], TextIO]] = []
+        if sys.stderr is not stderr:  # rich redirected it, to print above the bar
+            for handler in logging.getLogger().handlers:
+                if isinstance(handler, logging.StreamHandler) and handler.stream is stderr:
+                    self._moved.append((handler, stderr))
+                    handler.setStream(sys.stderr)
 
     def show(self, progress: DeliveryProgress, who: str) -> None:
         """Move the bar and rewrite its text."""
@@ -106,6 +126,8 @@ class BarView:
 
     def close(self) -> None:
         """Take the bar off the screen (the command prints its summary)."""
+        for handler, stream in self._moved:
+            handler.setStream(stream)
         self._progress.stop()
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import logging
+import sys
 
 from rich.console import Console
 
@@ -58,3 +60,18 @@ def test_the_bar_says_why_the_next_message_waits() -> None:
     shown = out.getvalue()
     assert "slack:C1" in shown and "3/9" in shown
     assert "retry 2 in 4 s after an error: posting 2601.00003 to C1: HTTP 503" in shown
+
+
+def test_log_lines_print_above_the_bar() -> None:
+    out = io.StringIO()
+    handler = logging.StreamHandler(sys.stderr)  # as logging.basicConfig sets one up
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        view = BarView("slack:C1", Console(file=out, force_terminal=True, width=150))
+        logging.getLogger("bot.core.worker").warning("slack:C1 header: HTTP 503; retrying in 4 s")
+        view.close()
+        assert handler.stream is sys.stderr  # given back
+    finally:
+        root.removeHandler(handler)
+    assert "HTTP 503; retrying in 4 s" in out.getvalue()
