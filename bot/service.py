@@ -21,10 +21,12 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 
 from bot.config import Config, Secrets
+from bot.core.archive_version import ArchiveVersion
 from bot.core.clock import Clock, SystemClock
+from bot.core.commit_watch import CommitWatch
 from bot.core.daily_config import sync_subscriptions
 from bot.core.ingest import digest_files, ingest_file
-from bot.core.lease import Lease, LeaseHeld
+from bot.core.lease import Lease, LeaseHeld, delivery_lease
 from bot.core.lookup import Lookup
 from bot.core.ports import Poster
 from bot.core.schedule import Scheduler
@@ -39,7 +41,8 @@ __all__ = ["NothingToServe", "serve"]
 
 _log = logging.getLogger(__name__)
 
-#: The delivery loop wakes at least this often to send retries that came due.
+#: The delivery loop wakes at least this often to send retries that came due; work planned by
+#: this process wakes it at once, and work planned by another within a second (CommitWatch).
 DELIVERY_TICK = 30.0
 #: How long ``serve`` waits for another process's delivery lease at start.
 LEASE_PATIENCE = 30.0
@@ -93,14 +96,22 @@ async def serve(
                 "nothing to serve: set SLACK_BOT_TOKEN and SLACK_APP_TOKEN, or DISCORD_TOKEN "
                 "(see README.md), or declare [[subscriptions]] in the config"
             )
-        lease = Lease(store, clock)
+        lease = Lease(store, clock, [delivery_lease(p) for p in posters], role="serve")
         try:
             await lease.acquire_or_wait(LEASE_PATIENCE)
         except LeaseHeld as error:
             raise SetupError(str(error)) from None
         stack.push_async_callback(lease.release)
+        _log.info("delivering to %s, for this process and for `paperbot post`", ", ".join(posters))
         worker = make_worker(store, posters, config, clock)
         work = asyncio.Event()
+
+        def committed() -> None:  # maybe another process planned or requeued messages
+            worker.poke()
+            work.set()
+
+        version = await ArchiveVersion.open(store)
+        stack.callback(version.close)
 
         def stop_delivery() -> None:
             worker.stop()
@@ -134,6 +145,9 @@ async def serve(
             ("scheduler", scheduler.run, scheduler.stop),
             ("delivery", lambda: _deliver_forever(worker, work, lease, clock), stop_delivery),
         ]
+        if version.watching:
+            commits = CommitWatch(version, committed)
+            components.append(("outbox watch", commits.run, commits.stop))
         for folder in config.sources.watch:
             watcher = DirectoryWatcher(
                 store, Path(folder), clock, landed, interval=config.sources.watch_interval_seconds

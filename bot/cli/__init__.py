@@ -11,6 +11,7 @@ from . import ingest as _ingest  # noqa: F401
 from . import lookup as _lookup  # noqa: F401
 from . import parse as _parse  # noqa: F401
 from . import post as _post  # noqa: F401
+from . import retry as _retry  # noqa: F401
 from . import serve as _serve  # noqa: F401
 from . import status as _status  # noqa: F401
 from .app import app

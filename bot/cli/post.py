@@ -3,28 +3,33 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from bot.console.terminal import echo
+from bot.console.terminal import TerminalConsole, echo
 
 from .app import app
-from .common import ConfigOption, DbOption, fail, load, open_store, run
+from .common import (
+    ConfigOption,
+    DbOption,
+    FormatOption,
+    OutputFormat,
+    fail,
+    load,
+    open_store,
+    print_json,
+    run,
+)
 
 if TYPE_CHECKING:
     from bot.app import Target
-    from bot.config import Config
     from bot.core.store import Store
     from digest_parser import Digest
 
-__all__ = ["post"]
+    from .post_delivery import PostOutcome
 
-#: How long ``post`` waits for another process's delivery lease before giving up.
-LEASE_PATIENCE = 10.0
-#: ``post`` stops waiting for retries this many seconds after it starts; what is left stays
-#: planned for the next ``post`` (or the service) to send.
-RETRY_PATIENCE = 60.0
+__all__ = ["post"]
 
 
 @app.command()
@@ -40,6 +45,13 @@ def post(
     again: Annotated[
         bool, typer.Option("--again", help="Post this digest to this channel a second time.")
     ] = False,
+    no_wait: Annotated[
+        bool,
+        typer.Option(
+            "--no-wait", help="Return once the messages are planned; a running serve sends them."
+        ),
+    ] = False,
+    output: FormatOption = OutputFormat.TABLE,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
@@ -48,7 +60,9 @@ def post(
     The digest is archived first, so /paper and /section can show its papers. Every message
     is planned in the outbox before anything is sent, so running post again (or after a crash)
     sends only what is missing. Without --to the cards are shown in this terminal, which
-    gives no receipt: a card cut off by a kill (or Ctrl-C) may be shown again.
+    gives no receipt: a card cut off by a kill (or Ctrl-C) may be shown again. While
+    `paperbot serve` runs on the same database, it sends the planned messages and post shows
+    their progress.
     """
     from bot.app import SetupError, parse_target
 
@@ -57,30 +71,65 @@ def post(
         target = parse_target(to)
     except SetupError as error:
         raise fail(str(error)) from None
+    as_json = output is OutputFormat.JSON
 
     async def main() -> int:
+
+        from bot.core.clock import SystemClock
         from bot.core.ingest import ingest_file
+
+        from .post_delivery import DeliveryRefused, post_digest
+        from .progress import progress_view
 
         async with open_store(db, settings) as store:
             done = await ingest_file(store, file)
             if done.digest is None or done.result is None:
                 echo(done.error or f"{file}: cannot be posted", err=True)
                 return 2 if done.digest is None else 1
+            digest = done.digest
+            assert digest.date is not None  # archived digests have dates
             if dry_run:
-                return await _dry_run(store, done.digest, target.platform, target.channel, again)
-            return await _deliver(store, done.digest, target, settings, again=again)
+                return await _dry_run(store, digest, target, again, as_json)
+            clock = SystemClock()
+            # the console's own cards are its progress; JSON is for programs
+            quiet = as_json or (target.platform == "console" and not no_wait)
+            view = progress_view(str(target), clock, quiet=quiet)
+            try:
+                outcome = await post_digest(
+                    store,
+                    clock,
+                    settings,
+                    target,
+                    digest.date,
+                    [paper.arxiv_id for paper in digest.papers],
+                    again=again,
+                    wait=not no_wait,
+                    view=view,
+                    console=TerminalConsole(stderr=True) if as_json else None,
+                )
+            except DeliveryRefused as error:
+                echo(str(error), err=True)
+                return 2
+            finally:
+                view.close()
+        if as_json:
+            print_json({"digest": digest.date, "channels": [_outcome_json(outcome)]})
+        else:
+            _print_outcome(outcome)
+        return _exit_code(outcome)
 
     code = run(main())
     if code:
         raise typer.Exit(code)
 
 
-async def _dry_run(store: Store, digest: Digest, platform: str, channel: str, again: bool) -> int:
+async def _dry_run(store: Store, digest: Digest, target: Target, again: bool, as_json: bool) -> int:
     from bot.core.cards import title_from_preamble
     from bot.core.clock import SystemClock
     from bot.core.outbox import Outbox, RowState
 
     assert digest.date is not None  # archived digests have dates
+    platform, channel = target.platform, target.channel
     states = (
         {} if again else await Outbox(store, SystemClock()).states(platform, channel, digest.date)
     )
@@ -89,71 +138,106 @@ async def _dry_run(store: Store, digest: Digest, platform: str, channel: str, ag
         (p.arxiv_id, p.title or title_from_preamble(p.preamble) or "(untitled)")
         for p in digest.papers
     ]
-    new = 0
-    for paper, title in rows:
-        state = states.get(paper)
-        new += state is None or state is not RowState.SENT
-        echo(f"{'sent   ' if state is RowState.SENT else 'to send'}  {paper:<12} {title}")
-    typer.echo(f"dry run: {new} of {len(rows)} messages would be sent to {platform}:{channel}")
+    shown = [(paper, title, states.get(paper) is RowState.SENT) for paper, title in rows]
+    new = sum(not sent for _, _, sent in shown)
+    if as_json:
+        messages = [
+            {"paper": paper, "title": title, "state": "sent" if sent else "to send"}
+            for paper, title, sent in shown
+        ]
+        channel_json: dict[str, Any] = {
+            "channel": f"{platform}:{channel}",
+            "platform": platform,
+            "id": channel,
+            "messages": len(rows),
+            "to_send": new,
+            "rows": messages,
+        }
+        print_json({"digest": digest.date, "dry_run": True, "channels": [channel_json]})
+        return 0
+    for paper, title, sent in shown:
+        echo(f"{'sent   ' if sent else 'to send'}  {paper:<12} {title}")
+    echo(f"dry run: {new} of {len(rows)} messages would be sent to {platform}:{channel}")
     return 0
 
 
-async def _deliver(
-    store: Store, digest: Digest, target: Target, settings: Config, *, again: bool
-) -> int:
-    from bot.app import SetupError, make_worker, open_poster
-    from bot.config import Secrets
-    from bot.core.clock import SystemClock
-    from bot.core.lease import Lease, LeaseHeld
+def _exit_code(outcome: PostOutcome) -> int:
+    """0 when every message is confirmed (or planned, with --no-wait); 1 when some are not.
 
-    assert digest.date is not None  # archived digests have dates
-    clock = SystemClock()
-    lease = Lease(store, clock)
-    try:
-        await lease.acquire_or_wait(LEASE_PATIENCE)
-    except LeaseHeld as error:
-        typer.echo(str(error), err=True)
-        return 2
-    try:
-        try:
-            async with open_poster(target, settings, Secrets.from_env()) as poster:
-                worker = make_worker(store, {target.platform: poster}, settings, clock)
-                if again:
-                    await worker.outbox.forget(target.platform, target.channel, digest.date)
-                planned = await worker.outbox.plan(
-                    target.platform,
-                    target.channel,
-                    digest.date,
-                    [paper.arxiv_id for paper in digest.papers],
-                )
-                report = await worker.run_until_idle(
-                    lease,
-                    only={(target.platform, target.channel)},
-                    deadline=clock.now() + RETRY_PATIENCE,
-                )
-        except SetupError as error:
-            typer.echo(str(error), err=True)
-            return 2
-    finally:
-        await lease.release()
-    total = len(digest.papers) + 1
-    if planned == 0 and report.sent == report.reconciled == report.failed == 0:
-        typer.echo(
-            f"{target}: the {digest.date} digest was delivered before; nothing to send "
-            "(--again posts it a second time)",
-            err=True,
-        )
+    A digest delivered before with a failed card is not delivered: 1, until `paperbot retry`.
+    """
+    progress = outcome.progress
+    if not outcome.waited:
         return 0
-    typer.echo(
-        f"{target}: {report.sent} sent, {report.reconciled} found already posted, "
-        f"{total - planned} planned before, {report.failed} failed"
-        + (f"; paused: {', '.join(report.paused)}" if report.paused else ""),
-        err=True,
-    )
-    if report.waiting:
-        typer.echo(
-            f"{target}: some messages are still pending after errors; they stay planned and "
-            "`paperbot post` again (or `paperbot status`) picks them up",
-            err=True,
+    return 1 if progress.failed or progress.pending else 0
+
+
+def _outcome_json(outcome: PostOutcome) -> dict[str, Any]:
+    """One channel of ``post --format json`` (the shape is documented in README.md)."""
+    progress, target = outcome.progress, outcome.target
+    return {
+        "channel": str(target) if target.platform != "console" else "console:console",
+        "platform": target.platform,
+        "id": target.channel,
+        "messages": progress.total,
+        "planned": outcome.planned,
+        "sent": progress.sent,
+        "failed": progress.failed,
+        "pending": progress.pending,
+        "paused": progress.paused,
+        "waiting": progress.why(),
+        "delivered_by": outcome.delivered_by,
+        "failures": [{"paper": paper, "reason": reason} for paper, reason in progress.failures],
+    }
+
+
+def _print_outcome(outcome: PostOutcome) -> None:
+    """The summary on stderr: what was sent, by whom, and what is left and why."""
+    from .post_delivery import SELF
+
+    target, progress, report = outcome.target, outcome.progress, outcome.report
+
+    def say(text: str) -> None:
+        echo(f"{target}: {text}", err=True)
+
+    if outcome.nothing_to_send:
+        failed = progress.failed
+        note = f" ({failed} failed: `paperbot retry` requeues them)" if failed else ""
+        say(
+            f"the {progress.digest_date} digest was delivered before{note}; nothing to send "
+            "(--again posts it a second time)"
         )
-    return 1 if report.failed or report.paused or report.waiting else 0
+        return
+    if not outcome.waited:
+        deliverer = (
+            f"{outcome.delivered_by} sends them"
+            if outcome.delivered_by
+            else f"no paperbot process delivers to {target.platform} now: they go out at the next "
+            "`paperbot serve` or `paperbot post`"
+        )
+        say(f"{outcome.planned} new messages planned, {progress.pending} to send; {deliverer}")
+        return
+    if report is not None:
+        planned_before = progress.total - outcome.planned
+        say(
+            f"{report.sent} sent, {report.reconciled} found already posted, "
+            f"{planned_before} planned before, {report.failed} failed"
+        )
+    else:
+        where = " (the cards are in its terminal)" if target.platform == "console" else ""
+        say(f"{progress.sent} of {progress.total} messages sent by {outcome.delivered_by}{where}")
+    for paper, reason in progress.failures:
+        say(f"failed: {paper}: {reason}")
+    if progress.paused is not None:
+        say(f"paused: {progress.paused}; fix it, then `paperbot retry`")
+    elif progress.pending:
+        sender = (
+            "the next `paperbot post` sends them"
+            if outcome.delivered_by == SELF
+            else f"{outcome.delivered_by} (or the next `paperbot post`) sends them"
+        )
+        why = progress.why()
+        say(
+            f"{progress.pending} messages still pending" + (f" ({why})" if why else "")
+            + f"; they stay planned, and {sender} (`paperbot status` shows them)"
+        )  # fmt: skip

@@ -1,10 +1,9 @@
-"""``paperbot status`` and ``paperbot retry``: what the outbox delivered, and requeueing."""
+"""``paperbot status``: what the outbox delivered, and when each subscription posts next."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING
 
-import typer
 from rich.console import Console
 from rich.table import Table
 
@@ -26,7 +25,7 @@ if TYPE_CHECKING:
     from bot.core.outbox import ChannelStatus
     from bot.core.schedule import ScheduleStatus
 
-__all__ = ["retry", "status"]
+__all__ = ["status"]
 
 
 @app.command()
@@ -80,39 +79,6 @@ def status(
         for day, paper, reason in item.failed:
             where = f"{item.platform}:{item.channel}"
             console.print(f"failed: {where} {day} {paper}: {reason}", markup=False)
-
-
-@app.command()
-def retry(
-    to: Annotated[
-        str | None, typer.Option("--to", help="Only this channel: slack:C… or discord:123….")
-    ] = None,
-    db: DbOption = None,
-    config: ConfigOption = None,
-) -> None:
-    """Requeue failed cards and resume paused channels, after the cause is fixed.
-
-    The next `paperbot post` (or the running service) sends them, in order.
-    """
-    from bot.app import SetupError, parse_target
-    from bot.core.clock import SystemClock
-    from bot.core.outbox import Outbox
-
-    settings = load(config)
-    platform = channel = None
-    if to is not None:
-        try:
-            target = parse_target(to)
-        except SetupError as error:
-            typer.echo(str(error), err=True)
-            raise typer.Exit(2) from None
-        platform, channel = target.platform, target.channel
-
-    async def main() -> int:
-        async with open_store(db, settings) as store:
-            return await Outbox(store, SystemClock()).requeue(platform, channel)
-
-    typer.echo(f"requeued {run(main())} failed messages; paused channels resumed")
 
 
 def _print_schedule(console: Console, schedule: list[ScheduleStatus]) -> None:

@@ -19,9 +19,11 @@ from .clock import Clock
 from .ports import Posted
 from .store import Store
 
-__all__ = ["ChannelStatus", "Outbox", "OutboxRow", "RowState"]
+__all__ = ["HEADER", "RATE_LIMITED", "ChannelStatus", "Outbox", "OutboxRow", "Requeued", "RowState"]
 
 HEADER: Final = "header"
+#: How a row's ``last_error`` starts when it waits out a 429, not an error of its own.
+RATE_LIMITED: Final = "rate limited"
 _COLUMNS: Final = (
     "id, platform, channel, digest_date, paper, position, sections, in_thread, state, "
     "attempts, not_before, attempted_at, last_error, message_id, thread_id"
@@ -82,6 +84,16 @@ class ChannelStatus:
     sending: int
     failed: tuple[tuple[str, str, str], ...]  # (digest date, paper, reason)
     paused: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Requeued:
+    """What ``paperbot retry`` did to one channel."""
+
+    platform: str
+    channel: str
+    requeued: int  # failed messages back in the queue
+    resumed: str | None  # the reason the channel was paused, if it was
 
 
 class Outbox:
@@ -253,21 +265,49 @@ class Outbox:
         )
         return str(rows[0][0]) if rows else None
 
-    async def requeue(self, platform: str | None = None, channel: str | None = None) -> int:
-        """``paperbot retry``: failed rows back to pending, paused channels resumed."""
+    async def requeue(
+        self, platform: str | None = None, channel: str | None = None
+    ) -> list[Requeued]:
+        """``paperbot retry``: failed rows back to pending, paused channels resumed.
+
+        Returns:
+            One entry per channel that had something to requeue or resume, none when there
+            was nothing to do.
+        """
         where = " AND ".join(
             f"{name} = ?" for name, value in (("platform", platform), ("channel", channel)) if value
         )
         args = tuple(v for v in (platform, channel) if v)
         clause = f" AND {where}" if where else ""
         async with self._store.transaction() as conn:
-            cursor = await conn.execute(
+            failed = await conn.execute_fetchall(
+                "SELECT platform, channel, count(*) FROM outbox"
+                f" WHERE state = 'failed'{clause} GROUP BY platform, channel",
+                args,
+            )
+            paused = await conn.execute_fetchall(
+                f"SELECT platform, channel, reason FROM paused_channels WHERE 1 = 1{clause}", args
+            )
+            await conn.execute(
                 "UPDATE outbox SET state = 'pending', attempts = 0, not_before = 0"
                 f" WHERE state = 'failed'{clause}",
                 args,
             )
             await conn.execute(f"DELETE FROM paused_channels WHERE 1 = 1{clause}", args)
-            return cursor.rowcount
+        counts = {(str(p), str(c)): int(n) for p, c, n in failed}
+        reasons = {(str(p), str(c)): str(r) for p, c, r in paused}
+        return [
+            Requeued(p, c, counts.get((p, c), 0), reasons.get((p, c)))
+            for p, c in sorted(counts.keys() | reasons.keys())
+        ]
+
+    async def channels(self) -> list[tuple[str, str]]:
+        """Every channel the outbox knows: planned for at least once, or paused."""
+        rows = await self._store.query(
+            "SELECT platform, channel FROM outbox UNION SELECT platform, channel"
+            " FROM paused_channels ORDER BY 1, 2"
+        )
+        return [(str(p), str(c)) for p, c in rows]
 
     async def status(self) -> list[ChannelStatus]:
         """Per channel: last digest fully delivered, pending, failed with reasons, paused."""

@@ -23,7 +23,7 @@ from digest_parser import SectionKey
 from .cards import Card, DigestHeaderCard, card_from_paper
 from .clock import Clock
 from .lease import Lease
-from .outbox import Outbox, OutboxRow, RowState
+from .outbox import RATE_LIMITED, Outbox, OutboxRow, RowState
 from .pacing import Pacer
 from .ports import (
     ChannelUnavailable,
@@ -91,6 +91,7 @@ class Worker:
         self._policy = policy or RetryPolicy()
         self._rng = rng or random.Random()
         self._stopping = asyncio.Event()
+        self._poked = asyncio.Event()
 
     @property
     def outbox(self) -> Outbox:
@@ -100,11 +101,20 @@ class Worker:
     def stop(self) -> None:
         """Finish the sends in flight, start no new ones."""
         self._stopping.set()
+        self._poked.set()
 
     @property
     def stopping(self) -> bool:
         """``stop()`` was called."""
         return self._stopping.is_set()
+
+    def poke(self) -> None:
+        """Look for channels with new work now, even while others are being drained.
+
+        ``serve`` pokes when another process (``paperbot post``, ``paperbot retry``) committed
+        to the database, so a channel planned there starts at once instead of at the next tick.
+        """
+        self._poked.set()
 
     async def run_until_idle(
         self,
@@ -115,6 +125,9 @@ class Worker:
     ) -> DeliveryReport:
         """Drain every channel with work until nothing is due or everything waits on a pause.
 
+        Each channel drains in its own task; a channel that gets work meanwhile (planned by
+        this process or, after :meth:`poke`, by another) starts without waiting for the rest.
+
         Args:
             lease: Renewed while draining; the drain stops if it is lost.
             only: Drain just these (platform, channel) pairs.
@@ -124,23 +137,52 @@ class Worker:
         """
         report = DeliveryReport()
         renewal = asyncio.create_task(self._renew(lease)) if lease is not None else None
+        draining: dict[tuple[str, str], asyncio.Task[None]] = {}
         try:
             while not self._stopping.is_set():
-                channels = [
-                    (p, c)
-                    for p, c in await self._outbox.channels_with_work()
-                    if p in self._posters and (only is None or (p, c) in only)
-                ]
-                if not channels:
+                self._poked.clear()
+                for platform, channel in await self._channels(only, report, draining):
+                    draining[(platform, channel)] = asyncio.create_task(
+                        self._drain(platform, channel, report, deadline),
+                        name=f"drain {platform}:{channel}",
+                    )
+                if not draining:
                     break
-                channels = [pc for pc in channels if f"{pc[0]}:{pc[1]}" not in report.waiting]
-                if not channels:
-                    break
-                await asyncio.gather(*(self._drain(p, c, report, deadline) for p, c in channels))
+                poked = asyncio.create_task(self._poked.wait())
+                try:
+                    await asyncio.wait(
+                        [poked, *draining.values()], return_when=asyncio.FIRST_COMPLETED
+                    )
+                finally:
+                    poked.cancel()
+                for key, task in list(draining.items()):
+                    if task.done():
+                        del draining[key]
+                        task.result()  # a drain's error is the run's error
+            await asyncio.gather(*draining.values())  # stopping: let sends in flight finish
         finally:
+            for task in draining.values():
+                task.cancel()
+            await asyncio.gather(*draining.values(), return_exceptions=True)
             if renewal is not None:
                 renewal.cancel()
         return report
+
+    async def _channels(
+        self,
+        only: Collection[tuple[str, str]] | None,
+        report: DeliveryReport,
+        draining: Collection[tuple[str, str]],
+    ) -> list[tuple[str, str]]:
+        """Channels with work this worker can post to, not draining and not left waiting."""
+        return [
+            (p, c)
+            for p, c in await self._outbox.channels_with_work()
+            if p in self._posters
+            and (only is None or (p, c) in only)
+            and (p, c) not in draining
+            and f"{p}:{c}" not in report.waiting
+        ]
 
     async def _renew(self, lease: Lease) -> None:
         while True:
@@ -226,7 +268,8 @@ class Worker:
         try:
             posted = await self._post(row, poster, item)
         except RateLimited as error:
-            await self._outbox.retry_later(row, str(error), error.retry_after, counts=False)
+            reason = f"{RATE_LIMITED}: {error}"
+            await self._outbox.retry_later(row, reason, error.retry_after, counts=False)
             report.retried += 1
         except ChannelUnavailable as error:
             reason = str(error) or type(error).__name__

@@ -73,5 +73,52 @@ def test_status_and_retry(tmp_path: Path) -> None:
     assert channel["platform"] == "console" and channel["last_delivered"] == "2026-01-05"
     assert channel["pending"] == 0 and channel["failed"] == [] and channel["paused"] is None
     retried = runner.invoke(app, ["retry", "--db", db])
-    assert retried.exit_code == 0 and "requeued 0 failed messages" in retried.output
+    assert retried.exit_code == 0 and "nothing to retry" in retried.output
     assert runner.invoke(app, ["retry", "--to", "nowhere", "--db", db]).exit_code == 2
+
+
+def test_post_as_json_keeps_stdout_for_the_json(tmp_path: Path) -> None:
+    db = str(tmp_path / "a.db")
+    posted = runner.invoke(app, ["post", str(EXAMPLE), "--db", db, "--format", "json"])
+    assert posted.exit_code == 0, posted.output
+    assert json.loads(posted.stdout) == {
+        "digest": "2026-01-05",
+        "channels": [
+            {
+                "channel": "console:console",
+                "platform": "console",
+                "id": "console",
+                "messages": 4,
+                "planned": 4,
+                "sent": 4,
+                "failed": 0,
+                "pending": 0,
+                "paused": None,
+                "waiting": None,
+                "delivered_by": "this process",
+                "failures": [],
+            }
+        ],
+    }
+    assert "작은 언어 모델을 위한 자기 검증 추론" in posted.stderr  # the console's cards
+    again = runner.invoke(app, ["post", str(EXAMPLE), "--db", db, "-f", "json"])
+    (channel,) = json.loads(again.stdout)["channels"]
+    assert (channel["planned"], channel["sent"], channel["delivered_by"]) == (0, 4, None)
+    dry = runner.invoke(app, ["post", str(EXAMPLE), "--db", db, "--dry-run", "-f", "json"])
+    dry_json = json.loads(dry.stdout)
+    assert dry_json["dry_run"] is True
+    (planned,) = dry_json["channels"]
+    assert planned["to_send"] == 0 and [r["state"] for r in planned["rows"]] == ["sent"] * 4
+
+
+def test_no_wait_without_a_deliverer_plans_and_says_who_will_send(tmp_path: Path) -> None:
+    db = str(tmp_path / "a.db")
+    planned = runner.invoke(app, ["post", str(EXAMPLE), "--db", db, "--no-wait"])
+    assert planned.exit_code == 0, planned.output
+    assert "╭" not in planned.output  # nothing was sent
+    assert (
+        "console: 4 new messages planned, 4 to send; no paperbot process delivers to console "
+        "now: they go out at the next `paperbot serve` or `paperbot post`" in planned.output
+    )
+    sent = runner.invoke(app, ["post", str(EXAMPLE), "--db", db])
+    assert "console: 4 sent, 0 found already posted, 4 planned before, 0 failed" in sent.output

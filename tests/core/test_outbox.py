@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
 import socket
 import sys
 from collections.abc import AsyncIterator
@@ -11,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.lease import Lease, LeaseHeld
-from bot.core.outbox import Outbox, RowState
+from bot.core.lease import Lease, LeaseHeld, delivery_holders, delivery_lease, describe_owner
+from bot.core.outbox import Outbox, Requeued, RowState
 from bot.core.ports import Posted
 from bot.core.store import Store
 from tests.fakes.clock import FakeClock
@@ -77,7 +78,8 @@ async def test_retry_later_and_requeue(store: Store) -> None:
     await outbox.mark_failed(waiting, "gave up")
     await outbox.pause("slack", "C1", "not_in_channel")
     assert await outbox.channels_with_work() == []
-    assert await outbox.requeue("slack") == 1
+    assert await outbox.requeue("slack") == [Requeued("slack", "C1", 1, "not_in_channel")]
+    assert await outbox.requeue("slack") == []  # nothing failed, nothing paused: nothing done
     assert await outbox.is_paused("slack", "C1") is None
     assert await outbox.channels_with_work() == [("slack", "C1")]
 
@@ -110,3 +112,33 @@ async def test_a_lease_held_by_a_dead_process_on_this_host_is_taken_over(store: 
     assert clock.slept == []  # taken over at once, no waiting for expiry
     holder = await lease.holder()
     assert holder is not None and holder[0] == lease.owner
+
+
+async def test_each_platform_has_its_own_delivery_lease(store: Store) -> None:
+    """serve holds the leases of the platforms it posts to; post may take another's."""
+    clock = FakeClock()
+    platforms = [delivery_lease("console"), delivery_lease("discord")]
+    served = Lease(store, clock, platforms, role="serve")
+    assert await served.acquire()
+    posting = Lease(store, clock, delivery_lease("slack"), role="post")
+    assert await posting.try_acquire()  # nobody delivers to Slack: post sends itself
+    beside = Lease(store, clock, delivery_lease("discord"), role="post")
+    assert not await beside.try_acquire()  # serve delivers to Discord
+    (owner,) = (await beside.holders()).values()
+    assert owner == served.owner
+    assert describe_owner(owner) == f"paperbot serve (pid {os.getpid()})"
+    holders = await delivery_holders(store, clock)
+    assert holders == {"console": served.owner, "discord": served.owner, "slack": posting.owner}
+
+
+async def test_several_leases_are_taken_all_together_or_not_at_all(store: Store) -> None:
+    clock = FakeClock()
+    slack = Lease(store, clock, delivery_lease("slack"))
+    assert await slack.acquire()
+    both = Lease(store, clock, [delivery_lease("console"), delivery_lease("slack")])
+    assert not await both.acquire()
+    assert await delivery_holders(store, clock) == {"slack": slack.owner}  # console not taken
+    await slack.release()
+    assert await both.acquire() and await both.renew()
+    await both.release()
+    assert await delivery_holders(store, clock) == {}

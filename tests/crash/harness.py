@@ -16,10 +16,11 @@ The harness awaits that event and kills while the response is held: exactly the 
 "the platform stored the card" and "the bot heard so". Random delays cover the rest (start-up,
 ingest, planning, the gaps between requests).
 
-A SIGKILLed process cannot release its delivery lease, and the next ``post`` would wait for it
-(``bot.core.lease.DEFAULT_TTL``, 30 s) longer than it is willing to (``LEASE_PATIENCE``, 10 s).
-After each kill the harness therefore expires the dead process's lease in the database, standing
-in for the 30 s a user would wait; it does nothing else to the database.
+A SIGKILLed process cannot release its delivery lease. The next ``post`` takes over a lease whose
+holder is gone from this host at once; were the pid still taken, it would plan its messages and
+wait for the lease to expire (``bot.core.lease.DEFAULT_TTL``, 30 s) before sending them itself.
+After each kill the harness expires the dead process's lease in the database anyway, standing in
+for those 30 s; it does nothing else to the database.
 
 The pieces::
 

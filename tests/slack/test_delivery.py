@@ -114,7 +114,8 @@ async def test_a_channel_error_pauses_only_that_channel(store: Store) -> None:
             (_, c2) = await worker.outbox.status()
             assert c2.paused and "not_in_channel" in c2.paused and c2.pending == len(papers) + 1
             slack.fail_channel("C2", None)  # someone invited the bot
-            assert await worker.outbox.requeue("slack", "C2") == 0  # nothing failed, resumed
+            (resumed,) = await worker.outbox.requeue("slack", "C2")  # nothing failed, resumed
+            assert resumed.requeued == 0 and resumed.resumed and "not_in_channel" in resumed.resumed
             await worker.run_until_idle()
         assert delivered(slack, "C2") == ["header", *papers]
 
