@@ -41,9 +41,12 @@ class OutputFormat(enum.StrEnum):
     JSON = "json"
 
 
+# Help is rich markup (app.py: rich_markup_mode): "[storage]" unescaped would vanish as a tag.
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", help="SQLite archive (default: [storage] path, ./paperbot.db)."),
+    typer.Option(
+        "--db", help="SQLite archive (default: the config's \\[storage] path, ./paperbot.db)."
+    ),
 ]
 ConfigOption = Annotated[
     Path | None,
