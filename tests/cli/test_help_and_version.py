@@ -69,6 +69,12 @@ def test_no_help_text_is_lost_to_markup(words: list[str]) -> None:
             assert _plain(written) in shown, f"{param.name}: {written!r} is not shown whole"
 
 
+def test_serve_help_describes_the_daily_run() -> None:
+    shown = _shown(["serve"])
+    for promise in ("daily", "watched folders", "URL", "slash commands", "Ctrl-C"):
+        assert promise in shown, promise
+
+
 def test_version_prints_the_installed_package_version() -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0
