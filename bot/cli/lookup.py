@@ -66,7 +66,7 @@ def _answer(db: Any, config: Any, output: OutputFormat, ask: Any) -> None:
     settings = load(config)
 
     async def main() -> Any:
-        async with open_store(db, settings) as store:
+        async with open_store(db, settings, existing=True) as store:
             return await ask(Lookup(store))
 
     _show(run(main()), output)

@@ -92,6 +92,30 @@ def test_lookup_digest_and_search(db: Path) -> None:
     assert hostile.exit_code == 0
 
 
+READERS = [
+    ["status"],
+    ["status", "-f", "json"],
+    ["lookup", "paper", "2601.01234"],
+    ["lookup", "section", "limitations"],
+    ["lookup", "digest", "-f", "json"],
+    ["search", "검증"],
+]
+
+
+@pytest.mark.parametrize("words", READERS, ids=" ".join)
+def test_reading_commands_never_create_an_archive(
+    words: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PAPERBOT_CONFIG", raising=False)
+    default = runner.invoke(app, words)
+    assert default.exit_code == 1, default.output
+    assert "no archive at paperbot.db: run `paperbot ingest" in default.output
+    named = runner.invoke(app, [*words, "--db", "elsewhere/a.db"])
+    assert named.exit_code == 1 and "no archive at elsewhere/a.db" in named.output
+    assert list(tmp_path.iterdir()) == []  # no paperbot.db, -wal, -shm or folder left behind
+
+
 def test_untitled_entries_are_listed_and_found_by_their_quoted_title(db: Path) -> None:
     digest = runner.invoke(app, ["lookup", "digest", "--db", str(db), "-f", "json"])
     titles = {p["arxiv_id"]: p["title"] for p in json.loads(digest.output)["papers"]}
