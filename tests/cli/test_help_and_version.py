@@ -1,7 +1,8 @@
-"""What a new user reads first: every command's ``--help``, and ``paperbot --version``."""
+"""What every command promises: ``--help`` intact, ``--format json``, ``paperbot --version``."""
 
 from __future__ import annotations
 
+import json
 import re
 from importlib.metadata import version
 from typing import Any
@@ -79,3 +80,25 @@ def test_version_prints_the_installed_package_version() -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0
     assert result.output.strip() == f"paperbot {version('paperbot')}"
+
+
+#: A service logs rather than answers. post and retry get --format in a concurrent branch of
+#: issue 12; drop them from here when it is merged.
+NO_FORMAT = {"serve", "post", "retry"}
+
+
+@pytest.mark.parametrize(
+    "words", [w for w, _ in COMMANDS if " ".join(w) not in NO_FORMAT], ids=" ".join
+)
+def test_every_command_takes_format_json(words: list[str]) -> None:
+    assert "--format -f <table|json>" in _shown(words)
+
+
+def test_invite_url_as_json() -> None:
+    result = runner.invoke(
+        app, ["discord", "invite-url", "--application-id", "123456789012345678", "-f", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["application_id"] == "123456789012345678"  # a snowflake: a string, as Discord's
+    assert data["url"].startswith("https://discord.com/oauth2/authorize?client_id=1234")
