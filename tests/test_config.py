@@ -46,3 +46,43 @@ def test_no_file_means_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("PAPERBOT_CONFIG", raising=False)
     assert load_config() == Config()
+
+
+@pytest.mark.parametrize(
+    ("toml", "where", "env"),
+    [
+        ('[slack]\nbot_token = "xoxb-1-s3kr1t"\n', "slack.bot_token", "SLACK_BOT_TOKEN"),
+        ('[slack]\napp_token = "xapp-1-s3kr1t"\n', "slack.app_token", "SLACK_APP_TOKEN"),
+        ('[slack]\nsigning_secret = "s3kr1t"\n', "slack.signing_secret", "SLACK_SIGNING_SECRET"),
+        ('[slack]\ntoken = "xoxb-s3kr1t"\n', "slack.token", "SLACK_BOT_TOKEN"),
+        ('[discord]\ntoken = "MTIz.s3kr1t"\n', "discord.token", "DISCORD_TOKEN"),
+        ('[discord]\nbot_token = "MTIz.s3kr1t"\n', "discord.bot_token", "DISCORD_TOKEN"),
+        ('discord_token = "MTIz.s3kr1t"\n', "discord_token", "DISCORD_TOKEN"),
+        ('slack_bot_token = "xoxb-s3kr1t"\n', "slack_bot_token", "SLACK_BOT_TOKEN"),
+        (
+            '[secrets]\nslack_app_token = "xapp-s3kr1t"\n',
+            "secrets.slack_app_token",
+            "SLACK_APP_TOKEN",
+        ),
+    ],
+)
+def test_a_secret_in_the_file_is_sent_to_the_environment_and_never_echoed(
+    tmp_path: Path, toml: str, where: str, env: str
+) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text(toml, encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_config(path)
+    message = str(raised.value)
+    assert f"{where}: secrets go in the environment: {env}" in message
+    assert "s3kr1t" not in message
+
+
+def test_an_unknown_secret_key_names_every_variable(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text('[storage]\npassword = "s3kr1t"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_config(path)
+    message = str(raised.value)
+    assert "storage.password: secrets go in the environment: DISCORD_TOKEN, SLACK_" in message
+    assert "s3kr1t" not in message
