@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from bot.config import Config, ConfigError, load_config
+from bot.core.daily_config import SubscriptionConfig
 from tests.conftest import ROOT
 
 
@@ -24,6 +26,35 @@ def test_example_config_is_valid_and_runs_the_console_daily() -> None:
     (console,) = example.subscriptions
     assert (console.platform, console.time, console.timezone) == ("console", "08:00", "Asia/Seoul")
     assert example.sources.watch == ("examples",) and example.schedule.post_at_start
+
+
+def _shown(config: Config, table: str, key: str) -> object:
+    """``key`` of ``table`` ("delivery.slack", "subscriptions": the first) in ``config``."""
+    value: object = config
+    for name in table.split("."):
+        value = getattr(value, name)
+    if isinstance(value, tuple):  # [[subscriptions]]
+        value = value[0]
+    return getattr(value, key)
+
+
+def test_every_value_shown_is_the_default_unless_it_says_otherwise() -> None:
+    """The file's promise, line by line: what differs from the default says so."""
+    path = ROOT / "config.example.toml"
+    example = load_config(path)
+    defaults = Config(subscriptions=(SubscriptionConfig(platform="console", channel="any"),))
+    table, checked = "", 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if header := re.match(r"^\[\[?([\w.]+)\]\]?", line):
+            table = header.group(1)
+            continue
+        if not (key := re.match(r"^(\w+)\s*=", line)) or key.group(1) in {"platform", "channel"}:
+            continue  # [[subscriptions]] platform and channel are required: no default
+        checked += 1
+        shown, default = _shown(example, table, key.group(1)), _shown(defaults, table, key.group(1))
+        if shown != default:
+            assert "not the default" in line, f"[{table}] {line.strip()}: default {default!r}"
+    assert checked >= 30  # the walk saw the whole file
 
 
 def test_unknown_key_is_an_error_naming_it(tmp_path: Path) -> None:
