@@ -106,7 +106,8 @@ async def test_no_subscription_says_nothing_is_posted_on_a_schedule(
 async def test_a_declared_channel_without_its_token_says_which_token(
     tmp_path: Path, platform: str, channel: str, env: str
 ) -> None:
-    config = Config(subscriptions=(SubscriptionConfig(platform=platform, channel=channel),))  # type: ignore[arg-type]
+    declared = SubscriptionConfig.model_validate({"platform": platform, "channel": channel})
+    config = Config(subscriptions=(declared,))
     with pytest.raises(SetupError) as raised:
         await _start_and_stop(config, tmp_path / "a.db")
     message = str(raised.value)
