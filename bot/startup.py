@@ -27,9 +27,9 @@ _log = logging.getLogger(__name__)
 _NEEDS: Final = {
     "slack": (
         "slack_bot_token",
-        ' (and SLACK_APP_TOKEN, or SLACK_SIGNING_SECRET with [slack] mode = "http")',
+        ' and SLACK_APP_TOKEN (or SLACK_SIGNING_SECRET with [slack] mode = "http"; see README.md)',
     ),
-    "discord": ("discord_token", ""),
+    "discord": ("discord_token", " (see README.md)"),
 }
 
 
@@ -55,7 +55,7 @@ def missing_tokens(config: Config, secrets: Secrets) -> str | None:
             env = _token_env(platform)
             problems.append(
                 f"[[subscriptions]] declares {', '.join(names)}, but {env} is not set: "
-                f"export {env}{also} (see README.md), or set paused = true there"
+                f"export {env}{also}, or set paused = true there"
             )
     return "; ".join(problems) or None
 
