@@ -158,3 +158,13 @@ def test_serve_command_exits_2_naming_the_missing_token(
     )
     assert result.exit_code == 2
     assert "slack:C0123456789, but SLACK_BOT_TOKEN is not set" in result.output
+
+
+async def test_slack_secrets_without_the_bot_token_say_why_slack_is_off(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    console = Config(subscriptions=(SubscriptionConfig(platform="console", channel="morning"),))
+    await _start_and_stop(console, tmp_path / "a.db", Secrets(slack_app_token="xapp-1-s3kr1t"))
+    warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert "Slack's other secrets are set but SLACK_BOT_TOKEN is not: Slack is off" in warned
+    assert "s3kr1t" not in caplog.text
