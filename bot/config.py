@@ -11,7 +11,7 @@ import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -29,6 +29,16 @@ __all__ = [
     "StorageConfig",
     "load_config",
 ]
+
+#: Each secret's environment variable: the only place it is read from.
+SECRET_ENV: Final = {
+    "discord_token": "DISCORD_TOKEN",
+    "slack_bot_token": "SLACK_BOT_TOKEN",
+    "slack_app_token": "SLACK_APP_TOKEN",
+    "slack_signing_secret": "SLACK_SIGNING_SECRET",
+}
+#: A config key with one of these words in its name is a secret put in the wrong place.
+_SECRET_WORDS: Final = ("token", "secret", "password")
 
 #: Looked up in this order when no ``--config`` is given.
 CONFIG_ENV = "PAPERBOT_CONFIG"
@@ -160,12 +170,7 @@ class Secrets(BaseModel):
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Secrets:
         """Read ``DISCORD_TOKEN`` and ``SLACK_BOT_TOKEN``/``_APP_TOKEN``/``_SIGNING_SECRET``."""
         env = os.environ if environ is None else environ
-        return cls(
-            discord_token=env.get("DISCORD_TOKEN") or None,
-            slack_bot_token=env.get("SLACK_BOT_TOKEN") or None,
-            slack_app_token=env.get("SLACK_APP_TOKEN") or None,
-            slack_signing_secret=env.get("SLACK_SIGNING_SECRET") or None,
-        )
+        return cls(**{field: env.get(name) or None for field, name in SECRET_ENV.items()})
 
     def values(self) -> list[str]:
         """Every secret that is set, for redacting logs and error messages."""
@@ -190,6 +195,11 @@ def load_config(path: Path | None = None) -> Config:
         raise ConfigError(f"{chosen}: cannot read: {error}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{chosen}: invalid TOML: {error}") from None
+    for where in _secret_keys(data):
+        raise ConfigError(
+            f"{chosen}: {'.'.join(where)}: secrets go in the environment: {_secret_env(where)} "
+            "(delete it from this file; if the file was ever shared, reset the secret too)"
+        )
     try:
         return Config.model_validate(data)
     except ValidationError as error:
@@ -197,3 +207,33 @@ def load_config(path: Path | None = None) -> Config:
             f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()
         )
         raise ConfigError(f"{chosen}: {problems}") from None
+
+
+def _secret_keys(value: Any, where: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Where the parsed TOML holds a key named like a secret (no config key is)."""
+    found: list[tuple[str, ...]] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            path = (*where, str(key))
+            if isinstance(item, dict | list):  # a table ([secrets]) is searched, not named
+                found += _secret_keys(item, path)
+            elif any(word in str(key).lower() for word in _SECRET_WORDS):
+                found.append(path)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _secret_keys(item, (*where, str(index)))
+    return found
+
+
+def _secret_env(where: tuple[str, ...]) -> str:
+    """The environment variable a secret found at ``where`` belongs in (never its value)."""
+    key, scope = where[-1].lower(), "_".join(where).lower()
+    if "discord" in scope:
+        return SECRET_ENV["discord_token"]
+    if "slack" in scope:
+        if "app" in key:
+            return SECRET_ENV["slack_app_token"]
+        if "sign" in key or "secret" in key:
+            return SECRET_ENV["slack_signing_secret"]
+        return SECRET_ENV["slack_bot_token"]
+    return ", ".join(SECRET_ENV.values())

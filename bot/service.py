@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 import signal
 from collections.abc import Callable, Coroutine
@@ -36,6 +37,7 @@ from bot.core.subscription_answers import SubscriptionDesk
 from bot.core.subscriptions import Subscriptions
 from bot.core.worker import Worker
 from bot.heap import settled_heap
+from bot.startup import log_schedule, log_sync, missing_tokens, unserved, warn_half_set
 
 __all__ = ["NothingToServe", "serve"]
 
@@ -64,11 +66,15 @@ async def serve(
 
     Raises:
         NothingToServe: No platform's tokens are set and no subscription is declared.
-        bot.app.SetupError: A platform's credentials are incomplete or refused, or another
-            paperbot process holds the delivery lease.
+        bot.app.SetupError: A platform's credentials are incomplete or refused (a declared
+            subscription's platform has no token), or another paperbot process holds the
+            delivery lease.
     """
     from bot.app import SetupError, make_worker
 
+    if problem := missing_tokens(config, secrets):  # before the archive is even created
+        raise SetupError(problem)
+    warn_half_set(secrets)
     stop = stop or _stop_on_signals()
     clock = clock or SystemClock()
     async with AsyncExitStack() as stack:
@@ -76,8 +82,7 @@ async def serve(
         lookup = Lookup(store)
         _log.info("archive: %s", db)
         subscriptions = Subscriptions(store, clock)
-        synced = await sync_subscriptions(subscriptions, config.subscriptions)
-        _log.info("subscriptions: %s", synced)
+        log_sync(await sync_subscriptions(subscriptions, config.subscriptions))
         running: list[asyncio.Task[None]] = []
         posters: dict[str, Poster] = {}
         if any(s.platform == "console" for s in await subscriptions.list()):
@@ -91,11 +96,16 @@ async def serve(
         if secrets.discord_token:
             desk = SubscriptionDesk(subscriptions, clock, "discord")
             posters["discord"] = await _start_discord(stack, config, secrets, lookup, desk, running)
+        waiting = unserved(await subscriptions.list(), posters)
         if not posters:
             raise NothingToServe(
-                "nothing to serve: set SLACK_BOT_TOKEN and SLACK_APP_TOKEN, or DISCORD_TOKEN "
-                "(see README.md), or declare [[subscriptions]] in the config"
+                f"nothing to serve: {waiting} (see README.md)"
+                if waiting
+                else "nothing to serve: set SLACK_BOT_TOKEN and SLACK_APP_TOKEN, or "
+                "DISCORD_TOKEN (see README.md), or declare [[subscriptions]] in the config"
             )
+        if waiting:
+            _log.warning("%s", waiting)
         lease = Lease(store, clock, [delivery_lease(p) for p in posters], role="serve")
         try:
             await lease.acquire_or_wait(LEASE_PATIENCE)
@@ -135,10 +145,14 @@ async def serve(
 
         for folder in config.sources.watch:
             await _ingest_existing(store, Path(folder))
+        posting_now: dict[tuple[str, str], dt.date] = {}
         if config.schedule.post_at_start:
             for sub in await subscriptions.list():
-                if sub.platform in posters and not sub.paused:
-                    await scheduler.deliver_now(sub.platform, sub.channel)
+                if sub.platform not in posters or sub.paused:
+                    continue
+                if day := await scheduler.deliver_now(sub.platform, sub.channel):
+                    posting_now[sub.platform, sub.channel] = day
+        log_schedule(await scheduler.status(), posters, posting_now)
         components: list[
             tuple[str, Callable[[], Coroutine[Any, Any, None]], Callable[[], None]]
         ] = [

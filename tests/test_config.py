@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from bot.config import Config, ConfigError, load_config
+from bot.core.daily_config import SubscriptionConfig
 from tests.conftest import ROOT
 
 
@@ -24,6 +26,35 @@ def test_example_config_is_valid_and_runs_the_console_daily() -> None:
     (console,) = example.subscriptions
     assert (console.platform, console.time, console.timezone) == ("console", "08:00", "Asia/Seoul")
     assert example.sources.watch == ("examples",) and example.schedule.post_at_start
+
+
+def _shown(config: Config, table: str, key: str) -> object:
+    """``key`` of ``table`` ("delivery.slack", "subscriptions": the first) in ``config``."""
+    value: object = config
+    for name in table.split("."):
+        value = getattr(value, name)
+    if isinstance(value, tuple):  # [[subscriptions]]
+        value = value[0]
+    return getattr(value, key)
+
+
+def test_every_value_shown_is_the_default_unless_it_says_otherwise() -> None:
+    """The file's promise, line by line: what differs from the default says so."""
+    path = ROOT / "config.example.toml"
+    example = load_config(path)
+    defaults = Config(subscriptions=(SubscriptionConfig(platform="console", channel="any"),))
+    table, checked = "", 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if header := re.match(r"^\[\[?([\w.]+)\]\]?", line):
+            table = header.group(1)
+            continue
+        if not (key := re.match(r"^(\w+)\s*=", line)) or key.group(1) in {"platform", "channel"}:
+            continue  # [[subscriptions]] platform and channel are required: no default
+        checked += 1
+        shown, default = _shown(example, table, key.group(1)), _shown(defaults, table, key.group(1))
+        if shown != default:
+            assert "not the default" in line, f"[{table}] {line.strip()}: default {default!r}"
+    assert checked >= 30  # the walk saw the whole file
 
 
 def test_unknown_key_is_an_error_naming_it(tmp_path: Path) -> None:
@@ -46,3 +77,43 @@ def test_no_file_means_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("PAPERBOT_CONFIG", raising=False)
     assert load_config() == Config()
+
+
+@pytest.mark.parametrize(
+    ("toml", "where", "env"),
+    [
+        ('[slack]\nbot_token = "xoxb-1-s3kr1t"\n', "slack.bot_token", "SLACK_BOT_TOKEN"),
+        ('[slack]\napp_token = "xapp-1-s3kr1t"\n', "slack.app_token", "SLACK_APP_TOKEN"),
+        ('[slack]\nsigning_secret = "s3kr1t"\n', "slack.signing_secret", "SLACK_SIGNING_SECRET"),
+        ('[slack]\ntoken = "xoxb-s3kr1t"\n', "slack.token", "SLACK_BOT_TOKEN"),
+        ('[discord]\ntoken = "MTIz.s3kr1t"\n', "discord.token", "DISCORD_TOKEN"),
+        ('[discord]\nbot_token = "MTIz.s3kr1t"\n', "discord.bot_token", "DISCORD_TOKEN"),
+        ('discord_token = "MTIz.s3kr1t"\n', "discord_token", "DISCORD_TOKEN"),
+        ('slack_bot_token = "xoxb-s3kr1t"\n', "slack_bot_token", "SLACK_BOT_TOKEN"),
+        (
+            '[secrets]\nslack_app_token = "xapp-s3kr1t"\n',
+            "secrets.slack_app_token",
+            "SLACK_APP_TOKEN",
+        ),
+    ],
+)
+def test_a_secret_in_the_file_is_sent_to_the_environment_and_never_echoed(
+    tmp_path: Path, toml: str, where: str, env: str
+) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text(toml, encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_config(path)
+    message = str(raised.value)
+    assert f"{where}: secrets go in the environment: {env}" in message
+    assert "s3kr1t" not in message
+
+
+def test_an_unknown_secret_key_names_every_variable(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text('[storage]\npassword = "s3kr1t"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_config(path)
+    message = str(raised.value)
+    assert "storage.password: secrets go in the environment: DISCORD_TOKEN, SLACK_" in message
+    assert "s3kr1t" not in message

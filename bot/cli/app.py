@@ -19,11 +19,30 @@ app = typer.Typer(
 )
 
 
+def _print_version(asked: bool) -> None:
+    """``--version``: the installed package's version, from its metadata (one source of truth)."""
+    if asked:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            found = version("paperbot")
+        except PackageNotFoundError:  # run from a checkout that was never installed
+            found = "unknown (not installed)"
+        typer.echo(f"paperbot {found}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _root(
     verbose: Annotated[
         int, typer.Option("--verbose", "-v", count=True, help="More logging (-vv: debug).")
     ] = 0,
+    _version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
 ) -> None:
     """Hugging Face Daily Papers summary cards for Discord and Slack.
 

@@ -41,9 +41,12 @@ class OutputFormat(enum.StrEnum):
     JSON = "json"
 
 
+# Help is rich markup (app.py: rich_markup_mode): "[storage]" unescaped would vanish as a tag.
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", help="SQLite archive (default: [storage] path, ./paperbot.db)."),
+    typer.Option(
+        "--db", help="SQLite archive (default: the config's \\[storage] path, ./paperbot.db)."
+    ),
 ]
 ConfigOption = Annotated[
     Path | None,
@@ -83,11 +86,26 @@ def load(config: Path | None, *, service: bool = False) -> Config:
 
 
 @asynccontextmanager
-async def open_store(db: Path | None, config: Config) -> AsyncIterator[Any]:
-    """Open the archive named by ``--db`` or the config, or exit 2 with the reason."""
+async def open_store(
+    db: Path | None, config: Config, *, existing: bool = False
+) -> AsyncIterator[Any]:
+    """Open the archive named by ``--db`` or the config, or exit 2 with the reason.
+
+    Args:
+        db: ``--db``.
+        config: The loaded config, for ``[storage] path``.
+        existing: A reading command: a missing archive exits 1 with what to run first,
+            instead of leaving an empty ``paperbot.db`` in whatever folder it ran in.
+    """
     from bot.core.store import Store, StoreError
 
     path = str(db) if db is not None else config.storage.path
+    if existing and path != ":memory:" and not await asyncio.to_thread(Path(path).exists):
+        raise fail(
+            f"no archive at {path}: run `paperbot ingest DIGEST.md` (or `paperbot post`) "
+            "first, or name the archive with --db PATH",
+            1,
+        )
     try:
         async with Store.open(path) as store:
             yield store

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from .app import app
-from .common import ConfigOption, fail, load, run
+from .common import ConfigOption, FormatOption, OutputFormat, fail, load, print_json, run
 
 __all__ = ["discord_app"]
 
@@ -38,6 +38,7 @@ def invite_url_command(
             "Without it, DISCORD_TOKEN is used to ask Discord.",
         ),
     ] = None,
+    output: FormatOption = OutputFormat.TABLE,
     config: ConfigOption = None,
 ) -> None:
     """Print the link that adds paperbot to a server, with only the permissions it needs."""
@@ -60,4 +61,8 @@ def invite_url_command(
             application_id = run(ask())
         except DiscordSetupError as error:
             raise fail(f"{error} (or pass --application-id)") from None
-    typer.echo(invite_url(application_id))
+    url = invite_url(application_id)
+    if output is OutputFormat.JSON:
+        print_json({"application_id": str(application_id), "url": url})
+    else:
+        typer.echo(url)

@@ -12,7 +12,16 @@ from rich.progress import Progress
 from bot.console.terminal import TerminalConsole, echo
 
 from .app import app
-from .common import ConfigOption, DbOption, load, open_store, run
+from .common import (
+    ConfigOption,
+    DbOption,
+    FormatOption,
+    OutputFormat,
+    load,
+    open_store,
+    print_json,
+    run,
+)
 
 __all__ = ["ingest"]
 
@@ -23,14 +32,17 @@ PROGRESS_FROM = 5
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Digest files or directories (*.md).")],
+    output: FormatOption = OutputFormat.TABLE,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
     """Archive digests: new ones are added, unchanged ones skipped, changed ones replaced.
 
-    Files in directories that are not digests (a README) are skipped and listed. Exit status:
-    0 when every digest was archived or unchanged, 1 when any named file or digest failed
-    (the others are still archived), 2 when the archive cannot be opened.
+    Files in directories that are not digests (a README) are skipped and listed.
+    With --format json: the counts and one record per file, for programs.
+    Exit status: 0 when every digest was archived or unchanged, 1 when any named
+    file or digest failed (the others are still archived), 2 when the archive
+    cannot be opened.
     """
     from bot.core.ingest import digest_files, ingest_file
 
@@ -44,6 +56,7 @@ def ingest(
     papers = warnings = 0
     failures: list[str] = []
     skipped: list[str] = []
+    records: list[dict[str, object]] = []  # one per file, for --format json
 
     async def main() -> None:
         nonlocal papers, warnings
@@ -53,25 +66,39 @@ def ingest(
                 for path in files:
                     done = await ingest_file(store, path)
                     progress.advance(task)
-                    if done.digest is not None:
-                        warnings += len(done.digest.warnings)
+                    found = len(done.digest.warnings) if done.digest is not None else 0
+                    warnings += found
+                    record: dict[str, object] = {"path": str(path), "warnings": found}
+                    records.append(record)
                     if done.result is None and done.not_a_digest and path not in named:
                         skipped.append(f"{path}: skipped, not a digest")
+                        record["status"] = "skipped"
                         continue
                     if done.result is None:
                         failures.append(done.error or f"{path}: failed")
+                        record |= {"status": "failed", "error": failures[-1]}
                         continue
                     counts[done.result.status.value] += 1
                     papers += done.result.papers
+                    record |= {
+                        "status": done.result.status.value,
+                        "date": done.result.date,
+                        "papers": done.result.papers,
+                    }
 
     run(main())
     for line in skipped + failures:
         echo(line, err=True)  # a failure may quote the digest
-    typer.echo(
-        f"digests: {counts['new']} new, {counts['unchanged']} unchanged, "
-        f"{counts['replaced']} replaced, {len(failures)} failed, {len(skipped)} skipped; "
-        f"{papers} papers; {warnings} warnings"
-    )
+    if output is OutputFormat.JSON:
+        totals = {status: counts[status] for status in ("new", "unchanged", "replaced")}
+        totals |= {"failed": len(failures), "skipped": len(skipped)}
+        print_json({"digests": totals, "papers": papers, "warnings": warnings, "files": records})
+    else:
+        echo(
+            f"digests: {counts['new']} new, {counts['unchanged']} unchanged, "
+            f"{counts['replaced']} replaced, {len(failures)} failed, {len(skipped)} skipped; "
+            f"{papers} papers; {warnings} warnings"
+        )
     if failures:
         raise typer.Exit(1)
 

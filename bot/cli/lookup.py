@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -20,6 +21,9 @@ from .common import (
     run,
 )
 
+if TYPE_CHECKING:
+    from bot.core.lookup import Lookup, SearchResults
+
 __all__ = ["lookup_app"]
 
 lookup_app = typer.Typer(help="Look up papers, sections and digests in the archive.")
@@ -28,8 +32,11 @@ app.add_typer(lookup_app, name="lookup")
 DateOption = Annotated[str | None, typer.Option("--date", help="Digest date, YYYY-MM-DD.")]
 
 
-def _show(answer: Any, output: OutputFormat) -> None:
-    """Print an answer (or a miss) and exit 1 for a miss."""
+def _show(answer: Any, output: OutputFormat, hint: str | None = None) -> None:
+    """Print an answer (or a miss, with ``hint`` after it) and exit 1 for a miss.
+
+    A search without hits is a miss too: scripts test the exit status, as for a lookup.
+    """
     from bot.console.answers import (
         render_digest,
         render_not_found,
@@ -59,20 +66,27 @@ def _show(answer: Any, output: OutputFormat) -> None:
             console.print(render_search(answer))
         else:
             console.print(render_digest(answer))
-    if isinstance(answer, NotFound):
+        if hint:
+            console.print(hint, style="dim", markup=False)
+    if isinstance(answer, NotFound) or (isinstance(answer, SearchResults) and not answer.hits):
         raise typer.Exit(1)
 
 
-def _answer(db: Any, config: Any, output: OutputFormat, ask: Any) -> None:
+def _ask(db: Any, config: Any, ask: Any) -> Any:
+    """Run ``ask`` on a :class:`~bot.core.lookup.Lookup` over the existing archive."""
     from bot.core.lookup import Lookup
 
     settings = load(config)
 
     async def main() -> Any:
-        async with open_store(db, settings) as store:
+        async with open_store(db, settings, existing=True) as store:
             return await ask(Lookup(store))
 
-    _show(run(main()), output)
+    return run(main())
+
+
+def _answer(db: Any, config: Any, output: OutputFormat, ask: Any) -> None:
+    _show(_ask(db, config, ask), output)
 
 
 @lookup_app.command("paper")
@@ -129,8 +143,28 @@ def search(
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Search titles and summaries in the archive."""
+    """Search titles and summaries in the archive.
+
+    Exit status: 0 with hits; 1 without hits (with a hint) or without an archive;
+    2 when the archive cannot be opened.
+    """
     from bot.core.answers import answer_search
 
-    text = " ".join(query)
-    _answer(db, config, output, lambda lookup: answer_search(lookup, text, offset))
+    async def ask(lookup: Lookup) -> tuple[SearchResults, tuple[dt.date, ...]]:
+        results = await answer_search(lookup, " ".join(query), offset)
+        return results, (() if results.hits else await lookup.dates())
+
+    results, dates = _ask(db, config, ask)
+    _show(results, output, None if results.hits else _search_hint(results, dates))
+
+
+def _search_hint(results: SearchResults, dates: tuple[dt.date, ...]) -> str:
+    """What to try after a search found nothing (``dates``: the archive's, newest first)."""
+    if not dates:
+        return "No digest has been archived yet: run `paperbot ingest DIGEST.md` first."
+    if results.offset:
+        return f"No hits from --offset {results.offset} on: try a smaller --offset."
+    held = (
+        f"{len(dates)} digests, {dates[-1]} to {dates[0]}" if dates[1:] else f"1 digest, {dates[0]}"
+    )
+    return f"Try fewer or other words, Korean or English; the archive holds {held}."

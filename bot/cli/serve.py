@@ -10,9 +10,15 @@ __all__ = ["serve_command"]
 
 @app.command("serve")
 def serve_command(db: DbOption = None, config: ConfigOption = None) -> None:
-    """Answer /paper, /section, /digest and /paper-search until Ctrl-C or SIGTERM.
+    r"""Post the daily digest on schedule and answer slash commands, until Ctrl-C or SIGTERM.
 
-    Platforms run when their tokens are set in the environment (see README.md).
+    Posts each subscribed channel the newest digest at its local time, once:
+    \[\[subscriptions]] in the config, or /subscribe in chat. The log says when.
+    Archives new digests from the watched folders (\[sources] watch), and polls
+    each \[\[sources.http]] URL from its start time until the day's file is out.
+    Answers the slash commands (/paper, /section, /digest, /paper-search,
+    /subscribe) on Slack and Discord when their tokens are set in the
+    environment: SLACK_BOT_TOKEN and SLACK_APP_TOKEN, or DISCORD_TOKEN.
     """
     from bot.app import SetupError
     from bot.config import Secrets

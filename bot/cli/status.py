@@ -45,7 +45,7 @@ def status(
         from bot.core.subscriptions import Subscriptions
 
         clock = SystemClock()
-        async with open_store(db, settings) as store:
+        async with open_store(db, settings, existing=True) as store:
             outbox = list(await Outbox(store, clock).status())
 
             async def nothing(*_: object) -> None:

@@ -89,7 +89,68 @@ def test_lookup_digest_and_search(db: Path) -> None:
     hits = runner.invoke(app, ["search", "신뢰도", "--db", str(db), "-f", "json"])
     assert json.loads(hits.output)["hits"][0]["arxiv_id"] == "2601.03456"
     hostile = runner.invoke(app, ["search", '"NEAR(a b)', "AND", "*", "--db", str(db)])
-    assert hostile.exit_code == 0
+    assert hostile.exit_code == 1 and "Nothing matches" in hostile.output  # a miss, no crash
+
+
+def test_search_miss_exits_1_with_help(db: Path) -> None:
+    miss = runner.invoke(app, ["search", "zzzqqq", "--db", str(db)])
+    assert miss.exit_code == 1
+    shown = " ".join(miss.output.split())  # as wrapped at 80 columns
+    assert "Nothing matches 'zzzqqq'" in shown
+    assert "Try fewer or other words" in shown and "holds 1 digest, 2026-01-05" in shown
+    past = runner.invoke(app, ["search", "신뢰도", "--offset", "50", "--db", str(db)])
+    assert past.exit_code == 1 and "try a smaller --offset" in past.output
+    as_json = runner.invoke(app, ["search", "zzzqqq", "--db", str(db), "-f", "json"])
+    assert as_json.exit_code == 1 and json.loads(as_json.output)["hits"] == []
+
+
+def test_search_in_an_empty_archive_says_to_ingest(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.db"
+    notes = tmp_path / "notes.md"
+    notes.write_text("# notes\n", encoding="utf-8")
+    runner.invoke(app, ["ingest", str(notes), "--db", str(empty)])  # creates it, archives nothing
+    miss = runner.invoke(app, ["search", "검증", "--db", str(empty)])
+    assert miss.exit_code == 1 and "paperbot ingest" in miss.output
+
+
+def test_ingest_json_counts_and_one_record_per_file(tmp_path: Path, db: Path) -> None:
+    bad = tmp_path / "notes.md"
+    bad.write_text("# notes\n\nnothing here\n", encoding="utf-8")
+    result = runner.invoke(app, ["ingest", str(EXAMPLE), str(bad), "--db", str(db), "-f", "json"])
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["digests"] == {"new": 0, "unchanged": 1, "replaced": 0, "failed": 1, "skipped": 0}
+    assert (data["papers"], data["warnings"]) == (3, 1)
+    good, failed = data["files"]
+    assert good == {
+        "path": str(EXAMPLE), "status": "unchanged", "date": "2026-01-05", "papers": 3,
+        "warnings": 1,
+    }  # fmt: skip
+    assert failed["status"] == "failed" and "not a digest" in failed["error"]
+
+
+READERS = [
+    ["status"],
+    ["status", "-f", "json"],
+    ["lookup", "paper", "2601.01234"],
+    ["lookup", "section", "limitations"],
+    ["lookup", "digest", "-f", "json"],
+    ["search", "검증"],
+]
+
+
+@pytest.mark.parametrize("words", READERS, ids=" ".join)
+def test_reading_commands_never_create_an_archive(
+    words: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PAPERBOT_CONFIG", raising=False)
+    default = runner.invoke(app, words)
+    assert default.exit_code == 1, default.output
+    assert "no archive at paperbot.db: run `paperbot ingest" in default.output
+    named = runner.invoke(app, [*words, "--db", "elsewhere/a.db"])
+    assert named.exit_code == 1 and "no archive at elsewhere/a.db" in named.output
+    assert list(tmp_path.iterdir()) == []  # no paperbot.db, -wal, -shm or folder left behind
 
 
 def test_untitled_entries_are_listed_and_found_by_their_quoted_title(db: Path) -> None:
