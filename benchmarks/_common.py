@@ -16,8 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Final
 
-from bot.core.cards import Card, card_from_paper
-from bot.core.store import Store
+from bot.core.cards.card import Card, card_from_paper
+from bot.storage.sqlite.store import Store
 from digest_parser import Paper, parse_digest_file
 
 __all__ = [

@@ -15,8 +15,8 @@ archive, p99 under 100 ms. This script measures exactly that:
   as ``timeit`` does) is reported.
 * **round trip** -- the real :class:`~bot.discord.client.PaperBot`, in its own process,
   connected to the loopback fake of Discord (``tests/fakes``, in this process) over a real
-  :class:`~bot.core.store.Store`. The archive is built by ``benchmarks/store.py``'s rule (the
-  real entries re-ingested under generated ids and dates, 26 a day), so both benchmarks
+  :class:`~bot.storage.sqlite.store.Store`. The archive is built by ``benchmarks/store.py``'s rule
+  (the real entries re-ingested under generated ids and dates, 26 a day), so both benchmarks
   measure the same archive. Rounds of ``--crowd`` commands (a mix of ``/paper``,
   ``/paper`` with a section, ``/section``, ``/digest``, ``/paper-search`` and autocomplete,
   on random papers of the whole archive) are dispatched at once; each is timed from the moment
@@ -53,12 +53,12 @@ from typing import Any, Final
 from _common import DEFAULT_DIGESTS, build_archive, per_call_us, percentile, real_cards
 from discord_crowd import Command, scenarios  # puts the repo on sys.path
 
-from bot.core.cards import Card
-from bot.core.lookup import Lookup
-from bot.core.store import Store
+from bot.core.archive.lookup import Lookup
+from bot.core.cards.card import Card
+from bot.discord.components import card_view
 from bot.discord.render import card_embed, clear_render_cache
 from bot.discord.responder import DEFER_AFTER
-from bot.discord.views import card_view
+from bot.storage.sqlite.store import Store
 from digest_parser import SectionKey
 
 QUERIES: Final = ("강화 학습", "diffusion", "모델", "reasoning", "에이전트")

@@ -68,8 +68,8 @@ from tests.fakes.discord_api import FakeDiscord  # noqa: E402  isort: skip  (dis
 
 from bot.app import SetupError, Target, make_worker, open_poster  # noqa: E402
 from bot.config import Config, DiscordConfig, Secrets, SlackConfig  # noqa: E402
-from bot.core.ingest import ingest_file  # noqa: E402
-from bot.core.store import Store  # noqa: E402
+from bot.core.archive.ingest import ingest_file  # noqa: E402
+from bot.storage.sqlite.store import Store  # noqa: E402
 from digest_parser import parse_digest_file  # noqa: E402
 from tests.crash.discord_target import DiscordCrashTarget  # noqa: E402
 from tests.crash.harness import CrashHarness  # noqa: E402

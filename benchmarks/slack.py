@@ -12,7 +12,7 @@ slash-command round trip (signed request to ack) p50/p99 with 50 concurrent requ
   count is calibrated so one batch lasts at least 20 ms, and the median of ``--repeat``
   batches (garbage collector off, as ``timeit`` does) is reported.
 * **round trip** -- the real Bolt app with paperbot's listeners (``build_bolt_app``) served by
-  aiohttp on 127.0.0.1, over a real :class:`~bot.core.store.Store` built with
+  aiohttp on 127.0.0.1, over a real :class:`~bot.storage.sqlite.store.Store` built with
   ``benchmarks/store.py``'s own builder (the real entries re-ingested under generated ids and
   dates, 26 a day). Rounds of ``--crowd`` requests (a mix of ``/paper``, ``/paper`` with a
   section, ``/section`` with and without a paper, ``/digest`` and ``/paper-search``), each
@@ -59,12 +59,12 @@ from _common import (  # noqa: E402
 from aiohttp import web  # noqa: E402
 from slack_sdk.web.async_client import AsyncWebClient  # noqa: E402
 
-from bot.core.cards import Card  # noqa: E402
-from bot.core.lookup import Lookup  # noqa: E402
-from bot.core.store import Store  # noqa: E402
+from bot.core.archive.lookup import Lookup  # noqa: E402
+from bot.core.cards.card import Card  # noqa: E402
 from bot.slack.app import build_bolt_app  # noqa: E402
 from bot.slack.mrkdwn import to_mrkdwn  # noqa: E402
 from bot.slack.render import card_message, section_messages  # noqa: E402
+from bot.storage.sqlite.store import Store  # noqa: E402
 from digest_parser import SectionKey  # noqa: E402
 from tests.fakes.slack_api import FakeSlackAPI  # noqa: E402
 from tests.fakes.slack_requests import signed_headers, slash_command_body  # noqa: E402

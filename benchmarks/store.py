@@ -3,10 +3,11 @@
 Issue #4 asks, at 100,000 paper entries: ingest at least 5,000 papers/s; p99 at most 5 ms for
 ``paper``, ``section`` and ``suggest`` and at most 50 ms for ``search`` at concurrency 1; and
 all of 50 concurrent lookups answered while an ingest writes. This script measures exactly
-that, through the public API (:class:`~bot.core.lookup.Lookup` over
-:class:`~bot.core.store.Store`) that the chat commands call.
+that, through the public API (:class:`~bot.core.archive.lookup.Lookup` over
+:class:`~bot.storage.sqlite.store.Store`) that the chat commands call.
 
-Ingest has two stages since schema v4 (:mod:`bot.core.indexer`), so three figures are printed:
+Ingest has two stages since schema v4 (:mod:`bot.storage.sqlite.indexer`), so three figures are
+printed:
 
 * write: ``Store.ingest`` calls, which archive the papers and return. Every lookup sees them
   at once, search too (it reads digests not yet indexed with ``LIKE``). The 5,000 papers/s
@@ -52,9 +53,9 @@ from typing import Final
 
 from _common import percentile, real_papers  # benchmarks/_common.py
 
-from bot.core.lookup import Lookup, NotFound
-from bot.core.store import Store
-from bot.core.store_sql import PAPER_SQL  # the floor runs our exact statement
+from bot.core.archive.lookup import Lookup, NotFound
+from bot.storage.sqlite.store import Store
+from bot.storage.sqlite.store_sql import PAPER_SQL  # the floor runs our exact statement
 from digest_parser import Digest, Paper, SectionKey
 
 ROOT: Final = Path(__file__).resolve().parent.parent

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.config import Config, PacingConfig, Secrets
-from bot.core.channel_ids import ChannelIdError, check_channel_id
 from bot.core.clock import Clock
-from bot.core.pacing import Pacer, Pacing
-from bot.core.ports import Poster
-from bot.core.store import Store
-from bot.core.worker import RetryPolicy, Worker
+from bot.core.delivery.channel_ids import ChannelIdError, check_channel_id
+from bot.core.delivery.pacing import Pacer, Pacing
+from bot.core.delivery.poster import Poster
+from bot.core.delivery.worker import RetryPolicy, Worker
+from bot.storage.sqlite.store import Store
 
 __all__ = ["SetupError", "Target", "make_worker", "open_poster", "parse_target"]
 

@@ -15,7 +15,7 @@ from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from bot.core.daily_config import ScheduleConfig, SourcesConfig, SubscriptionConfig
+from bot.core.daily.config import ScheduleConfig, SourcesConfig, SubscriptionConfig
 
 __all__ = [
     "Config",

@@ -22,22 +22,22 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 
 from bot.config import Config, Secrets
-from bot.core.archive_version import ArchiveVersion
+from bot.core.answers.subscription_answers import SubscriptionDesk
+from bot.core.archive.ingest import digest_files, ingest_file
+from bot.core.archive.lookup import Lookup
 from bot.core.clock import Clock, SystemClock
-from bot.core.commit_watch import CommitWatch
-from bot.core.daily_config import sync_subscriptions
-from bot.core.ingest import digest_files, ingest_file
-from bot.core.lease import Lease, LeaseHeld, delivery_lease
-from bot.core.lookup import Lookup
-from bot.core.ports import Poster
-from bot.core.schedule import Scheduler
-from bot.core.sources import DirectoryWatcher
-from bot.core.store import Store
-from bot.core.subscription_answers import SubscriptionDesk
-from bot.core.subscriptions import Subscriptions
-from bot.core.worker import Worker
+from bot.core.daily.config import sync_subscriptions
+from bot.core.daily.schedule import Scheduler
+from bot.core.daily.sources import DirectoryWatcher
+from bot.core.daily.subscriptions import Subscriptions
+from bot.core.delivery.commit_watch import CommitWatch
+from bot.core.delivery.lease import Lease, LeaseHeld, delivery_lease
+from bot.core.delivery.poster import Poster
+from bot.core.delivery.worker import Worker
 from bot.heap import settled_heap
 from bot.startup import log_schedule, log_sync, missing_tokens, unserved, warn_half_set
+from bot.storage.sqlite.store import Store
+from bot.storage.sqlite.version import ArchiveVersion
 
 __all__ = ["NothingToServe", "serve"]
 
@@ -150,7 +150,7 @@ async def serve(
             for sub in await subscriptions.list():
                 if sub.platform not in posters or sub.paused:
                     continue
-                if day := await scheduler.deliver_now(sub.platform, sub.channel):
+                if day := await scheduler.plan_now(sub.platform, sub.channel):
                     posting_now[sub.platform, sub.channel] = day
         log_schedule(await scheduler.status(), posters, posting_now)
         components: list[
@@ -168,7 +168,7 @@ async def serve(
             )
             components.append((f"watch {folder}", watcher.run, watcher.stop))
         if config.sources.http:
-            from bot.core.http_source import HttpPoller
+            from bot.core.daily.http_source import HttpPoller
 
             session = await stack.enter_async_context(aiohttp.ClientSession())
             for source in config.sources.http:

@@ -15,9 +15,9 @@ from collections.abc import Collection, Iterable, Mapping
 from typing import Final
 
 from bot.config import SECRET_ENV, Config, Secrets
-from bot.core.daily_config import SyncReport
-from bot.core.schedule import ScheduleStatus
-from bot.core.subscriptions import Subscription
+from bot.core.daily.config import SyncReport
+from bot.core.daily.schedule import ScheduleStatus
+from bot.core.daily.subscriptions import Subscription
 
 __all__ = ["log_schedule", "log_sync", "missing_tokens", "unserved", "warn_half_set"]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import Config, ConfigError, load_config
-from bot.core.daily_config import SubscriptionConfig
+from bot.core.daily.config import SubscriptionConfig
 from tests.conftest import ROOT
 
 

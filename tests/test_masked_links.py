@@ -2,7 +2,7 @@
 
 ``[https://google.com](https://evil.example)`` would read "https://google.com" and open
 evil.example. Slack, Discord and the terminal render section bodies with the same parser
-(:func:`bot.core.text.markdown_parser`), which gives such a link its target as its text.
+(:func:`bot.core.cards.text.markdown_parser`), which gives such a link its target as its text.
 """
 
 from __future__ import annotations

@@ -97,7 +97,7 @@ async def open_store(
         existing: A reading command: a missing archive exits 1 with what to run first,
             instead of leaving an empty ``paperbot.db`` in whatever folder it ran in.
     """
-    from bot.core.store import Store, StoreError
+    from bot.storage.sqlite.store import StorageError, Store
 
     path = str(db) if db is not None else config.storage.path
     if existing and path != ":memory:" and not await asyncio.to_thread(Path(path).exists):
@@ -109,7 +109,7 @@ async def open_store(
     try:
         async with Store.open(path) as store:
             yield store
-    except StoreError as error:
+    except StorageError as error:
         raise fail(f"{path}: {error}") from None
 
 

@@ -17,7 +17,7 @@ app.add_typer(discord_app, name="discord")
 
 def _application_id(value: int | None) -> int | None:
     """Only a snowflake: any other number would make a link Discord refuses."""
-    from bot.core.channel_ids import DISCORD_SNOWFLAKE
+    from bot.core.delivery.channel_ids import DISCORD_SNOWFLAKE
 
     if value is not None and DISCORD_SNOWFLAKE.fullmatch(str(value)) is None:
         raise typer.BadParameter(

@@ -44,7 +44,7 @@ def ingest(
     file or digest failed (the others are still archived), 2 when the archive
     cannot be opened.
     """
-    from bot.core.ingest import digest_files, ingest_file
+    from bot.core.archive.ingest import digest_files, ingest_file
 
     settings = load(config)
     named = {path for path in paths if not path.is_dir()}

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from bot.core.lookup import MAX_SEARCH_OFFSET
+from bot.core.archive.lookup import MAX_SEARCH_OFFSET
 
 from .app import app
 from .common import (
@@ -22,7 +22,7 @@ from .common import (
 )
 
 if TYPE_CHECKING:
-    from bot.core.lookup import Lookup, SearchResults
+    from bot.core.archive.lookup import Lookup, SearchResults
 
 __all__ = ["lookup_app"]
 
@@ -37,16 +37,16 @@ def _show(answer: Any, output: OutputFormat, hint: str | None = None) -> None:
 
     A search without hits is a miss too: scripts test the exit status, as for a lookup.
     """
-    from bot.console.answers import (
+    from bot.console.poster import render_card
+    from bot.console.replies import (
         render_digest,
         render_not_found,
         render_page,
         render_search,
         render_section,
     )
-    from bot.console.poster import render_card
-    from bot.core.answers import CardAnswer, SectionAnswer
-    from bot.core.lookup import NotFound, SearchResults, SectionPage
+    from bot.core.answers.paper_answers import CardAnswer, SectionAnswer
+    from bot.core.archive.lookup import NotFound, SearchResults, SectionPage
 
     if output is OutputFormat.JSON:
         print_json(answer.entry if isinstance(answer, CardAnswer) else answer)
@@ -73,8 +73,8 @@ def _show(answer: Any, output: OutputFormat, hint: str | None = None) -> None:
 
 
 def _ask(db: Any, config: Any, ask: Any) -> Any:
-    """Run ``ask`` on a :class:`~bot.core.lookup.Lookup` over the existing archive."""
-    from bot.core.lookup import Lookup
+    """Run ``ask`` on a :class:`~bot.core.archive.lookup.Lookup` over the existing archive."""
+    from bot.core.archive.lookup import Lookup
 
     settings = load(config)
 
@@ -99,7 +99,7 @@ def lookup_paper(
     config: ConfigOption = None,
 ) -> None:
     """Show a paper's card, or one section of it."""
-    from bot.core.answers import answer_paper
+    from bot.core.answers.paper_answers import answer_paper
 
     _answer(db, config, output, lambda lookup: answer_paper(lookup, ref, section, date))
 
@@ -115,7 +115,7 @@ def lookup_section(
     config: ConfigOption = None,
 ) -> None:
     """Show a section of one paper, or of every paper in a digest (the newest by default)."""
-    from bot.core.answers import answer_section
+    from bot.core.answers.paper_answers import answer_section
 
     _answer(db, config, output, lambda lookup: answer_section(lookup, name, paper, date, page))
 
@@ -128,7 +128,7 @@ def lookup_digest(
     config: ConfigOption = None,
 ) -> None:
     """List a digest's papers (the newest by default)."""
-    from bot.core.answers import answer_digest
+    from bot.core.answers.paper_answers import answer_digest
 
     _answer(db, config, output, lambda lookup: answer_digest(lookup, date))
 
@@ -148,7 +148,7 @@ def search(
     Exit status: 0 with hits; 1 without hits (with a hint) or without an archive;
     2 when the archive cannot be opened.
     """
-    from bot.core.answers import answer_search
+    from bot.core.answers.paper_answers import answer_search
 
     async def ask(lookup: Lookup) -> tuple[SearchResults, tuple[dt.date, ...]]:
         results = await answer_search(lookup, " ".join(query), offset)

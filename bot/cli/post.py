@@ -24,7 +24,7 @@ from .common import (
 
 if TYPE_CHECKING:
     from bot.app import Target
-    from bot.core.store import Store
+    from bot.storage.sqlite.store import Store
     from digest_parser import Digest
 
     from .post_delivery import PostOutcome
@@ -75,8 +75,8 @@ def post(
 
     async def main() -> int:
 
+        from bot.core.archive.ingest import ingest_file
         from bot.core.clock import SystemClock
-        from bot.core.ingest import ingest_file
 
         from .post_delivery import DeliveryRefused, post_digest
         from .progress import progress_view
@@ -124,9 +124,9 @@ def post(
 
 
 async def _dry_run(store: Store, digest: Digest, target: Target, again: bool, as_json: bool) -> int:
-    from bot.core.cards import title_from_preamble
+    from bot.core.cards.card import title_from_preamble
     from bot.core.clock import SystemClock
-    from bot.core.outbox import Outbox, RowState
+    from bot.core.delivery.outbox import Outbox, RowState
 
     assert digest.date is not None  # archived digests have dates
     platform, channel = target.platform, target.channel

@@ -1,7 +1,7 @@
 """How ``paperbot post`` gets a digest delivered: by itself, or by the process that delivers.
 
-One process at a time delivers to a platform from a database (:mod:`bot.core.lease`). When no
-one does, ``post`` takes the platform's lease and sends, as it always has. When ``paperbot
+One process at a time delivers to a platform from a database (:mod:`bot.core.delivery.lease`). When
+no one does, ``post`` takes the platform's lease and sends, as it always has. When ``paperbot
 serve`` (or another ``post``) holds it, ``post`` plans its messages in the shared outbox and
 watches them go out: serve notices the new rows within a second and sends them, and if the
 holder stops, ``post`` takes the lease over and sends the rest itself. Either way the outbox
@@ -22,12 +22,12 @@ from rich.console import Console
 from bot.app import SetupError, Target, make_worker, open_poster
 from bot.config import Config, Secrets
 from bot.core.clock import Clock
-from bot.core.lease import Lease, delivery_holders, delivery_lease, describe_owner
-from bot.core.outbox import Outbox
-from bot.core.outbox_progress import DeliveryProgress, read_progress
-from bot.core.ports import Poster
-from bot.core.store import Store
-from bot.core.worker import DeliveryReport
+from bot.core.delivery.lease import Lease, delivery_holders, delivery_lease, describe_owner
+from bot.core.delivery.outbox import Outbox
+from bot.core.delivery.poster import Poster
+from bot.core.delivery.progress import DeliveryProgress, read_progress
+from bot.core.delivery.worker import DeliveryReport
+from bot.storage.sqlite.store import Store
 
 from .progress import ProgressView
 

@@ -18,7 +18,7 @@ from rich.table import Column
 
 from bot.console.terminal import TerminalConsole, strip_controls
 from bot.core.clock import Clock
-from bot.core.outbox_progress import DeliveryProgress
+from bot.core.delivery.progress import DeliveryProgress
 
 __all__ = ["LINE_SECONDS", "BarView", "LineView", "ProgressView", "QuietView", "progress_view"]
 

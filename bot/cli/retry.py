@@ -22,7 +22,7 @@ from .common import (
 )
 
 if TYPE_CHECKING:
-    from bot.core.outbox import Requeued
+    from bot.core.delivery.outbox import Requeued
 
 __all__ = ["retry"]
 
@@ -54,8 +54,8 @@ def retry(
 
     async def main() -> tuple[list[Requeued], list[str] | None, dict[str, str]]:
         from bot.core.clock import SystemClock
-        from bot.core.lease import delivery_holders, describe_owner
-        from bot.core.outbox import Outbox
+        from bot.core.delivery.lease import delivery_holders, describe_owner
+        from bot.core.delivery.outbox import Outbox
 
         clock = SystemClock()
         async with open_store(db, settings) as store:

@@ -22,8 +22,8 @@ from .common import (
 )
 
 if TYPE_CHECKING:
-    from bot.core.outbox import ChannelStatus
-    from bot.core.schedule import ScheduleStatus
+    from bot.core.daily.schedule import ScheduleStatus
+    from bot.core.delivery.outbox import ChannelStatus
 
 __all__ = ["status"]
 
@@ -36,13 +36,13 @@ def status(
 ) -> None:
     """Per channel: the last digest delivered, cards pending, failures with reasons, pauses."""
     from bot.core.clock import SystemClock
-    from bot.core.outbox import Outbox
+    from bot.core.delivery.outbox import Outbox
 
     settings = load(config)
 
     async def main() -> tuple[list[ChannelStatus], list[ScheduleStatus]]:
-        from bot.core.schedule import Scheduler
-        from bot.core.subscriptions import Subscriptions
+        from bot.core.daily.schedule import Scheduler
+        from bot.core.daily.subscriptions import Subscriptions
 
         clock = SystemClock()
         async with open_store(db, settings, existing=True) as store:

@@ -5,7 +5,7 @@ a channel would receive (same cards, same order, same sections) without creating
 Bodies are shown whole: a terminal has no message limit. Nor does it give a receipt: a card
 is recorded as shown after it is printed, so a process killed in between shows it again
 (:meth:`ConsolePoster.find_posted` cannot find it). The console is one channel,
-:data:`~bot.core.ports.CONSOLE_CHANNEL`, whatever ``channel`` it is given.
+:data:`~bot.core.delivery.poster.CONSOLE_CHANNEL`, whatever ``channel`` it is given.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from rich.panel import Panel
 from rich.rule import Rule
 from rich.text import Text
 
-from bot.core.cards import Card, DigestHeaderCard
-from bot.core.ports import Posted, PostKey
-from bot.core.text import markdown_parser
+from bot.core.cards.card import Card, DigestHeaderCard
+from bot.core.cards.text import markdown_parser
+from bot.core.delivery.poster import Posted, PostKey
 
 from .terminal import TerminalConsole
 
@@ -34,7 +34,7 @@ class SummaryMarkdown(Markdown):
     """rich's Markdown, parsed by our parser: ``**61.2%에서 68.9%**로`` stays bold.
 
     rich parses with stock CommonMark, whose flanking rules leave such Korean spans as
-    literal asterisks; our parser (:func:`bot.core.text.markdown_parser`) fixes them.
+    literal asterisks; our parser (:func:`bot.core.cards.text.markdown_parser`) fixes them.
 
     Links are printed as ``text (target)``, not as terminal hyperlinks: a summary's
     ``[https://google.com](https://evil.example)`` must not show one address and open another.
@@ -98,7 +98,7 @@ def render_card(card: Card) -> Panel:
 
 
 class ConsolePoster:
-    """A :class:`~bot.core.ports.Poster` that prints to a terminal."""
+    """A :class:`~bot.core.delivery.poster.Poster` that prints to a terminal."""
 
     platform = "console"
 

@@ -1,10 +1,10 @@
 """The Discord bot: the client that answers paperbot's commands and components.
 
-Collaborators come in through the constructor (the archive's :class:`~bot.core.lookup.Lookup`
-and the ``[discord]`` config), and everything asynchronous happens in :meth:`setup_hook`, after
-login and before the gateway connects: the component routes are registered (so buttons on old
-cards work from the first event), the commands are added with their Korean translations, and
-the command tree is synced to the development guild or globally.
+Collaborators come in through the constructor (the archive's
+:class:`~bot.core.archive.lookup.Lookup` and the ``[discord]`` config), and everything asynchronous
+happens in :meth:`setup_hook`, after login and before the gateway connects: the component routes
+are registered (so buttons on old cards work from the first event), the commands are added with
+their Korean translations, and the command tree is synced to the development guild or globally.
 
 It is an :class:`~discord.ext.commands.AutoShardedBot`: with ``shard_count`` unset Discord's
 recommendation (``GET /gateway/bot``) decides, which is one shard below 2,500 guilds; all
@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord.ext import commands
 
+from bot.discord.components import dynamic_items
+
 from .commands import PaperCommands
 from .endpoints import use_endpoints
 from .errors import NETWORK_ERRORS, TOKEN_ENV, DiscordSetupError, login_error
@@ -27,15 +29,14 @@ from .i18n import KoreanTranslator
 from .poster import NO_MENTIONS
 from .responder import DEFER_AFTER, Responder
 from .subscription_commands import SubscriptionCommands
-from .views import dynamic_items
 from .voice import without_voice
 
 if TYPE_CHECKING:
     from discord import app_commands
 
     from bot.config import DiscordConfig
-    from bot.core.lookup import Lookup
-    from bot.core.subscription_answers import SubscriptionDesk
+    from bot.core.answers.subscription_answers import SubscriptionDesk
+    from bot.core.archive.lookup import Lookup
 
 __all__ = ["PaperBot", "bot_intents", "run_bot"]
 

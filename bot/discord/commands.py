@@ -1,7 +1,7 @@
 """The slash commands: ``/paper``, ``/section``, ``/digest`` and ``/paper-search``.
 
-Each command hands its typed options to :mod:`bot.core.answers` (the same functions Slack's
-commands use, so both platforms answer and explain themselves alike) and the answer to
+Each command hands its typed options to :mod:`bot.core.answers.paper_answers` (the same functions
+Slack's commands use, so both platforms answer and explain themselves alike) and the answer to
 :mod:`bot.discord.replies`. Descriptions come from the docstrings below (discord.py reads the
 first paragraph and the ``Args`` section); :mod:`bot.discord.i18n` adds Korean.
 
@@ -19,14 +19,14 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.answers import (
+from bot.core.answers.paper_answers import (
     answer_digest,
     answer_paper,
     answer_search,
     answer_section,
     is_help,
 )
-from bot.core.text import cut, utf16_len
+from bot.core.cards.text import cut, utf16_len
 from digest_parser import SectionKey
 
 from .limits import AUTOCOMPLETE_CHOICES_MAX, CHOICE_NAME_MAX, CHOICE_VALUE_MAX
@@ -34,7 +34,7 @@ from .replies import Reply, help_reply, render_answer
 from .responder import Choices
 
 if TYPE_CHECKING:
-    from bot.core.lookup import Lookup
+    from bot.core.archive.lookup import Lookup
 
     from .responder import Responder
 

@@ -1,4 +1,5 @@
-"""Discord's failures, sorted into the delivery worker's :mod:`~bot.core.ports` error tree.
+"""Discord's failures, sorted into the delivery worker's :mod:`~bot.core.delivery.poster` error
+tree.
 
 discord.py raises :class:`discord.HTTPException` subclasses by status (``Forbidden`` 403,
 ``NotFound`` 404, ``DiscordServerError`` 5xx) after retrying 429s and some 5xx itself;
@@ -22,7 +23,7 @@ from typing import Final
 import aiohttp
 import discord
 
-from bot.core.ports import (
+from bot.core.delivery.poster import (
     ChannelUnavailable,
     DeliveryError,
     MessageRejected,
@@ -69,7 +70,7 @@ def is_ambiguous(error: BaseException) -> bool:
 
 
 def delivery_error(error: BaseException, what: str) -> DeliveryError:
-    """The :class:`~bot.core.ports.DeliveryError` for a failed send.
+    """The :class:`~bot.core.delivery.poster.DeliveryError` for a failed send.
 
     Args:
         error: What discord.py (or aiohttp underneath it) raised.

@@ -6,8 +6,8 @@ message. Sources: discord-api-docs ``resources/message.md`` ("Embed Limits"),
 ``components/reference.md``, ``interactions/application-commands.md`` and
 ``interactions/receiving-and-responding.md``, as collected in ``shared/platform-limits.md``.
 
-Lengths are counted with :func:`bot.core.text.utf16_len`: Discord counts code points, but UTF-16
-units are never fewer, so a text within a limit by that count is within it by Discord's.
+Lengths are counted with :func:`bot.core.cards.text.utf16_len`: Discord counts code points, but
+UTF-16 units are never fewer, so a text within a limit by that count is within it by Discord's.
 """
 
 from __future__ import annotations

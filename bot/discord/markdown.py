@@ -6,13 +6,13 @@ things Discord does not do rewritten. Headings are not rendered inside embed fie
 (and Discord only knows ``#`` to ``###``), so they become bold lines when asked; reference-style
 links become inline ``[label](url)`` (their definitions are consumed by the parser), and a
 link whose text is its own address becomes ``<url>``: the parser has already replaced the text
-of a link that shows another address than its target (:mod:`bot.core.links`). Raw HTML is shown
-as the literal text it is, except ``<br>``, which becomes a line break.
+of a link that shows another address than its target (:mod:`bot.core.cards.links`). Raw HTML is
+shown as the literal text it is, except ``<br>``, which becomes a line break.
 
 Text is re-escaped with backslashes, because the parser unescaped it and Discord would read a
 literal ``*`` or ``||`` as formatting. Discord's own parser does not apply CommonMark's
 flanking rules, so ``**"인용"**은`` renders bold as written; the parser from
-:func:`~bot.core.text.markdown_parser` reads it as bold too, so it is written back as bold
+:func:`~bot.core.cards.text.markdown_parser` reads it as bold too, so it is written back as bold
 instead of as escaped asterisks. Finally every mention is neutralised.
 """
 
@@ -23,7 +23,7 @@ from typing import Final
 import regex  # type: ignore[import-untyped,unused-ignore]  # no stubs: pip install types-regex
 from markdown_it.tree import SyntaxTreeNode
 
-from bot.core.text import markdown_parser, neutralise_discord
+from bot.core.cards.text import markdown_parser, neutralise_discord
 
 __all__ = ["to_discord"]
 

@@ -1,4 +1,5 @@
-"""Posting cards to a channel: the Discord implementation of :class:`~bot.core.ports.Poster`.
+"""Posting cards to a channel: the Discord implementation of
+:class:`~bot.core.delivery.poster.Poster`.
 
 Every message goes out with ``allowed_mentions`` none, so a summary quoting ``@everyone`` pings
 nobody, and with a nonce derived from (channel, digest date, paper): discord.py always sends
@@ -15,7 +16,7 @@ Only REST is used (``get_partial_messageable`` needs no cache), so a poster work
 ``client.login(token)`` without ever opening the gateway: ``paperbot post`` uses
 :func:`discord_poster` and is done in seconds. Each request is limited to ``[discord]
 request_timeout`` (see :mod:`bot.discord.request_timeout`); one that runs out is a lost reply
-like any other. Failures are raised as the :mod:`bot.core.ports` tree (see
+like any other. Failures are raised as the :mod:`bot.core.delivery.poster` tree (see
 :mod:`bot.discord.errors`).
 """
 
@@ -29,9 +30,10 @@ from typing import TYPE_CHECKING, Any, Final
 
 import discord
 
-from bot.core.cards import DIGEST_NAME
-from bot.core.channel_ids import channel_id_problem
-from bot.core.ports import ChannelUnavailable, Posted, PostKey
+from bot.core.cards.card import DIGEST_NAME
+from bot.core.delivery.channel_ids import channel_id_problem
+from bot.core.delivery.poster import ChannelUnavailable, Posted, PostKey
+from bot.discord.components import card_view
 
 from .endpoints import use_endpoints
 from .errors import (
@@ -47,14 +49,13 @@ from .limits import THREAD_NAME_MAX
 from .render import card_embed, header_embed
 from .replies import Message
 from .request_timeout import limit_each_request, request_timeout_trace
-from .views import card_view
 from .voice import without_voice
 
 if TYPE_CHECKING:
     from bot.config import DiscordConfig
-    from bot.core.cards import Card, DigestHeaderCard
+    from bot.core.cards.card import Card, DigestHeaderCard
 
-__all__ = ["MAX_RATE_LIMIT_WAIT", "NO_MENTIONS", "DiscordPoster", "deliver", "discord_poster"]
+__all__ = ["MAX_RATE_LIMIT_WAIT", "NO_MENTIONS", "DiscordPoster", "discord_poster", "send_message"]
 
 _log = logging.getLogger(__name__)
 
@@ -75,7 +76,7 @@ _HEADER_LOOKBACK: Final = 2 * 24 * 3600.0
 _DISCORD_EPOCH: Final = 1_420_070_400.0  # 2015-01-01: snowflakes cannot be older
 
 
-async def deliver(
+async def send_message(
     channel: discord.abc.Messageable, message: Message, *, nonce: str
 ) -> discord.Message:
     """Send one :class:`~bot.discord.replies.Message` with no mentions and a nonce."""
@@ -166,7 +167,7 @@ class DiscordPoster:
         what = f"posting {key.paper} ({key.digest_date}) to {target}"
         try:
             async with limit_each_request():
-                sent = await deliver(self._channel(target), message, nonce=key.token)
+                sent = await send_message(self._channel(target), message, nonce=key.token)
         except (*SEND_ERRORS, ValueError) as error:  # ValueError: a request that cannot be built
             failure = delivery_error(error, what)
             if not is_ambiguous(error):

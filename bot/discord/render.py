@@ -1,11 +1,12 @@
-"""Cards to embeds: the Discord rendering of the platform-neutral :class:`~bot.core.cards.Card`.
+"""Cards to embeds: the Discord rendering of the platform-neutral
+:class:`~bot.core.cards.card.Card`.
 
 A card is one embed: the title links to the Hugging Face page, the motivation is the
 description, every further section is a field named like ``6 · 한계점 및 잠재적 실패 요인``, and
 the footer says which paper of which digest it is. Discord rejects a whole message when any
 embed limit is exceeded, so every text is measured after rendering (with
-:func:`~bot.core.text.utf16_len`, never fewer than Discord's count) and cut by the shared
-:func:`~bot.core.fitting.fit_all`, at a sentence where possible, with a hint to read the rest.
+:func:`~bot.core.cards.text.utf16_len`, never fewer than Discord's count) and cut by the shared
+:func:`~bot.core.cards.fitting.fit_all`, at a sentence where possible, with a hint to read the rest.
 
 Long texts that must not be cut (a section asked for by name, a digest listing) are split
 instead, over as many embeds and messages as they need.
@@ -21,9 +22,9 @@ from typing import Final
 import discord
 from discord.utils import escape_markdown
 
-from bot.core.cards import Card, CardSection, DigestHeaderCard, section_hint
-from bot.core.fitting import Fitted, fit, fit_all
-from bot.core.text import cut, neutralise_discord, split, utf16_len
+from bot.core.cards.card import Card, CardSection, DigestHeaderCard, section_hint
+from bot.core.cards.fitting import Fitted, fit, fit_all
+from bot.core.cards.text import cut, neutralise_discord, split, utf16_len
 from digest_parser import SectionKey
 
 from .limits import (
@@ -238,7 +239,7 @@ def long_text_messages(
     """Rendered Discord Markdown split (never cut) over embeds and messages.
 
     The first embed carries the title and author, the last the footer; each chunk ends at a
-    paragraph, line or sentence where one is near (:func:`bot.core.text.split`).
+    paragraph, line or sentence where one is near (:func:`bot.core.cards.text.split`).
     """
     fits = text.strip() and utf16_len(text) <= EMBED_DESCRIPTION_MAX
     chunks = [text.strip()] if fits else split(text, EMBED_DESCRIPTION_MAX, length=utf16_len)

@@ -1,7 +1,7 @@
 """Typed answers (cards, sections, pages, digests, search hits, misses) as Discord messages.
 
-The commands decide *what* to answer in :mod:`bot.core.answers`, identically on every platform;
-this module decides how it looks here. A :class:`Reply` is one or more messages because a
+The commands decide *what* to answer in :mod:`bot.core.answers.paper_answers`, identically on every
+platform; this module decides how it looks here. A :class:`Reply` is one or more messages because a
 whole section or a long digest may need several; the same reply is sent ephemerally to the
 one who asked (with "Post to channel") or posted for everyone (without it).
 """
@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING, Final
 
 import discord
 
-from bot.core.answers import COMMANDS, CardAnswer, SectionAnswer
-from bot.core.cards import DigestHeaderCard
-from bot.core.lookup import NotFound, SearchResults, SectionPage
-from bot.core.schema import DigestSummary, SearchHit
-from bot.core.text import cut, neutralise_discord, utf16_len
+from bot.core.answers.paper_answers import COMMANDS, CardAnswer, SectionAnswer
+from bot.core.archive.lookup import NotFound, SearchResults, SectionPage
+from bot.core.archive.records import DigestSummary, SearchHit
+from bot.core.cards.card import DigestHeaderCard
+from bot.core.cards.text import cut, neutralise_discord, utf16_len
+from bot.discord.components import Share, card_view, page_view, share_view
 from digest_parser import SectionKey
 
 from .limits import (
@@ -41,15 +42,14 @@ from .render import (
     section_label,
     section_messages,
 )
-from .views import Share, card_view, page_view, share_view
 
 if TYPE_CHECKING:
-    from bot.core.answers import CommandHelp
+    from bot.core.answers.paper_answers import CommandHelp
 
 __all__ = ["Answer", "Message", "Reply", "help_reply", "render_answer"]
 
 Answer = CardAnswer | SectionAnswer | SectionPage | DigestSummary | SearchResults | NotFound
-"""Everything :mod:`bot.core.answers` may return to a command."""
+"""Everything :mod:`bot.core.answers.paper_answers` may return to a command."""
 
 _SUGGESTIONS_SHOWN: Final = 10
 _NO_SECTION: Final = "*This summary has no such section.*"
@@ -220,7 +220,7 @@ def render_answer(answer: Answer, *, command: str, private: bool) -> Reply:
     """The messages for a command's answer.
 
     Args:
-        answer: What :mod:`bot.core.answers` returned.
+        answer: What :mod:`bot.core.answers.paper_answers` returned.
         command: The command that asked (for the usage line of a miss).
         private: An ephemeral answer to one user: adds "Post to channel" where it can.
     """

@@ -12,7 +12,7 @@ status: an invalid form body, an expired token) is logged with Discord's reason,
 gets a short apology in place of the answer, never silence or "This interaction failed".
 
 Rendered replies and autocomplete choices are kept per request while the archive is unchanged
-(:mod:`bot.core.answer_cache`): when fifty people ask at once, each answer they share is
+(:mod:`bot.core.answers.cache`): when fifty people ask at once, each answer they share is
 looked up and rendered once, and the last of them does not wait for the same work fifty times.
 """
 
@@ -28,21 +28,26 @@ from typing import TYPE_CHECKING, Any, Final
 import discord
 from discord import app_commands
 
-from bot.core.answer_cache import AnswerCache
-from bot.core.answers import answer_digest, answer_paper, answer_search, answer_section
-from bot.core.archive_version import ArchiveVersion
-from bot.core.lookup import NotFound, SectionPage
-from bot.core.ports import PostKey
+from bot.core.answers.cache import AnswerCache
+from bot.core.answers.paper_answers import (
+    answer_digest,
+    answer_paper,
+    answer_search,
+    answer_section,
+)
+from bot.core.archive.lookup import NotFound, SectionPage
+from bot.core.delivery.poster import PostKey
+from bot.storage.sqlite.version import ArchiveVersion
 
-from .poster import NO_MENTIONS, deliver
+from .poster import NO_MENTIONS, send_message
 from .replies import Message, Reply, render_answer
 from .turns import Turns
 
 if TYPE_CHECKING:
-    from bot.core.lookup import Lookup
+    from bot.core.archive.lookup import Lookup
+    from bot.discord.components import Share
 
     from .replies import Answer
-    from .views import Share
 
 __all__ = ["CACHE_SIZE", "DEFER_AFTER", "DEFER_WHEN_MAKING", "Choices", "Responder"]
 
@@ -112,7 +117,7 @@ def _kwargs(message: Message, *, ephemeral: bool) -> dict[str, Any]:
 class Responder:
     """Sends replies to interactions and handles paperbot's components.
 
-    It is the :class:`~bot.discord.views.ComponentHandler` the client exposes as
+    It is the :class:`~bot.discord.components.ComponentHandler` the client exposes as
     ``components``.
 
     Args:
@@ -297,7 +302,7 @@ class Responder:
             try:
                 for part, message in enumerate(reply.messages):
                     key = PostKey(str(channel_id), "share", f"{share.custom_id}#{part}")
-                    posted.append(await deliver(channel, message, nonce=key.token))
+                    posted.append(await send_message(channel, message, nonce=key.token))
             except discord.Forbidden:
                 await self.say(interaction, _CANNOT_POST)
                 return

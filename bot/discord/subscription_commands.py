@@ -4,7 +4,7 @@ Admin means the Manage Channels permission (or Administrator) in the channel. It
 commands' default member permissions, so Discord hides them from other members, and checked
 again on every call, because a server's Integrations settings can open a command to anyone.
 The commands are guild-only: a DM has no channel to subscribe for a community. Arguments,
-table changes and the words of each reply come from :mod:`bot.core.subscription_answers`,
+table changes and the words of each reply come from :mod:`bot.core.answers.subscription_answers`,
 shared with Slack.
 """
 
@@ -18,9 +18,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.subscription_answers import SubscribeArgs
-from bot.core.subscriptions import SubscriptionError
-from bot.core.text import cut, neutralise_discord, utf16_len
+from bot.core.answers.subscription_answers import SubscribeArgs
+from bot.core.cards.text import cut, neutralise_discord, utf16_len
+from bot.core.daily.subscriptions import SubscriptionError
 
 from .commands import section_choices
 from .limits import AUTOCOMPLETE_CHOICES_MAX, CONTENT_MAX
@@ -28,7 +28,7 @@ from .replies import Message, Reply
 from .responder import Choices
 
 if TYPE_CHECKING:
-    from bot.core.subscription_answers import SubscriptionDesk
+    from bot.core.answers.subscription_answers import SubscriptionDesk
 
     from .responder import Responder
 

@@ -42,8 +42,8 @@ if TYPE_CHECKING:
     from slack_sdk.web.async_client import AsyncWebClient
 
     from bot.config import Secrets, SlackConfig
-    from bot.core.lookup import Lookup
-    from bot.core.subscription_answers import SubscriptionDesk
+    from bot.core.answers.subscription_answers import SubscriptionDesk
+    from bot.core.archive.lookup import Lookup
 
 __all__ = ["SlackApp", "SlackSetupError", "build_bolt_app"]
 

@@ -2,9 +2,9 @@
 
 ``/paper``, ``/section``, ``/digest`` and ``/paper-search`` (``/search`` is a Slack built-in)
 turn their text into a :class:`~bot.slack.views.View`, ask the archive through the same
-:mod:`bot.core.answers` functions the Discord adapter uses, and reply ephemerally through
-``respond``. Clicks (a card's "Show section…", "Open…", Prev/Next, "Post to channel") carry a
-view in their value and are answered the same way.
+:mod:`bot.core.answers.paper_answers` functions the Discord adapter uses, and reply ephemerally
+through ``respond``. Clicks (a card's "Show section…", "Open…", Prev/Next, "Post to channel") carry
+a view in their value and are answered the same way.
 
 Every listener awaits ``ack()`` before anything else: Slack gives three seconds
 (:func:`~bot.slack.responder.acked`). After that, nothing a listener does can crash it or
@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, Any, Final
 
 from slack_sdk.errors import SlackApiError
 
-from bot.core.answers import is_help
-from bot.core.lookup import NotFound
+from bot.core.answers.paper_answers import is_help
+from bot.core.archive.lookup import NotFound
+from bot.slack.components import ACTION_OPEN, PAGE_ACTIONS
 
-from .controls import ACTION_OPEN, PAGE_ACTIONS
 from .render import ACTION_LINK, ACTION_SECTION, ACTION_SHARE
 from .replies import Reply, help_reply, render_reply
 from .responder import acked, api_refusal, apology, refusal, send_reply
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
     from slack_sdk.web.async_client import AsyncWebClient
 
-    from bot.core.lookup import Lookup
+    from bot.core.archive.lookup import Lookup
 
 __all__ = ["SLASH_COMMANDS", "SlackCommands"]
 

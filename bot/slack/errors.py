@@ -1,4 +1,4 @@
-"""Slack's failures, sorted into the delivery worker's :mod:`~bot.core.ports` error tree.
+"""Slack's failures, sorted into the delivery worker's :mod:`~bot.core.delivery.poster` error tree.
 
 Slack reports most errors as HTTP 200 with ``{"ok": false, "error": "<code>"}``; only rate
 limits (429 with ``Retry-After``) and server trouble (5xx) change the status. The codes below are
@@ -12,7 +12,7 @@ from typing import Final
 
 from slack_sdk.errors import SlackApiError
 
-from bot.core.ports import (
+from bot.core.delivery.poster import (
     ChannelUnavailable,
     DeliveryError,
     MessageRejected,
@@ -69,7 +69,7 @@ _DEFAULT_RETRY_AFTER: Final = 1.0
 
 
 def delivery_error(error: SlackApiError, what: str) -> DeliveryError:
-    """The :class:`~bot.core.ports.DeliveryError` for a refused call.
+    """The :class:`~bot.core.delivery.poster.DeliveryError` for a refused call.
 
     Args:
         error: slack_sdk's exception (after its own retries, if any).

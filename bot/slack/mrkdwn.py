@@ -9,10 +9,10 @@ generate is not.
 Three things about Korean text and Slack shape the output:
 
 - Slack only honours a formatting marker at a word boundary, so ``*강화 학습*을`` stays plain: a
-  zero-width space (:data:`~bot.core.text.ZWSP`) is put between a marker and a letter or digit
+  zero-width space (:data:`~bot.core.cards.text.ZWSP`) is put between a marker and a letter or digit
   that touches it from outside, the same trick the slackify-markdown library applies.
 - CommonMark itself refuses ``**"인용"**은`` and ``**마크다운(Markdown)**의``; the parser from
-  :func:`~bot.core.text.markdown_parser` fixes the flanking rule for CJK neighbours.
+  :func:`~bot.core.cards.text.markdown_parser` fixes the flanking rule for CJK neighbours.
 - Slack has no escape for ``*``, ``~`` or a backtick in text, so literal ones would pair with our
   markers (the real digests write ``**V* bench**``); they become look-alikes (∗ ∼ ˋ).
 """
@@ -25,7 +25,7 @@ from typing import Final
 import regex  # type: ignore[import-untyped,unused-ignore]  # no stubs: pip install types-regex
 from markdown_it.tree import SyntaxTreeNode
 
-from bot.core.text import ZWSP, escape_slack, markdown_parser
+from bot.core.cards.text import ZWSP, escape_slack, markdown_parser
 
 __all__ = ["to_mrkdwn"]
 

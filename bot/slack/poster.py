@@ -1,14 +1,15 @@
-"""Posting cards to a Slack channel: the Slack implementation of :class:`~bot.core.ports.Poster`.
+"""Posting cards to a Slack channel: the Slack implementation of
+:class:`~bot.core.delivery.poster.Poster`.
 
 Every message carries message metadata naming its (digest date, paper) and the post's
-:attr:`~bot.core.ports.PostKey.token`, which is how :meth:`SlackPoster.find_posted` recognises a
-card in the channel's history after a crash. The same check runs at once when a send ends
-ambiguously (a dropped connection, a timeout, a 5xx: Slack may have stored the message), so a
+:attr:`~bot.core.delivery.poster.PostKey.token`, which is how :meth:`SlackPoster.find_posted`
+recognises a card in the channel's history after a crash. The same check runs at once when a send
+ends ambiguously (a dropped connection, a timeout, a 5xx: Slack may have stored the message), so a
 lost answer is reported as the post it was instead of a failure the worker would resend.
 
 Nothing pings: digest text is escaped by the renderer, and neither ``link_names`` nor
 ``parse=full`` is ever sent (either would turn ``@channel`` in a summary into a real mention).
-Failures are raised as the :mod:`bot.core.ports` tree (see :mod:`bot.slack.errors`).
+Failures are raised as the :mod:`bot.core.delivery.poster` tree (see :mod:`bot.slack.errors`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Final
 import aiohttp
 from slack_sdk.errors import SlackApiError
 
-from bot.core.ports import Posted, PostKey, TransientError
+from bot.core.delivery.poster import Posted, PostKey, TransientError
 
 from .client import BOT_TOKEN_ENV, request_timeout, require_secret, web_client
 from .errors import delivery_error
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from slack_sdk.web.async_client import AsyncWebClient
 
     from bot.config import SlackConfig
-    from bot.core.cards import Card, DigestHeaderCard
+    from bot.core.cards.card import Card, DigestHeaderCard
 
 __all__ = ["POSTER_RATE_LIMIT_RETRIES", "SlackPoster", "slack_poster"]
 

@@ -18,9 +18,9 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any, Final
 
-from bot.core.cards import Card, CardSection, DigestHeaderCard, section_hint
-from bot.core.fitting import Fitted, fit, fit_all
-from bot.core.text import ZWSP, cut, escape_slack, split
+from bot.core.cards.card import Card, CardSection, DigestHeaderCard, section_hint
+from bot.core.cards.fitting import Fitted, fit, fit_all
+from bot.core.cards.text import ZWSP, cut, escape_slack, split
 
 from .limits import (
     CARD_TOTAL_MAX,

@@ -15,10 +15,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Final
 
-from bot.core.answers import COMMANDS, CardAnswer, SectionAnswer
-from bot.core.cards import DigestHeaderCard, section_hint
-from bot.core.fitting import fit_all
-from bot.core.lookup import (
+from bot.core.answers.paper_answers import COMMANDS, CardAnswer, SectionAnswer
+from bot.core.archive.lookup import (
     DigestSummary,
     NotFound,
     NotFoundKind,
@@ -26,9 +24,11 @@ from bot.core.lookup import (
     SearchResults,
     SectionPage,
 )
-from bot.core.text import cut, escape_slack, split
+from bot.core.cards.card import DigestHeaderCard, section_hint
+from bot.core.cards.fitting import fit_all
+from bot.core.cards.text import cut, escape_slack, split
+from bot.slack.components import link, literal, marked, open_select, pager, share_button
 
-from .controls import link, literal, marked, open_select, pager, share_button
 from .limits import CARD_TOTAL_MAX, HEADER_TEXT_MAX, SECTION_TEXT_MAX
 from .mrkdwn import to_mrkdwn
 from .render import Block, actions_block, card_blocks, mrkdwn_text, plain_text, section_messages
@@ -120,7 +120,7 @@ def _shared_metadata(view: View) -> dict[str, Any]:
 
 
 def help_reply(command: Command) -> Reply:
-    """Usage of one command, from the shared :data:`~bot.core.answers.COMMANDS`."""
+    """Usage of one command, from the shared :data:`~bot.core.answers.paper_answers.COMMANDS`."""
     usage = COMMANDS[_HELP_NAMES[command]]
     examples = "\n".join(f"`{example}`" for example in usage.examples)
     others = " · ".join(f"`/{name}`" for name in COMMANDS)

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from slack_sdk.errors import SlackApiError
 
-from bot.core.text import escape_slack
+from bot.core.cards.text import escape_slack
 
 from .limits import RESPONSE_URL_USES
 

@@ -3,7 +3,7 @@
 Who is an admin is the one thing Slack decides here: a workspace admin or owner (``users.info``
 says ``is_admin``/``is_owner``), or a user id in ``[slack] admins``: a team may prefer that
 the people who run its reading group, not its IT department, choose when digests arrive. The
-rest (arguments, the table, the words of the reply) is :mod:`bot.core.subscription_answers`,
+rest (arguments, the table, the words of the reply) is :mod:`bot.core.answers.subscription_answers`,
 shared with Discord.
 
 Like every listener, these acknowledge first (three seconds) and never crash: a failed
@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any, Final
 
 from slack_sdk.errors import SlackApiError
 
-from bot.core.answers import is_help
-from bot.core.subscription_answers import parse_subscribe_text
-from bot.core.subscriptions import SubscriptionError
-from bot.core.text import escape_slack
+from bot.core.answers.paper_answers import is_help
+from bot.core.answers.subscription_answers import parse_subscribe_text
+from bot.core.cards.text import escape_slack
+from bot.core.daily.subscriptions import SubscriptionError
 
 from .responder import acked, api_refusal, apology, say
 
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
     from slack_sdk.web.async_client import AsyncWebClient
 
-    from bot.core.subscription_answers import SubscriptionDesk
+    from bot.core.answers.subscription_answers import SubscriptionDesk
 
 __all__ = ["SUBSCRIPTION_COMMANDS", "WHO_MAY", "SlackSubscriptionCommands"]
 

@@ -14,7 +14,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Final, Literal, get_args
 
-from bot.core.answers import (
+from bot.core.answers.paper_answers import (
     CardAnswer,
     SectionAnswer,
     answer_digest,
@@ -24,7 +24,7 @@ from bot.core.answers import (
     parse_paper_args,
     parse_section_args,
 )
-from bot.core.lookup import DigestSummary, Lookup, NotFound, SearchResults, SectionPage
+from bot.core.archive.lookup import DigestSummary, Lookup, NotFound, SearchResults, SectionPage
 
 from .render import decode_value, encode_value
 

@@ -12,8 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
-from bot.core.lookup import MAX_SEARCH_OFFSET, Lookup
-from bot.core.store import Store
+from bot.core.archive.lookup import MAX_SEARCH_OFFSET, Lookup
+from bot.storage.sqlite.store import Store
 from tests.conftest import EXAMPLES
 
 runner = CliRunner()

@@ -9,8 +9,8 @@ import sys
 from rich.console import Console
 
 from bot.cli.progress import LINE_SECONDS, BarView, LineView
-from bot.core.outbox import RATE_LIMITED, OutboxRow, RowState
-from bot.core.outbox_progress import DeliveryProgress
+from bot.core.delivery.outbox import RATE_LIMITED, OutboxRow, RowState
+from bot.core.delivery.progress import DeliveryProgress
 from tests.fakes.clock import FakeClock
 
 SERVE = "paperbot serve (pid 7)"
@@ -69,7 +69,9 @@ def test_log_lines_print_above_the_bar() -> None:
     root.addHandler(handler)
     try:
         view = BarView("slack:C1", Console(file=out, force_terminal=True, width=150))
-        logging.getLogger("bot.core.worker").warning("slack:C1 header: HTTP 503; retrying in 4 s")
+        logging.getLogger("bot.core.delivery.worker").warning(
+            "slack:C1 header: HTTP 503; retrying in 4 s"
+        )
         view.close()
         assert handler.stream is sys.stderr  # given back
     finally:

@@ -10,8 +10,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from bot.cli import app
-from bot.core.outbox import Outbox
-from bot.core.store import Store
+from bot.core.delivery.outbox import Outbox
+from bot.storage.sqlite.store import Store
 from tests.fakes.clock import FakeClock
 
 runner = CliRunner()

@@ -14,8 +14,8 @@ from rich.text import Text
 
 from bot.console.poster import ConsolePoster, SummaryMarkdown, render_card
 from bot.console.terminal import TerminalConsole, TerminalFormatter, json_dumps, strip_controls
-from bot.core.cards import Card, CardSection
-from bot.core.ports import PostKey
+from bot.core.cards.card import Card, CardSection
+from bot.core.delivery.poster import PostKey
 from digest_parser import SectionKey
 from tests.console.hostile import CONTROLS, HOSTILE, MARKUP
 

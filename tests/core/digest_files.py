@@ -8,8 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from bot.core.ingest import ingest_file
-from bot.core.store import Store
+from bot.core.archive.ingest import ingest_file
+from bot.storage.sqlite.store import Store
 from tests.conftest import EXAMPLES
 
 __all__ = ["digest_text", "ingest_digest", "write_digest"]

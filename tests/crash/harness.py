@@ -18,9 +18,9 @@ ingest, planning, the gaps between requests).
 
 A SIGKILLed process cannot release its delivery lease. The next ``post`` takes over a lease whose
 holder is gone from this host at once; were the pid still taken, it would plan its messages and
-wait for the lease to expire (``bot.core.lease.DEFAULT_TTL``, 30 s) before sending them itself.
-After each kill the harness expires the dead process's lease in the database anyway, standing in
-for those 30 s; it does nothing else to the database.
+wait for the lease to expire (``bot.core.delivery.lease.DEFAULT_TTL``, 30 s) before sending them
+itself. After each kill the harness expires the dead process's lease in the database anyway,
+standing in for those 30 s; it does nothing else to the database.
 
 The pieces::
 

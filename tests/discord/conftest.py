@@ -1,7 +1,7 @@
 """Fixtures for the Discord adapter: a real archive, the loopback fake, and the real bot.
 
-The archive is a real :class:`~bot.core.store.Store` on ``tmp_path`` filled by ingesting the
-example digest and a digest written here: seven papers (so ``/section`` has two pages), the
+The archive is a real :class:`~bot.storage.sqlite.store.Store` on ``tmp_path`` filled by ingesting
+the example digest and a digest written here: seven papers (so ``/section`` has two pages), the
 first of which quotes ``@everyone``, ``@here`` and a user mention everywhere it can.
 """
 
@@ -18,9 +18,9 @@ from tests.conftest import EXAMPLES
 from tests.fakes.discord_api import FakeDiscord
 
 from bot.config import DiscordConfig  # isort: skip  (after the fakes import discord.py)
-from bot.core.lookup import Lookup
-from bot.core.store import Store
+from bot.core.archive.lookup import Lookup
 from bot.discord.client import PaperBot
+from bot.storage.sqlite.store import Store
 from digest_parser import SectionKey, parse_digest_file
 
 EXAMPLE = EXAMPLES / "hf-daily-papers-2026-01-05.md"

@@ -15,7 +15,7 @@ from tests.fakes.discord_validation import FormErrors, validate_message
 
 import discord  # isort: skip  (after the fakes: see tests/fakes/discord_client.py)
 
-from bot.core.text import utf16_len
+from bot.core.cards.text import utf16_len
 from bot.discord import limits
 
 #: A ping Discord would honour: ``@everyone``, ``@here``, ``<@id>``, ``<@!id>``, ``<@&id>``.

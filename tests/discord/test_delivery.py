@@ -52,10 +52,10 @@ from tests.received import discord_cards
 
 from bot.app import make_worker  # isort: skip  (after the fakes import discord.py)
 from bot.config import Config, DeliveryConfig
-from bot.core.ingest import ingest_file
-from bot.core.outbox import Outbox
-from bot.core.store import Store
+from bot.core.archive.ingest import ingest_file
+from bot.core.delivery.outbox import Outbox
 from bot.discord.poster import discord_poster
+from bot.storage.sqlite.store import Store
 
 SCALE = 0.01  # real seconds per Discord second in the fake (429 windows, holds, nonce window)
 REQUEST_TIMEOUT = 0.25  # real seconds: 50 times a loopback request on a busy 2-core machine

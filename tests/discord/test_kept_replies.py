@@ -13,7 +13,7 @@ from typing import Any
 from tests.discord.conftest import NEWEST, fill, make_bot, write_digest
 from tests.fakes.discord_api import FakeDiscord, InteractionRecord, running_client
 
-from bot.core.lookup import Lookup  # isort: skip  (after the fakes import discord.py)
+from bot.core.archive.lookup import Lookup  # isort: skip  (after the fakes import discord.py)
 from bot.discord.responder import DEFER_WHEN_MAKING
 
 PAPER = "2601.09002"  # "Paper 2" of the newest digest

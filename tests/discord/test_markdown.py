@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it.tree import SyntaxTreeNode
 
-from bot.core.text import ZWSP, markdown_parser
+from bot.core.cards.text import ZWSP, markdown_parser
 from bot.discord.markdown import to_discord
 from digest_parser import parse_digest_file
 

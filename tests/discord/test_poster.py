@@ -21,9 +21,9 @@ from tests.fakes.discord_api import MESSAGE_CREATE, FakeDiscord, Fault
 import discord  # isort: skip  (after the fakes: see tests/fakes/discord_client.py)
 
 from bot.config import DiscordConfig
-from bot.core.cards import Card, DigestHeaderCard, card_from_paper
-from bot.core.lookup import Lookup
-from bot.core.ports import (
+from bot.core.archive.lookup import Lookup
+from bot.core.cards.card import Card, DigestHeaderCard, card_from_paper
+from bot.core.delivery.poster import (
     ChannelUnavailable,
     MessageRejected,
     Posted,

@@ -18,7 +18,7 @@ from tests.discord.conftest import NEWEST, make_bot
 from tests.fakes.discord_api import MESSAGE_CREATE, FakeDiscord, Fault, running_client
 from tests.logs import Logged, logged_by
 
-from bot.core.lookup import Lookup  # isort: skip  (after the fakes import discord.py)
+from bot.core.archive.lookup import Lookup  # isort: skip  (after the fakes import discord.py)
 
 CARD = "2601.01234"
 CALLBACK = "POST /interactions/*/*/callback"

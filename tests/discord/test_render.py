@@ -19,11 +19,11 @@ from tests.discord.limits_check import PING, assert_sendable, body_of, texts_of
 
 import discord  # isort: skip  (after the fakes: see tests/fakes/discord_client.py)
 
-from bot.core.cards import Card, CardSection, DigestHeaderCard, card_from_paper
-from bot.core.text import utf16_len
+from bot.core.cards.card import Card, CardSection, DigestHeaderCard, card_from_paper
+from bot.core.cards.text import utf16_len
+from bot.discord.components import Share, card_view, page_view, share_view
 from bot.discord.markdown import to_discord
 from bot.discord.render import card_embed, header_embed, pack, section_messages
-from bot.discord.views import Share, card_view, page_view, share_view
 from digest_parser import SectionKey, parse_digest_file
 
 K = SectionKey

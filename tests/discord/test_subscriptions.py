@@ -16,11 +16,11 @@ from tests.fakes.clock import FakeClock
 from tests.fakes.discord_api import FakeDiscord, InteractionRecord, running_client
 from tests.fakes.discord_payloads import DEFAULT_PERMISSIONS
 
-from bot.core.lookup import Lookup  # isort: skip  (after the fakes import discord.py)
-from bot.core.store import Store
-from bot.core.subscription_answers import SubscriptionDesk
-from bot.core.subscriptions import Subscriptions
+from bot.core.archive.lookup import Lookup  # isort: skip  (after the fakes import discord.py)
+from bot.core.answers.subscription_answers import SubscriptionDesk
+from bot.core.daily.subscriptions import Subscriptions
 from bot.discord.i18n import KOREAN
+from bot.storage.sqlite.store import Store
 
 MANAGER = str(int(DEFAULT_PERMISSIONS) | 1 << 4)
 ADMINISTRATOR = str(int(DEFAULT_PERMISSIONS) | 1 << 3)

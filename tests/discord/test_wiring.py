@@ -10,11 +10,11 @@ from tests.fakes.discord_api import FakeDiscord  # isort: skip  (patches discord
 
 from bot.app import Target, make_worker, open_poster
 from bot.config import Config, Secrets
-from bot.core.cards import DigestHeaderCard
-from bot.core.ingest import ingest_file
-from bot.core.ports import PostKey
-from bot.core.store import Store
+from bot.core.archive.ingest import ingest_file
+from bot.core.cards.card import DigestHeaderCard
+from bot.core.delivery.poster import PostKey
 from bot.service import serve
+from bot.storage.sqlite.store import Store
 from tests.conftest import EXAMPLES
 from tests.fakes.clock import FakeClock
 

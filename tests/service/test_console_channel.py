@@ -17,15 +17,15 @@ from typer.testing import CliRunner, Result
 from bot.app import parse_target
 from bot.cli import app
 from bot.config import Config, Secrets
+from bot.core.archive.ingest import ingest_file
 from bot.core.clock import SystemClock
-from bot.core.daily_config import ScheduleConfig, SourcesConfig, SubscriptionConfig
-from bot.core.ingest import ingest_file
-from bot.core.outbox import Outbox
-from bot.core.ports import CONSOLE_CHANNEL, Posted
-from bot.core.schema import MIGRATIONS
-from bot.core.store import Store
-from bot.core.subscriptions import Subscriptions
+from bot.core.daily.config import ScheduleConfig, SourcesConfig, SubscriptionConfig
+from bot.core.daily.subscriptions import Subscriptions
+from bot.core.delivery.outbox import Outbox
+from bot.core.delivery.poster import CONSOLE_CHANNEL, Posted
 from bot.service import serve
+from bot.storage.sqlite.schema import MIGRATIONS
+from bot.storage.sqlite.store import Store
 from tests.conftest import EXAMPLES
 
 EXAMPLE = EXAMPLES / "hf-daily-papers-2026-01-05.md"

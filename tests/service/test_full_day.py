@@ -34,9 +34,9 @@ from aiohttp import web
 
 from tests.fakes.discord_api import FakeDiscord  # isort: skip  (patches discord.py first)
 from bot.config import Config, DeliveryConfig, PacingConfig, Secrets, SlackConfig
-from bot.core.daily_config import HttpSourceConfig, SourcesConfig, SubscriptionConfig
-from bot.core.store import Store
+from bot.core.daily.config import HttpSourceConfig, SourcesConfig, SubscriptionConfig
 from bot.service import serve
+from bot.storage.sqlite.store import Store
 from tests.conftest import EXAMPLES
 from tests.discord.conftest import NEWEST, config_for, write_digest
 from tests.fakes.clock import SteppedClock

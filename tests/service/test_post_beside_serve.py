@@ -24,12 +24,12 @@ from pathlib import Path
 
 from bot.config import Config, DeliveryConfig, PacingConfig, Secrets, SlackConfig
 from bot.core.clock import SystemClock
-from bot.core.daily_config import ScheduleConfig, SourcesConfig, SubscriptionConfig
-from bot.core.lease import Lease, delivery_lease
-from bot.core.outbox import RATE_LIMITED, Outbox
-from bot.core.ports import Posted
-from bot.core.store import Store
+from bot.core.daily.config import ScheduleConfig, SourcesConfig, SubscriptionConfig
+from bot.core.delivery.lease import Lease, delivery_lease
+from bot.core.delivery.outbox import RATE_LIMITED, Outbox
+from bot.core.delivery.poster import Posted
 from bot.service import serve
+from bot.storage.sqlite.store import Store
 from tests.conftest import EXAMPLES
 from tests.fakes.clock import SteppedClock
 from tests.fakes.slack_api import FakeSlackAPI

@@ -111,8 +111,8 @@ async def _serve_once(config: Config, db: Path) -> None:
     stop = asyncio.Event()
     service = asyncio.create_task(serve(config, Secrets(), str(db), stop=stop))
     from bot.core.clock import SystemClock
-    from bot.core.outbox import Outbox
-    from bot.core.store import Store
+    from bot.core.delivery.outbox import Outbox
+    from bot.storage.sqlite.store import Store
 
     async with Store.open(db) as store:
         outbox = Outbox(store, SystemClock())
@@ -128,7 +128,7 @@ async def _serve_once(config: Config, db: Path) -> None:
 async def test_daily_run_posts_the_watched_digest_to_the_console_once(
     tmp_path: Path, capsys: object
 ) -> None:
-    from bot.core.daily_config import ScheduleConfig, SourcesConfig, SubscriptionConfig
+    from bot.core.daily.config import ScheduleConfig, SourcesConfig, SubscriptionConfig
 
     folder = tmp_path / "digests"
     folder.mkdir()

@@ -15,10 +15,10 @@ from bot.app import SetupError
 from bot.cli import app
 from bot.config import Config, Secrets, SlackConfig
 from bot.core.clock import SystemClock
-from bot.core.daily_config import ScheduleConfig, SourcesConfig, SubscriptionConfig
-from bot.core.store import Store
-from bot.core.subscriptions import Subscriptions
+from bot.core.daily.config import ScheduleConfig, SourcesConfig, SubscriptionConfig
+from bot.core.daily.subscriptions import Subscriptions
 from bot.service import NothingToServe, serve
+from bot.storage.sqlite.store import Store
 from tests.conftest import EXAMPLES
 from tests.fakes.clock import SteppedClock
 from tests.fakes.slack_api import FakeSlackAPI

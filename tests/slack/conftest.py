@@ -1,8 +1,8 @@
 """Fixtures for the Slack adapter: a real archive, the loopback fake, and the real Bolt app.
 
-The archive is a real :class:`~bot.core.store.Store`, built once per session from the example
-digest, the real digests in ``../shared/digests`` (when present) and a digest written here whose
-first paper quotes every kind of Slack mention in its title and sections. Each test opens it
+The archive is a real :class:`~bot.storage.sqlite.store.Store`, built once per session from the
+example digest, the real digests in ``../shared/digests`` (when present) and a digest written here
+whose first paper quotes every kind of Slack mention in its title and sections. Each test opens it
 read-only-in-spirit through its own :class:`Lookup`.
 """
 
@@ -18,10 +18,10 @@ import pytest
 from aiohttp import web
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.core.ingest import ingest_file
-from bot.core.lookup import Lookup
-from bot.core.store import Store
+from bot.core.archive.ingest import ingest_file
+from bot.core.archive.lookup import Lookup
 from bot.slack.app import build_bolt_app
+from bot.storage.sqlite.store import Store
 from digest_parser import SectionKey
 from tests.conftest import EXAMPLES, real_digest_paths
 from tests.fakes.slack_api import FakeSlackAPI

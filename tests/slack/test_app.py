@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from bot.core.lookup import Lookup
+from bot.core.archive.lookup import Lookup
 from bot.slack.app import build_bolt_app
-from bot.slack.controls import ACTION_OPEN
+from bot.slack.components import ACTION_OPEN
 from bot.slack.render import ACTION_SECTION, ACTION_SHARE
 from bot.slack.replies import SHARE_EVENT
 from bot.slack.views import View

@@ -23,13 +23,13 @@ from pathlib import Path
 import pytest
 
 from bot.config import SlackConfig
-from bot.core.cards import DigestHeaderCard
-from bot.core.ingest import ingest_file
-from bot.core.outbox import RowState
-from bot.core.ports import PostKey
-from bot.core.store import Store
-from bot.core.worker import RetryPolicy, Worker
+from bot.core.archive.ingest import ingest_file
+from bot.core.cards.card import DigestHeaderCard
+from bot.core.delivery.outbox import RowState
+from bot.core.delivery.poster import PostKey
+from bot.core.delivery.worker import RetryPolicy, Worker
 from bot.slack.poster import slack_poster
+from bot.storage.sqlite.store import Store
 from tests.conftest import EXAMPLES, require_real_digest
 from tests.fakes.clock import FakeClock
 from tests.fakes.slack_api import FakeSlackAPI

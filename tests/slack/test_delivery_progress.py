@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from bot.config import SlackConfig
-from bot.core.ingest import ingest_file
-from bot.core.outbox_progress import read_progress
-from bot.core.store import Store
-from bot.core.worker import Worker
+from bot.core.archive.ingest import ingest_file
+from bot.core.delivery.progress import read_progress
+from bot.core.delivery.worker import Worker
 from bot.slack.poster import slack_poster
+from bot.storage.sqlite.store import Store
 from tests.conftest import EXAMPLES
 from tests.fakes.clock import FakeClock
 from tests.fakes.slack_api import FakeSlackAPI

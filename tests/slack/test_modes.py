@@ -17,7 +17,7 @@ import pytest
 from aiohttp import WSMsgType, web
 
 from bot.config import Secrets, SlackConfig
-from bot.core.lookup import Lookup
+from bot.core.archive.lookup import Lookup
 from bot.slack.app import SlackApp
 from bot.slack.client import SlackSetupError
 from tests.fakes.slack_api import FakeSlackAPI

@@ -8,7 +8,7 @@ import regex  # type: ignore[import-untyped,unused-ignore]
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.core.text import ZWSP
+from bot.core.cards.text import ZWSP
 from bot.slack.mrkdwn import to_mrkdwn
 from digest_parser import parse_digest_file
 

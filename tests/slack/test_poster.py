@@ -14,9 +14,9 @@ import pytest
 from slack_sdk.http_retry import builtin_async_handlers
 
 from bot.config import SlackConfig
-from bot.core.cards import Card, DigestHeaderCard, card_from_paper
-from bot.core.ingest import ingest_file
-from bot.core.ports import (
+from bot.core.archive.ingest import ingest_file
+from bot.core.cards.card import Card, DigestHeaderCard, card_from_paper
+from bot.core.delivery.poster import (
     ChannelUnavailable,
     MessageRejected,
     Posted,
@@ -25,11 +25,11 @@ from bot.core.ports import (
     RateLimited,
     TransientError,
 )
-from bot.core.store import Store
-from bot.core.worker import Worker
+from bot.core.delivery.worker import Worker
 from bot.slack.client import SlackSetupError
 from bot.slack.poster import SlackPoster, slack_poster
 from bot.slack.render import CARD_EVENT, HEADER_EVENT
+from bot.storage.sqlite.store import Store
 from digest_parser import parse_digest_file
 from tests.fakes.clock import FakeClock
 from tests.fakes.slack_api import FakeSlackAPI

@@ -16,15 +16,15 @@ from typing import Any
 import pytest
 from slack_sdk.webhook import WebhookResponse
 
-from bot.core.lookup import Lookup
-from bot.core.store import Store
-from bot.core.subscription_answers import SubscriptionDesk
-from bot.core.subscriptions import Subscriptions
+from bot.core.answers.subscription_answers import SubscriptionDesk
+from bot.core.archive.lookup import Lookup
+from bot.core.daily.subscriptions import Subscriptions
 from bot.slack.app import build_bolt_app
-from bot.slack.controls import ACTION_PAGE
+from bot.slack.components import ACTION_PAGE
 from bot.slack.render import ACTION_SHARE
 from bot.slack.responder import refusal
 from bot.slack.views import View
+from bot.storage.sqlite.store import Store
 from tests.fakes.clock import FakeClock
 from tests.fakes.slack_api import RESPONSE_URL, FakeSlackAPI
 from tests.fakes.slack_blocks import BlockKitLimits

@@ -15,9 +15,9 @@ import regex  # type: ignore[import-untyped,unused-ignore]  # no stubs installed
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.core.cards import Card, CardSection, DigestHeaderCard, card_from_paper
-from bot.core.text import ZWSP
-from bot.slack.controls import open_select, share_button
+from bot.core.cards.card import Card, CardSection, DigestHeaderCard, card_from_paper
+from bot.core.cards.text import ZWSP
+from bot.slack.components import open_select, share_button
 from bot.slack.mrkdwn import to_mrkdwn
 from bot.slack.render import (
     ACTION_SECTION,

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.lookup import Lookup
-from bot.core.store import Store
-from bot.core.subscription_answers import SubscriptionDesk
-from bot.core.subscriptions import Subscriptions
+from bot.core.answers.subscription_answers import SubscriptionDesk
+from bot.core.archive.lookup import Lookup
+from bot.core.daily.subscriptions import Subscriptions
 from bot.slack.app import build_bolt_app
 from bot.slack.subscription_commands import SUBSCRIPTION_COMMANDS
+from bot.storage.sqlite.store import Store
 from tests.fakes.clock import FakeClock
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.slack_requests import signed_headers, slash_command_body

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.text import ZWSP
-from bot.slack.controls import marked, share_button
+from bot.core.cards.text import ZWSP
+from bot.slack.components import marked, share_button
 from bot.slack.render import encode_value
 from bot.slack.views import View, view_for_command
 

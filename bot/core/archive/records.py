@@ -1,0 +1,146 @@
+"""What archive reads return: typed records."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Final, Literal, NamedTuple
+
+from digest_parser import Paper, ParseWarning, Section, SectionKey
+
+__all__ = [
+    "MARK_CLOSE",
+    "MARK_OPEN",
+    "MAX_QUERY_CHARS",
+    "DigestItem",
+    "DigestSummary",
+    "IngestResult",
+    "IngestStatus",
+    "PaperEntry",
+    "SearchHit",
+    "SectionItem",
+    "Snippet",
+    "Suggestion",
+    "clean_query",
+]
+
+MAX_QUERY_CHARS: Final = 200  # longer queries are cut: no summary sentence is longer
+
+
+#: Private-use characters that mark matches in FTS5 snippets: they never occur in digests.
+MARK_OPEN: Final = "\ue000"
+
+
+MARK_CLOSE: Final = "\ue001"
+
+
+class IngestStatus(StrEnum):
+    """What an ingest did to the archive."""
+
+    NEW = "new"
+    UNCHANGED = "unchanged"
+    REPLACED = "replaced"
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    """The outcome of :meth:`Store.ingest`; ``removed`` counts the replaced version's papers."""
+
+    date: dt.date
+    status: IngestStatus
+    papers: int
+    sections: int
+    removed: int = 0
+
+
+class Suggestion(NamedTuple):
+    """A value a user may pick (arXiv id, section name, date, page) and its label."""
+
+    value: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class PaperEntry:
+    """One paper as one digest presented it, its place there, and every date it appeared."""
+
+    paper: Paper
+    date: dt.date
+    position: int
+    total: int
+    dates: tuple[dt.date, ...]  # newest first
+
+
+@dataclass(frozen=True, slots=True)
+class SectionItem:
+    """A paper of a digest with its section of the asked key (``None`` if it has none)."""
+
+    arxiv_id: str
+    title: str | None
+    position: int
+    section: Section | None
+
+
+@dataclass(frozen=True, slots=True)
+class DigestItem:
+    """A paper of a digest: its place and which sections its summary has."""
+
+    arxiv_id: str
+    title: str | None
+    position: int
+    sections: tuple[SectionKey, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DigestSummary:
+    """A digest as archived: its papers in order and the parser's warnings."""
+
+    date: dt.date
+    source: str | None
+    ingested_at: dt.datetime
+    warnings: tuple[ParseWarning, ...]
+    papers: tuple[DigestItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Snippet:
+    """Text around a match, as ``(text, is_match)`` parts a renderer styles its own way."""
+
+    parts: tuple[tuple[str, bool], ...]
+
+    @property
+    def text(self) -> str:
+        """The snippet without marks."""
+        return "".join(text for text, _ in self.parts)
+
+    def marked(self, before: str = "**", after: str = "**") -> str:
+        """The snippet with every match wrapped in ``before``/``after``."""
+        return "".join(f"{before}{t}{after}" if hit else t for t, hit in self.parts)
+
+    @classmethod
+    def parse(cls, text: str) -> Snippet:
+        """Read FTS5 ``snippet()`` output made with the private-use marks."""
+        parts = []
+        for i, piece in enumerate(re.split(f"[{MARK_OPEN}{MARK_CLOSE}]", text)):
+            if piece:
+                parts.append((piece, i % 2 == 1))
+        return cls(tuple(parts))
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One search result: where the text matched, and the match in context."""
+
+    arxiv_id: str
+    date: dt.date
+    title: str | None
+    field: SectionKey | Literal["title"]
+    snippet: Snippet
+
+
+def clean_query(text: str) -> str:
+    """Collapse whitespace and drop control characters (NUL included); cut to a sane length."""
+    text = "".join(c if c.isprintable() else " " for c in text[: MAX_QUERY_CHARS * 4])
+    return " ".join(text.split())[:MAX_QUERY_CHARS].strip()

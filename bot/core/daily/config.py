@@ -1,0 +1,185 @@
+"""Config for the daily run: ``[[subscriptions]]``, ``[schedule]`` and ``[sources]``.
+
+Models only (the composition root mounts them on :class:`bot.config.Config`), plus
+:func:`sync_subscriptions`, which brings the table in line with the file at start. The
+setting checks are the ones chat commands use (:mod:`bot.core.daily.subscriptions`), so a time or
+section name accepted in one place is accepted in the other.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from bot.core.daily.schedule import DEFAULT_RECHECK, DEFAULT_WAIT
+from bot.core.daily.subscriptions import (
+    DEFAULT_TIMEZONE,
+    SubscriptionError,
+    Subscriptions,
+    parse_sections,
+    parse_time,
+    parse_timezone,
+)
+from bot.core.delivery.channel_ids import check_channel_id
+from bot.core.delivery.poster import CONSOLE_CHANNEL
+
+__all__ = [
+    "HttpSourceConfig",
+    "ScheduleConfig",
+    "SourcesConfig",
+    "SubscriptionConfig",
+    "SyncReport",
+    "sync_subscriptions",
+]
+
+_log = logging.getLogger(__name__)
+
+_STRICT = ConfigDict(extra="forbid", frozen=True)
+#: Checked and normalised by the same functions the chat commands use.
+LocalTime = Annotated[str, AfterValidator(parse_time)]
+Timezone = Annotated[str, AfterValidator(parse_timezone)]
+
+
+class SubscriptionConfig(BaseModel):
+    """One ``[[subscriptions]]`` table: a channel and how it gets the daily digest."""
+
+    model_config = _STRICT
+    platform: Literal["console", "slack", "discord"]
+    channel: str = Field(
+        min_length=1, description="Slack or Discord channel id; the console has just one"
+    )
+    time: LocalTime = Field(default="08:00", description="local posting time, 24-hour HH:MM")
+    timezone: Timezone = Field(default=DEFAULT_TIMEZONE, description="IANA timezone name")
+    sections: tuple[str, ...] = Field(default=(), description="sections shown; empty = all seven")
+    thread: bool = Field(default=False, description="cards in a thread under the day's header")
+    paused: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_console(cls, data: object) -> object:
+        """The console is one channel, whatever it is called here (old configs say "terminal").
+
+        ``paperbot post`` prints to the same channel, so a digest is shown once, not once per
+        name; the schema-5 migration moved older databases' console rows the same way.
+        """
+        if isinstance(data, dict) and data.get("platform") == "console":
+            return {**data, "channel": CONSOLE_CHANNEL}
+        return data
+
+    @field_validator("sections")
+    @classmethod
+    def _sections(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(key.value for key in parse_sections(value))
+
+    @field_validator("channel")
+    @classmethod
+    def _channel(cls, value: str, info: ValidationInfo) -> str:
+        # A name or a mistyped id would be planned daily and then fail at every send.
+        platform = info.data.get("platform")  # absent when it failed its own check
+        return check_channel_id(platform, value) if platform is not None else value
+
+
+class ScheduleConfig(BaseModel):
+    """``[schedule]``: how the scheduler treats late digests and start-up."""
+
+    model_config = _STRICT
+    wait_hours: float = Field(
+        default=DEFAULT_WAIT / 3600, ge=0, lt=24, description="wait this long for a late digest"
+    )
+    recheck_seconds: float = Field(
+        default=DEFAULT_RECHECK, gt=0, description="while waiting, re-read the archive this often"
+    )
+    post_at_start: bool = Field(
+        default=False, description="at start, post the newest digest to channels lacking it"
+    )
+
+
+class HttpSourceConfig(BaseModel):
+    """One ``[[sources.http]]`` table: a URL polled each day until that day's digest is out."""
+
+    model_config = _STRICT
+    url: str = Field(description="http(s) URL with {date}, e.g. .../hf-daily-papers-{date}.md")
+    start: LocalTime = Field(default="07:00", description="start polling at this local time")
+    timezone: Timezone = Field(default=DEFAULT_TIMEZONE, description="whose date and clock")
+    give_up_hours: float = Field(default=6.0, gt=0, lt=24, description="stop polling after")
+    interval_seconds: float = Field(default=300.0, gt=0, description="between polls (404/304)")
+    timeout_seconds: float = Field(default=30.0, gt=0, description="per request")
+    max_backoff_seconds: float = Field(default=1800.0, gt=0, description="after errors")
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if "{date}" not in value or not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL containing {date}")
+        return value
+
+
+class SourcesConfig(BaseModel):
+    """``[sources]``: where digests come from besides ``paperbot ingest``."""
+
+    model_config = _STRICT
+    watch: tuple[str, ...] = Field(default=(), description="directories whose *.md are ingested")
+    watch_interval_seconds: float = Field(default=2.0, gt=0, description="directory scan period")
+    http: tuple[HttpSourceConfig, ...] = ()
+
+
+@dataclass(slots=True)
+class SyncReport:
+    """What :func:`sync_subscriptions` did, as ``platform:channel`` names."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    kept_chat: list[str] = field(default_factory=list)  # declared, but set from chat: left
+
+
+async def sync_subscriptions(
+    subscriptions: Subscriptions, declared: Sequence[SubscriptionConfig]
+) -> SyncReport:
+    """Make the config-made rows match ``declared``; never touch chat-made ones.
+
+    Raises:
+        SubscriptionError: A channel is declared twice.
+    """
+    report = SyncReport()
+    wanted: dict[tuple[str, str], SubscriptionConfig] = {}
+    for entry in declared:
+        key: tuple[str, str] = (entry.platform, entry.channel)
+        if key in wanted:
+            raise SubscriptionError(f"[[subscriptions]]: {key[0]}:{key[1]} is declared twice")
+        wanted[key] = entry
+    existing = {(s.platform, s.channel): s for s in await subscriptions.list()}
+    for (platform, channel), entry in wanted.items():
+        name, old = f"{platform}:{channel}", existing.get((platform, channel))
+        if old is not None and old.source == "chat":
+            report.kept_chat.append(name)
+            continue
+        settings = (entry.time, entry.timezone, entry.sections, entry.thread, entry.paused)
+        if old is not None and settings == (
+            old.time, old.timezone, tuple(old.sections), old.in_thread, old.paused
+        ):  # fmt: skip
+            continue
+        await subscriptions.add(
+            platform, channel, time=entry.time, timezone=entry.timezone, sections=entry.sections,
+            in_thread=entry.thread, paused=entry.paused, source="config",
+        )  # fmt: skip
+        (report.added if old is None else report.updated).append(name)
+    for (platform, channel), old in existing.items():
+        if old.source == "config" and (platform, channel) not in wanted:
+            await subscriptions.remove(platform, channel)
+            report.removed.append(f"{platform}:{channel}")
+    if report.kept_chat:
+        _log.info("subscriptions set from chat kept over config: %s", ", ".join(report.kept_chat))
+    return report

@@ -1,0 +1,250 @@
+"""The daily scheduler: at each channel's local time, the newest digest it has not received.
+
+The pattern of RoboDanny's reminders, with time from an injected clock: all state lives in the
+database (subscriptions, ``schedule_runs``, the outbox), and the loop only sleeps until the
+next due instant, waking early when told (a subscription changed, a digest landed). So a
+restart at any moment re-derives what is due from the tables and neither skips nor doubles a
+post.
+
+The rules, per channel and slot (one slot per local date, :mod:`bot.core.daily.slots`):
+
+* At the slot, the channel gets the newest archived digest that is newer than anything its
+  outbox holds. Never an older one: once the 2026-01-06 digest is planned, a 01-05 file
+  ingested late is not sent. The digest date is the file's, never the clock's.
+* No new digest yet: wait for one, re-checking every ``recheck`` seconds and at every
+  :meth:`Scheduler.notify`, until ``wait`` after the slot; then record the day as skipped.
+* After downtime the latest slot is caught up if its window is still open; older slots are
+  never replayed, so a long outage ends with one post per channel, not a flood.
+* Slots before a subscription existed are not owed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Final
+
+from bot.core.clock import Clock, sleep_unless
+from bot.core.daily.schedule_runs import RunState, ScheduleRun, ScheduleRuns
+from bot.core.daily.slots import Slot, latest_slot, next_slot
+from bot.core.daily.subscriptions import Subscription, Subscriptions
+from bot.core.delivery.outbox import Outbox
+from bot.storage.sqlite.store import StorageError, Store
+
+__all__ = ["DEFAULT_RECHECK", "DEFAULT_WAIT", "OnPlanned", "ScheduleStatus", "Scheduler"]
+
+_log = logging.getLogger(__name__)
+
+#: How long after its slot a channel waits for a late digest before the day is skipped. The
+#: digest is usually out by the morning slot; six hours covers a late generator run without
+#: posting "this morning's" papers in the evening.
+DEFAULT_WAIT: Final = 6 * 3600.0
+#: While waiting, how often the archive is re-read: catches a ``paperbot ingest`` run by
+#: another process, which cannot call :meth:`Scheduler.notify`.
+DEFAULT_RECHECK: Final = 60.0
+
+#: Called after a channel's cards are planned. It should return quickly (wake the delivery
+#: worker); the scheduler awaits it, and logs rather than raises its errors.
+OnPlanned = Callable[[Subscription, dt.date], Awaitable[object]]
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleStatus:
+    """What ``paperbot status`` shows for one subscription."""
+
+    subscription: Subscription
+    next_run: dt.datetime | None  # on the channel's wall clock; None while paused
+    last: ScheduleRun | None  # the latest slot the scheduler acted on
+
+
+class Scheduler:
+    """Plans each subscription's daily digest at its time, through the outbox."""
+
+    def __init__(
+        self,
+        store: Store,
+        subscriptions: Subscriptions,
+        clock: Clock,
+        on_planned: OnPlanned,
+        *,
+        wait: float = DEFAULT_WAIT,
+        recheck: float = DEFAULT_RECHECK,
+    ) -> None:
+        if not 0 <= wait < 24 * 3600 or recheck <= 0:
+            raise ValueError("wait must be within [0, 24 h) and recheck positive")
+        self._store = store
+        self._subscriptions = subscriptions
+        self._clock = clock
+        self._on_planned = on_planned
+        self._wait = wait
+        self._recheck = recheck
+        self._outbox = Outbox(store, clock)
+        self._runs = ScheduleRuns(store, clock)
+        self._wake = asyncio.Event()
+        self._stopping = asyncio.Event()
+        self._lock = asyncio.Lock()  # run_due and plan_now never interleave
+
+    @property
+    def runs(self) -> ScheduleRuns:
+        """The record of every slot (for ``paperbot status``)."""
+        return self._runs
+
+    def notify(self) -> None:
+        """Re-check now: a subscription changed or a digest landed."""
+        self._wake.set()
+
+    def stop(self) -> None:
+        """End :meth:`run` after the pass in progress."""
+        self._stopping.set()
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Run until :meth:`stop`: handle what is due, sleep until the next due instant."""
+        _log.info("scheduler: started (waiting up to %.1f h for a late digest)", self._wait / 3600)
+        while not self._stopping.is_set():
+            self._wake.clear()  # before the pass: a notify during it wakes the next sleep
+            try:
+                wake_at = await self.run_due()
+            except StorageError:
+                _log.exception("scheduler: archive error; trying again in %.0f s", self._recheck)
+                wake_at = self._clock.now() + self._recheck
+            if not self._stopping.is_set():
+                await self._sleep_until(wake_at)
+        _log.info("scheduler: stopped")
+
+    async def run_due(self) -> float | None:
+        """One pass over every subscription; the clock time the next pass is due, if any."""
+        now = self._clock.now()
+        wake: float | None = None
+        async with self._lock:
+            for sub in await self._subscriptions.list():
+                if sub.paused:
+                    continue
+                try:
+                    due = await self._check(sub, now)
+                except StorageError:
+                    raise
+                except Exception:  # one bad row (a zone gone from tzdata) must not stop all
+                    _log.exception("scheduler: %s:%s failed", sub.platform, sub.channel)
+                    due = now + self._recheck
+                wake = due if wake is None else min(wake, due)
+        return wake
+
+    async def plan_now(self, platform: str, channel: str) -> dt.date | None:
+        """Plan the newest digest the channel has not received, now, whatever the time.
+
+        For ``post at start`` and for a fresh ``/subscribe`` that wants today's digest. It
+        records no slot, so the day's slot still posts a digest newer than this one.
+        """
+        async with self._lock:
+            sub = await self._subscriptions.get(platform, channel)
+            if sub is None or sub.paused:
+                return None
+            day = await self._unreceived(sub)
+            if day is None:
+                return None
+            await self._plan_and_hand_over(sub, day)
+            return day
+
+    async def status(self) -> tuple[ScheduleStatus, ...]:
+        """Every subscription with its next run time and its latest slot."""
+        now, result = self._clock.now(), []
+        for sub in await self._subscriptions.list():
+            upcoming = None if sub.paused else next_slot(now, sub.local_time, sub.zone)
+            recent = await self._runs.recent(sub.platform, sub.channel, limit=1)
+            local = upcoming.local(sub.zone) if upcoming else None
+            result.append(ScheduleStatus(sub, local, recent[0] if recent else None))
+        return tuple(result)
+
+    async def _check(self, sub: Subscription, now: float) -> float:
+        """Act on the subscription's latest slot if it is open; when to look again."""
+        upcoming = next_slot(now, sub.local_time, sub.zone).at
+        slot = latest_slot(now, sub.local_time, sub.zone)
+        if slot.at < sub.created_at:
+            return upcoming
+        run = await self._runs.get(sub.platform, sub.channel, slot.local_date)
+        if run is not None and run.state.final:
+            return upcoming
+        closes = slot.at + self._wait
+        if now >= closes:
+            await self._skip(sub, slot, run, closes)
+            return upcoming
+        if await self._attempt(sub, slot, run):
+            return upcoming
+        return min(upcoming, closes, now + self._recheck)
+
+    async def _attempt(self, sub: Subscription, slot: Slot, run: ScheduleRun | None) -> bool:
+        """Plan the slot's digest; False while there is none to plan."""
+        day = run.digest_date if run is not None and run.state is RunState.PLANNING else None
+        if day is None:  # not chosen before a restart: choose now
+            day = await self._unreceived(sub)
+            if day is None:
+                if run is None:
+                    await self._runs.record(sub.platform, sub.channel, slot, RunState.WAITING)
+                    _log.info("%s:%s: no new digest yet; waiting", sub.platform, sub.channel)
+                return False
+            chosen = await self._runs.record(
+                sub.platform, sub.channel, slot, RunState.PLANNING, digest_date=day
+            )
+            if not chosen:
+                return True
+        await self._plan_and_hand_over(sub, day)
+        await self._runs.record(sub.platform, sub.channel, slot, RunState.PLANNED, digest_date=day)
+        return True
+
+    async def _skip(
+        self, sub: Subscription, slot: Slot, run: ScheduleRun | None, closes: float
+    ) -> None:
+        start = slot.local(sub.zone).strftime("%H:%M")
+        end = dt.datetime.fromtimestamp(closes, sub.zone).strftime("%H:%M")
+        if run is not None:
+            reason = f"no new digest between {start} and {end} {sub.timezone}"
+        elif sub.updated_at <= slot.at:
+            reason = f"missed: paperbot was not running between {start} and {end} {sub.timezone}"
+        else:  # settings changed after the window: this slot was never theirs to miss
+            return
+        if await self._runs.record(
+            sub.platform, sub.channel, slot, RunState.SKIPPED, reason=reason
+        ):
+            _log.warning(
+                "%s:%s: %s skipped: %s", sub.platform, sub.channel, slot.local_date, reason
+            )
+
+    async def _unreceived(self, sub: Subscription) -> dt.date | None:
+        """The newest archived digest, if newer than all the channel's outbox holds."""
+        newest = await self._store.latest_date()
+        received = await self._runs.received(sub.platform, sub.channel)
+        if newest is None or (received is not None and newest <= received):
+            return None
+        return newest
+
+    async def _plan_and_hand_over(self, sub: Subscription, day: dt.date) -> None:
+        summary = await self._store.digest(day)
+        if summary is None:  # removed from the archive since it was chosen
+            _log.warning("%s:%s: the %s digest is gone", sub.platform, sub.channel, day)
+            return
+        papers = [item.arxiv_id for item in summary.papers]
+        planned = await self._outbox.plan(
+            sub.platform,
+            sub.channel,
+            day,
+            papers,
+            sections=[key.value for key in sub.sections],
+            in_thread=sub.in_thread,
+        )
+        _log.info("%s:%s: the %s digest planned (%d new)", sub.platform, sub.channel, day, planned)
+        try:
+            await self._on_planned(sub, day)
+        except Exception:  # the rows are planned: the worker's next drain sends them anyway
+            _log.exception(
+                "%s:%s: handing the %s digest over failed", sub.platform, sub.channel, day
+            )
+
+    async def _sleep_until(self, when: float | None) -> None:
+        """Sleep on the injected clock until ``when`` (None: until notified), or a notify."""
+        await sleep_unless(
+            self._clock, None if when is None else when - self._clock.now(), self._wake
+        )

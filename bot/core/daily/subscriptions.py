@@ -1,0 +1,258 @@
+"""Subscriptions: which channel gets the daily digest, when, and how.
+
+One row per channel (platform, channel), made in ``config.toml`` (``source='config'``) or from
+chat by an admin (``source='chat'``). Config is synced into the table at every start, but a
+chat-made row is never overwritten by it: the person who typed ``/subscribe`` in the channel
+knows better than a file. A chat edit of a config-made row turns it into a chat row for the
+same reason.
+
+Settings are validated here, once, for config and chat alike, with messages a chat reply can
+show as they are::
+
+    SubscriptionError        a setting is invalid, or the channel is not subscribed
+    └── NotSubscribed        update or remove of a channel without a subscription
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Final, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.core.clock import Clock
+from bot.storage.sqlite.store import Store
+from digest_parser import SectionKey
+
+__all__ = [
+    "DEFAULT_TIMEZONE",
+    "NotSubscribed",
+    "Subscription",
+    "SubscriptionError",
+    "Subscriptions",
+    "parse_sections",
+    "parse_time",
+    "parse_timezone",
+]
+
+_log = logging.getLogger(__name__)
+
+DEFAULT_TIMEZONE: Final = "Asia/Seoul"  # the digest is Korean; most readers are in KST
+Source = Literal["config", "chat"]
+_TIME: Final = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])")
+_COLUMNS: Final = (
+    "platform, channel, time, timezone, sections, in_thread, paused, source, created_at, updated_at"
+)
+
+
+class SubscriptionError(ValueError):
+    """A subscription setting is invalid; the message says which and what would do."""
+
+
+class NotSubscribed(SubscriptionError):
+    """The channel has no subscription to change or remove."""
+
+
+def parse_time(text: str) -> str:
+    """``"8:05"`` or ``"08:05"`` → ``"08:05"``.
+
+    Raises:
+        SubscriptionError: Not a 24-hour ``HH:MM`` time.
+    """
+    found = _TIME.fullmatch(text.strip())
+    if found:
+        return f"{int(found[1]):02d}:{found[2]}"
+    raise SubscriptionError(f"invalid time {text!r}: use 24-hour HH:MM, for example 08:00")
+
+
+def parse_timezone(text: str) -> str:
+    """Check an IANA timezone name (``Asia/Seoul``, ``Europe/Berlin``, ``UTC``).
+
+    Raises:
+        SubscriptionError: zoneinfo does not know it.
+    """
+    name = text.strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SubscriptionError(
+            f"unknown timezone {text!r}: use an IANA name such as Asia/Seoul, "
+            "America/New_York or Europe/Berlin"
+        ) from None
+    return name
+
+
+def parse_sections(names: str | Iterable[str]) -> tuple[SectionKey, ...]:
+    """Section names (comma- or space-separated, any accepted spelling) → keys in order.
+
+    Empty or ``all`` means every section, returned as ``()``.
+
+    Raises:
+        SubscriptionError: A name matches no section; the message lists the valid ones.
+    """
+    parts = names.replace(",", " ").split() if isinstance(names, str) else list(names)
+    if [p.strip().lower() for p in parts] in ([], ["all"]):
+        return ()
+    found: set[SectionKey] = set()
+    for part in parts:
+        key = SectionKey.lookup(part)
+        if key is None:
+            valid = ", ".join(SectionKey.valid_names())
+            raise SubscriptionError(f"unknown section {part!r}; use any of: {valid}, or all")
+        found.add(key)
+    return tuple(k for k in SectionKey.ordered() if k in found)
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """One channel's daily delivery settings, as stored."""
+
+    platform: str
+    channel: str
+    time: str  # local "HH:MM"
+    timezone: str  # IANA name
+    sections: tuple[SectionKey, ...]  # () = all
+    in_thread: bool
+    paused: bool
+    source: Source
+    created_at: float
+    updated_at: float
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The channel's timezone."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def local_time(self) -> dt.time:
+        """The posting time on the channel's wall clock."""
+        return dt.time.fromisoformat(self.time)
+
+    @classmethod
+    def from_row(cls, row: Sequence[Any]) -> Subscription:
+        """Build from a ``SELECT {_COLUMNS}`` row."""
+        platform, channel, time, zone, sections, thread, paused, source, created, updated = row
+        keys = tuple(SectionKey(k) for k in str(sections).split(",") if k)
+        return cls(
+            str(platform), str(channel), str(time), str(zone), keys, bool(thread),
+            bool(paused), source, float(created), float(updated),
+        )  # fmt: skip
+
+
+class Subscriptions:
+    """The subscriptions table: every write validates and then tells the scheduler."""
+
+    def __init__(
+        self, store: Store, clock: Clock, *, on_change: Callable[[], object] | None = None
+    ) -> None:
+        self._store = store
+        self._clock = clock
+        self.on_change = on_change  # the scheduler's notify(): a changed time may be sooner
+
+    async def get(self, platform: str, channel: str) -> Subscription | None:
+        """The channel's subscription, or ``None``."""
+        rows = await self._store.query(
+            f"SELECT {_COLUMNS} FROM subscriptions WHERE platform = ? AND channel = ?",
+            platform,
+            channel,
+        )
+        return Subscription.from_row(rows[0]) if rows else None
+
+    async def list(self, platform: str | None = None) -> tuple[Subscription, ...]:
+        """Every subscription (of one platform), ordered by platform and channel."""
+        rows = await self._store.query(
+            f"SELECT {_COLUMNS} FROM subscriptions WHERE ?1 IS NULL OR platform = ?1"
+            " ORDER BY platform, channel",
+            platform,
+        )
+        return tuple(Subscription.from_row(row) for row in rows)
+
+    async def add(
+        self,
+        platform: str,
+        channel: str,
+        *,
+        time: str,
+        timezone: str = DEFAULT_TIMEZONE,
+        sections: str | Iterable[str] = (),
+        in_thread: bool = False,
+        paused: bool = False,
+        source: Source = "chat",
+    ) -> Subscription:
+        """Subscribe a channel, or replace its settings if it is subscribed already.
+
+        Raises:
+            SubscriptionError: A setting is invalid; nothing was written.
+        """
+        if not platform or not channel:
+            raise SubscriptionError("a subscription needs a platform and a channel")
+        row = (
+            platform, channel, parse_time(time), parse_timezone(timezone),
+            ",".join(parse_sections(sections)), int(in_thread), int(paused), source,
+        )  # fmt: skip
+        now = self._clock.now()
+        async with self._store.transaction() as conn:
+            await conn.execute(
+                f"INSERT INTO subscriptions ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (platform, channel) DO UPDATE SET time = excluded.time,"
+                " timezone = excluded.timezone, sections = excluded.sections,"
+                " in_thread = excluded.in_thread, paused = excluded.paused,"
+                " source = excluded.source, updated_at = excluded.updated_at",
+                (*row, now, now),
+            )
+        return await self._changed(platform, channel)
+
+    async def update(
+        self,
+        platform: str,
+        channel: str,
+        *,
+        time: str | None = None,
+        timezone: str | None = None,
+        sections: str | Iterable[str] | None = None,
+        in_thread: bool | None = None,
+        paused: bool | None = None,
+    ) -> Subscription:
+        """Change some settings of a subscription; it becomes a chat-made one.
+
+        Raises:
+            NotSubscribed: The channel has no subscription.
+            SubscriptionError: A setting is invalid; nothing was written.
+        """
+        old = await self.get(platform, channel)
+        if old is None:
+            raise NotSubscribed(f"{platform} channel {channel} is not subscribed")
+        return await self.add(
+            platform,
+            channel,
+            time=old.time if time is None else time,
+            timezone=old.timezone if timezone is None else timezone,
+            sections=old.sections if sections is None else sections,
+            in_thread=old.in_thread if in_thread is None else in_thread,
+            paused=old.paused if paused is None else paused,
+            source="chat",
+        )
+
+    async def remove(self, platform: str, channel: str) -> bool:
+        """Unsubscribe; False if the channel was not subscribed. Its history is kept."""
+        async with self._store.transaction() as conn:
+            cursor = await conn.execute(
+                "DELETE FROM subscriptions WHERE platform = ? AND channel = ?", (platform, channel)
+            )
+            removed = cursor.rowcount == 1
+        if removed:
+            self._notify()
+        return removed
+
+    async def _changed(self, platform: str, channel: str) -> Subscription:
+        found = await self.get(platform, channel)
+        assert found is not None  # written just now, under the write lock
+        self._notify()
+        return found
+
+    def _notify(self) -> None:
+        if self.on_change is not None:
+            self.on_change()

@@ -1,0 +1,113 @@
+"""The interfaces the core needs from the outside world.
+
+Adapters (Discord, Slack, console) implement :class:`Poster`; tests use the real adapters
+against loopback fakes of the platforms rather than fakes of this protocol.
+
+A failed send raises one of these, which tell the delivery worker what to do::
+
+    DeliveryError                 base: something kept a message from being posted
+    ├── RateLimited               429: wait ``retry_after`` seconds, then send again
+    ├── TransientError            5xx, timeout, dropped connection: back off and retry
+    ├── ChannelUnavailable        403/404, not_in_channel, archived, bad token: pause channel
+    └── MessageRejected           the platform refuses this message (400): fail this row only
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Final, Protocol
+
+from bot.core.cards.card import Card, DigestHeaderCard
+
+__all__ = [
+    "CONSOLE_CHANNEL",
+    "ChannelUnavailable",
+    "DeliveryError",
+    "MessageRejected",
+    "PostKey",
+    "Posted",
+    "Poster",
+    "RateLimited",
+    "TransientError",
+]
+
+#: The console's one channel: ``post`` and ``serve`` print to the same terminal, so they share
+#: one outbox history (a config's channel name for the console is ignored).
+CONSOLE_CHANNEL: Final = "console"
+
+
+class DeliveryError(Exception):
+    """A message was not posted; the subclass says whether and when to try again."""
+
+
+class RateLimited(DeliveryError):
+    """The platform said 429; ``retry_after`` is in seconds."""
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class TransientError(DeliveryError):
+    """A server error, timeout or dropped connection: the same send may work later."""
+
+
+class ChannelUnavailable(DeliveryError):
+    """Permission or target error: nothing will reach this channel until someone fixes it."""
+
+
+class MessageRejected(DeliveryError):
+    """The platform refused this message itself; other messages may still go."""
+
+
+@dataclass(frozen=True, slots=True)
+class PostKey:
+    """What makes a post unique: one card per (channel, digest date, paper).
+
+    Adapters derive their idempotency tokens from it (Discord's nonce, Slack's message
+    metadata), so a retried send can be recognised instead of posted twice.
+    """
+
+    channel: str
+    digest_date: str
+    paper: str  # arXiv id, or "header" for the digest header card
+
+    @property
+    def token(self) -> str:
+        """A short deterministic token (Discord nonces are at most 25 characters)."""
+        digest = hashlib.blake2b(
+            f"{self.channel}|{self.digest_date}|{self.paper}".encode(), digest_size=12
+        )
+        return digest.hexdigest()[:25]
+
+
+@dataclass(frozen=True, slots=True)
+class Posted:
+    """The platform's confirmation: its id for the message (Discord id, Slack ``ts``)."""
+
+    message_id: str
+    thread_id: str | None = None
+
+
+class Poster(Protocol):
+    """Sends cards to one platform."""
+
+    platform: str
+
+    async def post_header(self, channel: str, header: DigestHeaderCard, *, key: PostKey) -> Posted:
+        """Post the digest header card that opens a day's posts."""
+        ...
+
+    async def post_card(
+        self, channel: str, card: Card, *, key: PostKey, thread: str | None = None
+    ) -> Posted:
+        """Post one paper card, optionally in the thread under the day's header."""
+        ...
+
+    async def find_posted(self, channel: str, key: PostKey, since: float) -> Posted | None:
+        """The message for ``key`` if the platform has it (posted at ``since`` or later).
+
+        Reconciliation after a crash between "the platform accepted" and "we recorded it".
+        """
+        ...

@@ -1,0 +1,140 @@
+"""The interactive elements of paperbot's replies: share, page, open.
+
+Every element carries a :class:`~bot.slack.views.View` in its ``value``, so the handler that
+receives the click needs nothing but the archive to answer it (see :mod:`bot.slack.views`).
+Action ids are constants because the Bolt listeners in :mod:`bot.slack.commands` match on them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Final
+
+from bot.core.cards.text import ZWSP, cut, escape_slack
+from bot.slack.limits import (
+    BUTTON_TEXT_MAX,
+    BUTTON_VALUE_MAX,
+    OPTION_TEXT_MAX,
+    OPTION_VALUE_MAX,
+    SELECT_OPTIONS_MAX,
+)
+from bot.slack.render import ACTION_SHARE, Block, plain_text
+from bot.slack.views import View
+
+__all__ = [
+    "ACTION_OPEN",
+    "ACTION_PAGE",
+    "PAGE_ACTIONS",
+    "link",
+    "literal",
+    "marked",
+    "open_select",
+    "pager",
+    "share_button",
+]
+
+#: ``action_id`` prefix of the Prev/Next buttons (two ids: one actions block needs unique ids).
+ACTION_PAGE: Final = "paperbot_page"
+PAGE_ACTIONS: Final = re.compile(rf"^{ACTION_PAGE}_(prev|next)$")
+#: ``action_id`` of the "Open…" select that shows one paper's card (digest, search, misses).
+ACTION_OPEN: Final = "paperbot_open"
+#: Slack has no escape for these in mrkdwn; in digest text they become look-alikes.
+_LOOKALIKES: Final = str.maketrans({"*": "∗", "~": "∼", "`": "ˋ"})
+
+
+def literal(text: str) -> str:
+    """Digest or user text for mrkdwn: escaped, and unable to open any formatting."""
+    return escape_slack(text).translate(_LOOKALIKES)
+
+
+def link(url: str, label: str) -> str:
+    """``<url|label>`` with a label that cannot end the link early."""
+    return f"<{url}|{literal(label).replace('|', '∣')}>"
+
+
+def marked(parts: Sequence[tuple[str, bool]]) -> str:
+    """Snippet parts as mrkdwn with the matches in bold.
+
+    Slack honours ``*`` only at a word boundary and only around non-space text, which Korean
+    particles (``강화 학습을``) break: spaces move outside the markers and a zero-width space
+    separates a marker from a letter it touches, as :mod:`bot.slack.mrkdwn` does.
+    """
+    out = ""
+    for index, (text, hit) in enumerate(parts):
+        core = text.strip()
+        if not hit or not core:
+            out += literal(text)
+            continue
+        lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
+        following = parts[index + 1][0][:1] if index + 1 < len(parts) else ""
+        before = ZWSP if not lead and out[-1:].isalnum() else ""
+        after = ZWSP if not trail and following.isalnum() else ""
+        out += f"{lead}{before}*{literal(core)}*{after}{trail}"
+    return out
+
+
+def share_button(view: View) -> Block:
+    """The "Post to channel" button: posts what the ephemeral reply shows, for everyone."""
+    return {
+        "type": "button",
+        "action_id": ACTION_SHARE,
+        "text": plain_text("Post to channel", BUTTON_TEXT_MAX),
+        "style": "primary",
+        "value": _value(view),
+    }
+
+
+def pager(view: View, *, has_prev: bool, has_next: bool) -> list[Block]:
+    """Prev/Next buttons (only those that lead somewhere) for a paged view."""
+    buttons = []
+    for name, label, page, shown in (
+        ("prev", "◀ Prev", view.page - 1, has_prev),
+        ("next", "Next ▶", view.page + 1, has_next),
+    ):
+        if shown:
+            buttons.append(
+                {
+                    "type": "button",
+                    "action_id": f"{ACTION_PAGE}_{name}",
+                    "text": plain_text(label, BUTTON_TEXT_MAX),
+                    "value": _value(view.at(page)),
+                }
+            )
+    return buttons
+
+
+def open_select(choices: Sequence[tuple[str, View]], placeholder: str) -> list[Block]:
+    """A select that opens one of ``choices`` (label, view) as a new ephemeral reply.
+
+    Slack refuses the whole message (``invalid_blocks``) when two options share a value, so a
+    view offered twice (one paper matching a search in several sections) is offered once, at
+    its first place. Empty when there is nothing to choose, so callers can splat it into an
+    actions row.
+    """
+    labels: dict[str, str] = {}
+    for label, view in choices:
+        labels.setdefault(view.encode(), label)
+    options = [
+        {"text": plain_text(label, OPTION_TEXT_MAX), "value": value}
+        for value, label in labels.items()
+        if len(value) <= OPTION_VALUE_MAX
+    ][:SELECT_OPTIONS_MAX]
+    if not options:
+        return []
+    return [
+        {
+            "type": "static_select",
+            "action_id": ACTION_OPEN,
+            "placeholder": plain_text(placeholder, OPTION_TEXT_MAX),
+            "options": options,
+        }
+    ]
+
+
+def _value(view: View) -> str:
+    value = view.encode()
+    if len(value) > BUTTON_VALUE_MAX:  # only a search query could be this long
+        query = cut(view.query or "", BUTTON_VALUE_MAX // 4).text
+        value = View(view.command, query=query, page=view.page).encode()
+    return value

@@ -1,0 +1,1 @@
+"""TODO(#13): what this package owns."""

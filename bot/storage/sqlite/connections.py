@@ -1,0 +1,120 @@
+"""Connections to the archive file: opened alike, switched to WAL once, closed in order.
+
+Kept apart from :mod:`bot.storage.sqlite.store` so the store reads as behaviour.
+
+Waiting for other processes: every connection waits up to ``busy_timeout`` seconds for a lock
+another process holds (SQLite's busy handler). One step is not covered by it: switching a new
+file to WAL (:func:`use_wal`) fails *at once* with "database is locked" when another connection
+holds the write lock at that instant, as when two processes create the same archive together
+(5 to 20 % of such starts, measured). That step is retried here, with growing pauses, for
+the same ``busy_timeout``; then the error says that another process holds the archive.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+import time
+from typing import Final
+
+import aiosqlite
+
+from bot.core.errors import StorageError
+
+__all__ = ["BUSY_TIMEOUT", "close_all", "connect", "use_wal"]
+
+_log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT: Final = 5.0  # seconds to wait for another process's lock
+_FIRST_PAUSE: Final = 0.002  # seconds before the first retry of the WAL switch; it doubles
+_LONGEST_PAUSE: Final = 0.2  # ...up to this: another process's switch takes milliseconds
+
+
+async def connect(
+    path: str,
+    opened: list[aiosqlite.Connection],
+    *,
+    read_only: bool = False,
+    busy_timeout: float = BUSY_TIMEOUT,
+) -> aiosqlite.Connection:
+    """Open ``path`` and append the connection to ``opened`` (closed by :func:`close_all`).
+
+    Raises:
+        StorageError: The file cannot be opened, or is not a database.
+    """
+    try:
+        if not opened and path != ":memory:":
+            # Open once with the standard library first: a failed aiosqlite.connect() leaves
+            # its worker thread to report to an event loop that may be gone by then.
+            await asyncio.to_thread(_probe, path, busy_timeout)
+        conn = await aiosqlite.connect(path, isolation_level=None, timeout=busy_timeout)
+        opened.append(conn)
+        await conn.execute("PRAGMA foreign_keys = ON")
+        await conn.execute(f"PRAGMA busy_timeout = {round(busy_timeout * 1000)}")
+        # WAL + NORMAL: commits stay atomic; a power cut may lose the last ones, which
+        # re-ingesting repairs (sqlite.org/pragma.html#pragma_synchronous).
+        await conn.execute("PRAGMA synchronous = NORMAL")
+        if read_only:
+            await conn.execute("PRAGMA query_only = ON")
+    except sqlite3.Error as error:
+        raise _open_error(path, error, busy_timeout) from error
+    return conn
+
+
+async def use_wal(
+    conn: aiosqlite.Connection, path: str, *, busy_timeout: float = BUSY_TIMEOUT
+) -> None:
+    """Put the archive in WAL mode, waiting for another process that holds it locked.
+
+    Raises:
+        StorageError: Still locked after ``busy_timeout`` seconds, or another SQLite error.
+    """
+    deadline = time.monotonic() + busy_timeout
+    pause = _FIRST_PAUSE
+    while True:
+        try:
+            await conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.Error as error:
+            if not _is_busy(error) or time.monotonic() + pause > deadline:
+                raise _open_error(path, error, busy_timeout) from error
+        _log.debug("the archive %s is locked by another process; again in %.3f s", path, pause)
+        await asyncio.sleep(pause)
+        pause = min(2 * pause, _LONGEST_PAUSE)
+
+
+def _open_error(path: str, error: sqlite3.Error, busy_timeout: float) -> StorageError:
+    """What to tell the user; "database is locked" alone does not say what to do."""
+    if _is_busy(error):
+        return StorageError(
+            f"cannot open the archive {path}: another process has held it locked for "
+            f"{busy_timeout:g} s; try again when that process is done"
+        )
+    return StorageError(f"cannot open the archive {path}: {error}")
+
+
+def _is_busy(error: sqlite3.Error) -> bool:
+    """SQLITE_BUSY, whatever its extended code (sqlite.org/rescode.html#busy)."""
+    code = getattr(error, "sqlite_errorcode", None)  # set by Python 3.11+ on SQLite's errors
+    return isinstance(code, int) and code & 0xFF == sqlite3.SQLITE_BUSY
+
+
+def _probe(path: str, busy_timeout: float) -> None:
+    """Raise ``sqlite3.Error`` if ``path`` cannot be opened and read as a database."""
+    conn = sqlite3.connect(path, timeout=busy_timeout)
+    try:
+        conn.execute("PRAGMA schema_version").fetchone()
+    finally:
+        conn.close()
+
+
+async def close_all(opened: list[aiosqlite.Connection]) -> None:
+    """Close the readers, then the writer after ``PRAGMA optimize`` (as the docs advise)."""
+    for conn in reversed(opened):
+        if conn is opened[0]:
+            try:
+                await conn.execute("PRAGMA optimize")
+            except sqlite3.Error:
+                _log.warning("PRAGMA optimize failed", exc_info=True)
+        await conn.close()

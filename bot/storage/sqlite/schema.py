@@ -1,0 +1,250 @@
+"""What the archive holds: its tables, row ids, the records reads return, query text rules.
+
+:mod:`bot.storage.sqlite.store` does the I/O; this module says what goes in and what comes back.
+
+* Schema: ``PRAGMA user_version`` counts the entries of :data:`MIGRATIONS` a file has applied;
+  :func:`migrate` applies the rest at open, each in one transaction with its version bump, so a
+  failed migration leaves the file at the previous version. A new table (outbox,
+  subscriptions) is one more string appended to the tuple; a shipped migration never changes.
+* Row ids are derived from the data (:func:`entry_id`), so id order *is* date order: a
+  full-text scan ``ORDER BY rowid DESC`` walks the newest digests first and can stop early,
+  whatever order the digests were ingested in.
+* Query text: :func:`clean_query` tidies it; :mod:`bot.storage.sqlite.search` then hands it to FTS5
+only
+  as quoted strings and to ``LIKE`` only escaped, so no input is syntax.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from typing import Any, Final, NamedTuple
+
+import aiosqlite
+from pydantic import TypeAdapter
+
+from bot.core.cards.card import title_from_preamble
+from bot.core.errors import SchemaError
+from bot.storage.sqlite.console_channel_sql import CONSOLE_CHANNEL_V5
+from bot.storage.sqlite.indexer_sql import SEARCH_INDEX_V4
+from bot.storage.sqlite.outbox_sql import OUTBOX_V2
+from bot.storage.sqlite.subscriptions_sql import SUBSCRIPTIONS_V3
+from digest_parser import Digest, ParseWarning
+
+__all__ = [
+    "ENTRY_COLUMNS",
+    "MAX_POSITION",
+    "MAX_SECTIONS",
+    "MIGRATIONS",
+    "SECTION_COLUMNS",
+    "TEXT_COLUMNS",
+    "DigestRows",
+    "Row",
+    "digest_rows",
+    "entry_id",
+    "entry_span",
+    "migrate",
+    "section_rowid",
+    "section_span",
+]
+
+_log = logging.getLogger(__name__)
+
+#: Entries per digest and sections per entry that fit the derived-id scheme.
+MAX_POSITION: Final = 99_999
+MAX_SECTIONS: Final = 999
+
+Row = tuple[Any, ...]
+_WARNINGS_JSON: Final = TypeAdapter(tuple[ParseWarning, ...])
+
+_ARCHIVE_V1: Final = """
+CREATE TABLE digests (
+    date         TEXT PRIMARY KEY,            -- ISO date of the digest
+    source       TEXT,
+    content_hash TEXT NOT NULL,               -- of the file as read; same hash = no-op ingest
+    ingested_at  TEXT NOT NULL,               -- ISO timestamp, UTC
+    paper_count  INTEGER NOT NULL,
+    warnings     TEXT NOT NULL DEFAULT '[]'   -- JSON list of ParseWarning
+) STRICT;
+
+CREATE TABLE entries (
+    id        INTEGER PRIMARY KEY,            -- entry_id(date, position)
+    arxiv_id  TEXT NOT NULL,
+    date      TEXT NOT NULL REFERENCES digests(date) ON DELETE CASCADE,
+    position  INTEGER NOT NULL,               -- 1-based place in the digest
+    line      INTEGER NOT NULL,
+    title     TEXT,                           -- the parser's title: None without a title line
+    display_title TEXT,                       -- title, else the one the preamble quotes
+    url       TEXT,
+    missing   TEXT NOT NULL,                  -- comma-separated SectionKey values
+    UNIQUE (arxiv_id, date)                   -- also the index for "newest version of an id"
+) STRICT;
+CREATE INDEX entries_by_date ON entries (date, position);
+
+-- The bulky text of an entry, apart: entries rows stay ~150 bytes, so scans of titles and
+-- digests read a few pages instead of one per entry (13x faster title scans, measured).
+CREATE TABLE entry_texts (
+    id        INTEGER PRIMARY KEY REFERENCES entries(id) ON DELETE CASCADE,
+    preamble  TEXT NOT NULL,
+    epilogue  TEXT NOT NULL,
+    raw       TEXT NOT NULL                   -- the entry exactly as the digest has it
+) STRICT;
+
+CREATE TABLE sections (
+    id        INTEGER PRIMARY KEY,            -- section_rowid(entry id, ordinal)
+    entry_id  INTEGER NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+    key       TEXT NOT NULL,
+    number    INTEGER,
+    heading   TEXT NOT NULL,
+    body      TEXT NOT NULL,
+    line      INTEGER NOT NULL
+) STRICT;
+CREATE INDEX sections_by_entry ON sections (entry_id, key);
+
+-- External-content FTS5: the text lives once, in the tables above. Trigram because Korean
+-- glues particles onto words (a word tokenizer never finds 강화 학습 inside 강화 학습을).
+CREATE VIRTUAL TABLE titles_fts USING fts5(
+    display_title, content='entries', content_rowid='id', tokenize='trigram');
+CREATE VIRTUAL TABLE sections_fts USING fts5(
+    body, content='sections', content_rowid='id', tokenize='trigram');
+
+-- The ingest indexes new rows in bulk (INSERT INTO ..._fts SELECT ... FROM the id span):
+-- twice as fast as the per-row insert triggers of sqlite.org/fts5.html section 4.4.3. Deletes
+-- use those triggers, which also fire for rows removed by ON DELETE CASCADE.
+CREATE TRIGGER entries_ad AFTER DELETE ON entries WHEN old.display_title IS NOT NULL BEGIN
+    INSERT INTO titles_fts (titles_fts, rowid, display_title)
+    VALUES ('delete', old.id, old.display_title);
+END;
+CREATE TRIGGER sections_ad AFTER DELETE ON sections BEGIN
+    INSERT INTO sections_fts (sections_fts, rowid, body) VALUES ('delete', old.id, old.body);
+END;
+-- Merge index segments 16 at a time, not 4: a quarter of the merge work per ingest
+-- (+30 % papers/s in benchmarks/store.py) for a few more segments per query.
+INSERT INTO sections_fts (sections_fts, rank) VALUES ('automerge', 16);
+"""
+
+#: Forward migrations; index ``i`` takes a file from ``user_version`` ``i`` to ``i + 1``.
+MIGRATIONS: Final[tuple[str, ...]] = (
+    _ARCHIVE_V1,
+    OUTBOX_V2,
+    SUBSCRIPTIONS_V3,
+    SEARCH_INDEX_V4,
+    CONSOLE_CHANNEL_V5,
+)
+
+
+def entry_id(date: dt.date, position: int) -> int:
+    """The row id of the entry at ``position`` of the digest of ``date``: date-ordered."""
+    return date.toordinal() * (MAX_POSITION + 1) + position
+
+
+def section_rowid(entry: int, ordinal: int) -> int:
+    """The row id of the ``ordinal``-th (1-based) section of an entry."""
+    return entry * (MAX_SECTIONS + 1) + ordinal
+
+
+def entry_span(date: dt.date) -> tuple[int, int]:
+    """The first and last possible entry row id of the digest of ``date``."""
+    return entry_id(date, 0), entry_id(date, MAX_POSITION)
+
+
+def section_span(date: dt.date) -> tuple[int, int]:
+    """The first and last possible section row id of the digest of ``date``."""
+    first = section_rowid(entry_id(date, 0), 0)
+    return first, section_rowid(entry_id(date, MAX_POSITION), MAX_SECTIONS)
+
+
+#: The columns :class:`DigestRows` fills, in order; named in the INSERTs so that a later
+#: migration may add columns with defaults without touching the ingest.
+ENTRY_COLUMNS: Final = (
+    "id", "arxiv_id", "date", "position", "line", "title", "display_title", "url", "missing"
+)  # fmt: skip
+TEXT_COLUMNS: Final = ("id", "preamble", "epilogue", "raw")
+SECTION_COLUMNS: Final = ("id", "entry_id", "key", "number", "heading", "body", "line")
+
+
+class DigestRows(NamedTuple):
+    """A digest as rows for ``entries``, ``entry_texts`` and ``sections`` (``*_COLUMNS``)."""
+
+    entries: list[Row]
+    texts: list[Row]
+    sections: list[Row]
+    warnings: str  # JSON
+
+
+def digest_rows(digest: Digest) -> DigestRows:
+    """The rows that archive ``digest``.
+
+    A repeated arXiv id keeps its first entry (the table holds one per date) and adds a
+    warning saying so.
+
+    Raises:
+        ValueError: The digest has no date, or more papers or sections than the ids allow.
+    """
+    if digest.date is None:
+        raise ValueError("the digest has no date")
+    day, warnings = digest.date.isoformat(), list(digest.warnings)
+    first: dict[str, int] = {}
+    rows = DigestRows([], [], [], "")
+    for paper in digest.papers:
+        if paper.arxiv_id in first:
+            message = (
+                f"{paper.arxiv_id} appears again; the archive keeps line {first[paper.arxiv_id]}"
+            )
+            warnings.append(ParseWarning(line=paper.line, paper=paper.arxiv_id, message=message))
+            continue
+        first[paper.arxiv_id] = paper.line
+        position = len(rows.entries) + 1
+        if position > MAX_POSITION or len(paper.sections) > MAX_SECTIONS:
+            raise ValueError("too many papers or sections to archive")
+        eid = entry_id(digest.date, position)
+        missing = ",".join(paper.missing)
+        shown = paper.title or title_from_preamble(paper.preamble)
+        rows.entries.append(
+            (eid, paper.arxiv_id, day, position, paper.line, paper.title, shown, paper.url, missing)
+        )
+        rows.texts.append((eid, paper.preamble, paper.epilogue, paper.raw))
+        rows.sections.extend(
+            (section_rowid(eid, n), eid, s.key.value, s.number, s.heading, s.body, s.line)
+            for n, s in enumerate(paper.sections, start=1)
+        )
+    return rows._replace(warnings=_WARNINGS_JSON.dump_json(tuple(warnings)).decode())
+
+
+async def migrate(conn: aiosqlite.Connection, migrations: Sequence[str] = MIGRATIONS) -> int:
+    """Apply the migrations ``conn``'s file has not seen yet; return the resulting version.
+
+    The connection must be in autocommit mode (``isolation_level=None``) so that the explicit
+    ``BEGIN IMMEDIATE`` here owns the transaction.
+
+    Raises:
+        SchemaError: The file is newer than ``migrations`` (written by a later paperbot), or a
+            migration failed; in the second case the file is left at its previous version.
+    """
+    async with conn.execute("PRAGMA user_version") as cursor:
+        row = await cursor.fetchone()
+    current = int(row[0]) if row else 0
+    if current > len(migrations):
+        raise SchemaError(
+            f"database schema is version {current}, newer than this paperbot knows "
+            f"({len(migrations)}); upgrade paperbot or use another database file"
+        )
+    for version, script in enumerate(migrations[current:], start=current + 1):
+        try:
+            # executescript() runs the whole text, BEGIN to COMMIT, on the database thread.
+            await conn.executescript(
+                f"BEGIN IMMEDIATE;\n{script}\n;PRAGMA user_version = {version};\nCOMMIT;"
+            )
+        except Exception as error:
+            if conn.in_transaction:
+                await conn.rollback()
+            async with conn.execute("PRAGMA user_version") as cursor:
+                row = await cursor.fetchone()
+            if row is not None and int(row[0]) >= version:
+                # Another process opened the same new file at the same moment and applied
+                # this migration while we waited for the write lock: nothing left to do.
+                continue
+            raise SchemaError(f"migration to schema version {version} failed: {error}") from error
+        _log.info("database schema migrated to version %d", version)
+    return len(migrations)
