@@ -20,7 +20,8 @@ from typing import Final
 
 import aiosqlite
 
-from bot.core.errors import StorageError
+from bot.core.errors import StorageBusy, StorageError
+from bot.storage.sqlite.errors import is_busy, storage_error
 
 __all__ = ["BUSY_TIMEOUT", "close_all", "connect", "use_wal"]
 
@@ -77,7 +78,7 @@ async def use_wal(
             await conn.execute("PRAGMA journal_mode = WAL")
             return
         except sqlite3.Error as error:
-            if not _is_busy(error) or time.monotonic() + pause > deadline:
+            if not is_busy(error) or time.monotonic() + pause > deadline:
                 raise _open_error(path, error, busy_timeout) from error
         _log.debug("the archive %s is locked by another process; again in %.3f s", path, pause)
         await asyncio.sleep(pause)
@@ -86,18 +87,12 @@ async def use_wal(
 
 def _open_error(path: str, error: sqlite3.Error, busy_timeout: float) -> StorageError:
     """What to tell the user; "database is locked" alone does not say what to do."""
-    if _is_busy(error):
-        return StorageError(
+    if is_busy(error):
+        return StorageBusy(
             f"cannot open the archive {path}: another process has held it locked for "
             f"{busy_timeout:g} s; try again when that process is done"
         )
-    return StorageError(f"cannot open the archive {path}: {error}")
-
-
-def _is_busy(error: sqlite3.Error) -> bool:
-    """SQLITE_BUSY, whatever its extended code (sqlite.org/rescode.html#busy)."""
-    code = getattr(error, "sqlite_errorcode", None)  # set by Python 3.11+ on SQLite's errors
-    return isinstance(code, int) and code & 0xFF == sqlite3.SQLITE_BUSY
+    return storage_error(error, f"cannot open the archive {path}")
 
 
 def _probe(path: str, busy_timeout: float) -> None:

@@ -35,6 +35,8 @@ from bot.storage.sqlite.store_sql import (
     FLOOR_SQL,
     HITS_SQL,
     LAGGING_SQL,
+    MARK_CLOSE,
+    MARK_OPEN,
     RANK_SQL,
     SHORT_BODIES_SQL,
     SHORT_TITLES_SQL,
@@ -54,6 +56,7 @@ __all__ = [
     "distinct",
     "fts_expression",
     "like_pattern",
+    "marked_snippet",
     "search_terms",
     "snippet_around",
 ]
@@ -144,7 +147,7 @@ class Searcher:
         rows = await read(HITS_SQL, expression, ids["s"], ids["t"])
         found = {(kind, rid): rest for kind, rid, *rest in rows}
         hits = (found.get((kind, rid)) for kind, rid in ranked)
-        return [_hit(row, Snippet.parse(row[4])) for row in hits if row is not None]
+        return [_hit(row, marked_snippet(row[4])) for row in hits if row is not None]
 
     async def _lagging(self) -> bool:
         """Whether any archived digest still waits for the index."""
@@ -213,6 +216,12 @@ def snippet_around(text: str, terms: Sequence[str], width: int | None = 24) -> S
     if end < len(text):
         parts.append(("…", False))
     return Snippet(_joined(parts))
+
+
+def marked_snippet(text: str) -> Snippet:
+    """Read FTS5 ``snippet()``/``highlight()`` output made with :data:`MARK_OPEN`/``CLOSE``."""
+    pieces = re.split(f"[{MARK_OPEN}{MARK_CLOSE}]", text)
+    return Snippet(tuple((piece, i % 2 == 1) for i, piece in enumerate(pieces) if piece))
 
 
 def _joined(parts: list[tuple[str, bool]]) -> tuple[tuple[str, bool], ...]:
