@@ -25,11 +25,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Final, Literal
 
 from bot.core.archive.records import SearchHit, Snippet, Suggestion, clean_query
+from bot.storage.sqlite.connections import Read
 from bot.storage.sqlite.schema import Row, entry_span, section_span
 from bot.storage.sqlite.store_sql import (
     FLOOR_SQL,
@@ -66,9 +67,6 @@ SEARCH_WINDOW: Final = 500
 #: Newest digests scanned for 1-2 character text, which a trigram index cannot answer.
 SHORT_SCAN_DIGESTS: Final = 60
 TITLE_BOOST: Final = 2.0  # a title hit outranks the same bm25 score in a section body
-
-Read = Callable[..., Awaitable[list[Row]]]
-"""``await read(sql, *params)``: the rows of one read statement."""
 
 
 class Searcher:

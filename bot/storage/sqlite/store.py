@@ -16,7 +16,8 @@ Why it looks like this:
   ~80 % of an ingest). Search stays complete meanwhile (:mod:`bot.storage.sqlite.search`);
   :meth:`Store.indexed` waits for the index when a caller needs it whole.
 * Every read is one SQL statement, so it sees one consistent snapshot without a transaction;
-  the few that need several statements in one snapshot use :meth:`Store._snapshot`.
+  the few that need several statements in one snapshot use a read transaction
+  (:meth:`Readers.snapshot <bot.storage.sqlite.connections.Readers.snapshot>`).
 
 The store implements the core's :class:`~bot.core.archive.repositories.Archive`; the other
 tables' repositories come from :class:`~bot.storage.sqlite.tables.Tables`. Errors are the
@@ -56,7 +57,7 @@ from bot.core.archive.records import (
     Suggestion,
 )
 from bot.core.errors import SchemaError, StorageError
-from bot.storage.sqlite.connections import BUSY_TIMEOUT, close_all, connect, use_wal
+from bot.storage.sqlite.connections import BUSY_TIMEOUT, Readers, close_all, connect, use_wal
 from bot.storage.sqlite.errors import storage_error
 from bot.storage.sqlite.indexer import Indexer
 from bot.storage.sqlite.indexer_sql import (
@@ -73,7 +74,7 @@ from bot.storage.sqlite.schema import (
     migrate,
     section_span,
 )
-from bot.storage.sqlite.search import Read, Searcher, distinct
+from bot.storage.sqlite.search import Searcher, distinct
 from bot.storage.sqlite.store_sql import (
     DATES_SQL,
     DELETE_DIGEST_SQL,
@@ -125,10 +126,9 @@ class Store(Tables):
         self._file = None if path in ("", ":memory:") else str(Path(path).absolute())
         self._writer = writer
         self._write_lock = asyncio.Lock()
-        self._shared = any(conn is writer for conn in readers)  # ":memory:": one for all
-        self._idle: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
-        for conn in readers:
-            self._idle.put_nowait(conn)
+        shared = any(conn is writer for conn in readers)  # ":memory:": one for all
+        pool = Readers(readers, shared_lock=self._write_lock if shared else None)
+        self._read, self._snapshot = pool.read, pool.snapshot
         self._indexer = Indexer(writer, self._write_lock)
         self._searcher = Searcher(self._read, self._snapshot)
 
@@ -299,43 +299,6 @@ class Store(Tables):
     async def query(self, sql: str, *params: Any) -> list[Row]:
         """Rows of one read statement, on a reader (a consistent snapshot)."""
         return await self._read(sql, *params)
-
-    async def _read(self, sql: str, *params: Any) -> list[Row]:
-        conn = await self._idle.get()
-        try:
-            return [tuple(row) for row in await conn.execute_fetchall(sql, params)]
-        except sqlite3.Error as error:
-            raise storage_error(error, "archive read failed") from error
-        finally:
-            self._idle.put_nowait(conn)
-
-    @asynccontextmanager
-    async def _snapshot(self) -> AsyncIterator[Read]:
-        """A read transaction on one reader: its statements all see the same committed state.
-
-        On ``:memory:`` the only connection is the writer, so this holds the write lock
-        instead (never call it inside :meth:`transaction`).
-        """
-        if self._shared:
-            async with self._write_lock:
-                yield self._read
-            return
-        conn = await self._idle.get()
-
-        async def read(sql: str, *params: Any) -> list[Row]:
-            return [tuple(row) for row in await conn.execute_fetchall(sql, params)]
-
-        try:
-            await conn.execute("BEGIN")
-            yield read
-        except sqlite3.Error as error:
-            raise storage_error(error, "archive read failed") from error
-        finally:
-            try:
-                if conn.in_transaction:
-                    await conn.rollback()  # only reads happened: ending is all it does
-            finally:
-                self._idle.put_nowait(conn)
 
     async def watch_version(self) -> SqliteArchiveVersion:
         """Watch the archive file for commits by any connection; the caller closes it.
