@@ -3,10 +3,10 @@
 The core reads and writes the archive only through these: ingest and lookups
 (:class:`ArchiveRepository`), full-text search and its index (:class:`SearchIndex`), and a cheap
 "has anything been committed?" signal (:class:`ArchiveVersion`) that keeps cached answers fresh.
-:class:`Archive` is all three: what :class:`~bot.core.archive.lookup.Lookup` needs. The SQLite
-store (:mod:`bot.storage.sqlite.store`) implements them; nothing here knows a connection, SQL
-text or a driver exception: implementations raise :class:`~bot.core.errors.StorageError` and
-its subclasses.
+:class:`Archive` is all three: what :class:`~bot.core.archive.lookup.Lookup` needs. The storage
+package's SQLite store implements them (the core never imports it); nothing here knows a
+connection, SQL text or a driver exception: implementations raise
+:class:`~bot.core.errors.StorageError` and its subclasses.
 
 :class:`UnwatchedVersion` is the version of an archive nobody watches (before a chat adapter's
 warm-up, or for one kept in memory): every reading is new, so nothing is cached.
