@@ -14,7 +14,7 @@ DAY = dt.date(2026, 1, 5)
 
 async def test_an_ingest_changes_the_version_and_reading_does_not(tmp_path: Path) -> None:
     async with Store.open(tmp_path / "archive.db") as store:
-        version = await ArchiveVersion.open(store)
+        version = await store.watch_version()
         try:
             before = version.current()
             await store.dates()
@@ -30,7 +30,7 @@ async def test_an_ingest_changes_the_version_and_reading_does_not(tmp_path: Path
 async def test_another_processs_ingest_is_seen(tmp_path: Path) -> None:
     path = tmp_path / "archive.db"
     async with Store.open(path) as store:
-        version = await ArchiveVersion.open(store)
+        version = await store.watch_version()
         try:
             before = version.current()
             async with Store.open(path) as other:  # its own connections, as another process
@@ -42,15 +42,29 @@ async def test_another_processs_ingest_is_seen(tmp_path: Path) -> None:
 
 async def test_a_memory_archive_is_never_the_same() -> None:
     async with Store.open(":memory:") as store:
-        version = await ArchiveVersion.open(store)
+        version = await store.watch_version()
         assert not version.watching
         assert version.current() != version.current()
 
 
 async def test_a_closed_watch_is_never_the_same(tmp_path: Path) -> None:
     async with Store.open(tmp_path / "archive.db") as store:
-        version = await ArchiveVersion.open(store)
+        version = await store.watch_version()
         assert version.watching
         version.close()
         assert not version.watching
         assert version.current() != version.current()
+
+
+async def test_the_pre_13_spelling_still_watches(tmp_path: Path) -> None:
+    """``ArchiveVersion.open(store)`` stays until every caller uses ``watch_version()``."""
+    async with Store.open(tmp_path / "archive.db") as store:
+        version = await ArchiveVersion.open(store)
+        try:
+            assert version.watching
+            before = version.current()
+            await ingest_digest(store, tmp_path, DAY)
+            assert version.current() != before
+        finally:
+            version.close()
+    assert not ArchiveVersion(None).watching

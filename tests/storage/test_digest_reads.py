@@ -37,7 +37,7 @@ async def traced_store(path: Path, statements: list[str]) -> AsyncIterator[Store
         reader = await connect(str(path), opened, read_only=True)
         for conn in opened:
             await conn.set_trace_callback(statements.append)
-        yield Store(writer, [reader])
+        yield Store(writer, [reader], path=str(path))
     finally:
         await close_all(opened)
 

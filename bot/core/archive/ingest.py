@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core.archive.records import IngestResult
-from bot.storage.sqlite.store import StorageError, Store
+from bot.core.archive.repositories import ArchiveRepository
+from bot.core.errors import StorageError
 from digest_parser import Digest, DigestParseError, parse_digest_bytes
 
 __all__ = ["FileIngest", "digest_files", "ingest_bytes", "ingest_file"]
@@ -43,7 +44,7 @@ def digest_files(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
-async def ingest_file(store: Store, path: Path) -> FileIngest:
+async def ingest_file(store: ArchiveRepository, path: Path) -> FileIngest:
     """Archive one file; never raises for a bad file, returns the reason instead."""
     try:
         data = await asyncio.to_thread(path.read_bytes)  # keep serve's event loop free
@@ -52,7 +53,7 @@ async def ingest_file(store: Store, path: Path) -> FileIngest:
     return await ingest_bytes(store, data, source=path)
 
 
-async def ingest_bytes(store: Store, data: bytes, *, source: Path | str) -> FileIngest:
+async def ingest_bytes(store: ArchiveRepository, data: bytes, *, source: Path | str) -> FileIngest:
     """Parse, hash and archive a digest's bytes (a file's, or a download's).
 
     The hash is of the bytes exactly as received, so the same content from any source is a

@@ -28,7 +28,7 @@ from bot.core.archive.records import (
     clean_query,
 )
 from bot.core.archive.refs import id_prefix, parse_ref
-from bot.storage.sqlite.store import Store
+from bot.core.archive.repositories import Archive
 from digest_parser import Section, SectionKey
 
 __all__ = [  # the store's records are re-exported: adapters import results from here
@@ -132,13 +132,13 @@ _SECTION_CHOICES: Final = tuple(
 
 
 class Lookup:
-    """The queries behind every chat command, over one :class:`~bot.storage.sqlite.store.Store`."""
+    """The queries behind every chat command, over one archive (any storage backend)."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Archive) -> None:
         self._store = store
 
     @property
-    def store(self) -> Store:
+    def store(self) -> Archive:
         """The archive these queries read (adapters watch it to keep their answers)."""
         return self._store
 

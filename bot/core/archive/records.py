@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final, Literal, NamedTuple
@@ -11,8 +10,6 @@ from typing import Final, Literal, NamedTuple
 from digest_parser import Paper, ParseWarning, Section, SectionKey
 
 __all__ = [
-    "MARK_CLOSE",
-    "MARK_OPEN",
     "MAX_QUERY_CHARS",
     "DigestItem",
     "DigestSummary",
@@ -27,13 +24,6 @@ __all__ = [
 ]
 
 MAX_QUERY_CHARS: Final = 200  # longer queries are cut: no summary sentence is longer
-
-
-#: Private-use characters that mark matches in FTS5 snippets: they never occur in digests.
-MARK_OPEN: Final = "\ue000"
-
-
-MARK_CLOSE: Final = "\ue001"
 
 
 class IngestStatus(StrEnum):
@@ -118,15 +108,6 @@ class Snippet:
     def marked(self, before: str = "**", after: str = "**") -> str:
         """The snippet with every match wrapped in ``before``/``after``."""
         return "".join(f"{before}{t}{after}" if hit else t for t, hit in self.parts)
-
-    @classmethod
-    def parse(cls, text: str) -> Snippet:
-        """Read FTS5 ``snippet()`` output made with the private-use marks."""
-        parts = []
-        for i, piece in enumerate(re.split(f"[{MARK_OPEN}{MARK_CLOSE}]", text)):
-            if piece:
-                parts.append((piece, i % 2 == 1))
-        return cls(tuple(parts))
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,11 +23,12 @@ import aiohttp
 
 from bot.core.archive.ingest import ingest_bytes
 from bot.core.archive.records import IngestResult, IngestStatus
+from bot.core.archive.repositories import ArchiveRepository
 from bot.core.clock import Clock, sleep_unless
 from bot.core.daily.config import HttpSourceConfig
 from bot.core.daily.slots import latest_slot, next_slot
 from bot.core.daily.sources import OnDigest
-from bot.storage.sqlite.store import StorageError, Store
+from bot.core.errors import StorageError
 
 __all__ = ["HttpPoller", "PollResult"]
 
@@ -54,7 +55,7 @@ class HttpPoller:
 
     def __init__(
         self,
-        store: Store,
+        store: ArchiveRepository,
         session: aiohttp.ClientSession,
         clock: Clock,
         config: HttpSourceConfig,

@@ -24,8 +24,8 @@ from typing import Final
 
 from bot.core.archive.ingest import FileIngest, digest_files, ingest_file
 from bot.core.archive.records import IngestResult, IngestStatus
+from bot.core.archive.repositories import ArchiveRepository
 from bot.core.clock import Clock, sleep_unless
-from bot.storage.sqlite.store import Store
 
 __all__ = ["DEFAULT_SCAN_INTERVAL", "DirectoryWatcher", "OnDigest"]
 
@@ -46,7 +46,7 @@ class DirectoryWatcher:
 
     def __init__(
         self,
-        store: Store,
+        store: ArchiveRepository,
         directory: Path,
         clock: Clock,
         on_digest: OnDigest | None = None,

@@ -3,8 +3,8 @@
 ``paperbot post`` beside a running ``serve`` plans its messages in the shared outbox and leaves
 the sending to serve, the holder of the platform's delivery lease; ``paperbot retry`` requeues
 rows the same way. SQLite tells no one about a commit, so serve looks: about once a second it
-reads the archive's version (:class:`~bot.storage.sqlite.version.ArchiveVersion`, a few
-microseconds on the event loop, no query unless it moved) and, when it moved, pokes the
+reads the archive's version (:class:`~bot.core.archive.repositories.ArchiveVersion`, a few
+microseconds on the event loop for SQLite, no query unless it moved) and, when it moved, pokes the
 delivery worker, which then looks for channels with new work.
 
 The interval is real time, not the injected clock: it measures how soon serve reacts to another
@@ -19,7 +19,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 
-from bot.storage.sqlite.version import ArchiveVersion
+from bot.core.archive.repositories import ArchiveVersion
 
 __all__ = ["POLL_SECONDS", "CommitWatch"]
 

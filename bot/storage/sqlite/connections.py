@@ -1,4 +1,4 @@
-"""Connections to the archive file: opened alike, switched to WAL once, closed in order.
+"""Connections to the archive file: opened alike, switched to WAL once, pooled, closed in order.
 
 Kept apart from :mod:`bot.storage.sqlite.store` so the store reads as behaviour.
 
@@ -16,13 +16,17 @@ import asyncio
 import logging
 import sqlite3
 import time
-from typing import Final
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from typing import Any, Final
 
 import aiosqlite
 
-from bot.core.errors import StorageError
+from bot.core.errors import StorageBusy, StorageError
+from bot.storage.sqlite.errors import is_busy, storage_error
+from bot.storage.sqlite.schema import Row
 
-__all__ = ["BUSY_TIMEOUT", "close_all", "connect", "use_wal"]
+__all__ = ["BUSY_TIMEOUT", "Read", "Readers", "close_all", "connect", "use_wal"]
 
 _log = logging.getLogger(__name__)
 
@@ -77,7 +81,7 @@ async def use_wal(
             await conn.execute("PRAGMA journal_mode = WAL")
             return
         except sqlite3.Error as error:
-            if not _is_busy(error) or time.monotonic() + pause > deadline:
+            if not is_busy(error) or time.monotonic() + pause > deadline:
                 raise _open_error(path, error, busy_timeout) from error
         _log.debug("the archive %s is locked by another process; again in %.3f s", path, pause)
         await asyncio.sleep(pause)
@@ -86,18 +90,12 @@ async def use_wal(
 
 def _open_error(path: str, error: sqlite3.Error, busy_timeout: float) -> StorageError:
     """What to tell the user; "database is locked" alone does not say what to do."""
-    if _is_busy(error):
-        return StorageError(
+    if is_busy(error):
+        return StorageBusy(
             f"cannot open the archive {path}: another process has held it locked for "
             f"{busy_timeout:g} s; try again when that process is done"
         )
-    return StorageError(f"cannot open the archive {path}: {error}")
-
-
-def _is_busy(error: sqlite3.Error) -> bool:
-    """SQLITE_BUSY, whatever its extended code (sqlite.org/rescode.html#busy)."""
-    code = getattr(error, "sqlite_errorcode", None)  # set by Python 3.11+ on SQLite's errors
-    return isinstance(code, int) and code & 0xFF == sqlite3.SQLITE_BUSY
+    return storage_error(error, f"cannot open the archive {path}")
 
 
 def _probe(path: str, busy_timeout: float) -> None:
@@ -107,6 +105,73 @@ def _probe(path: str, busy_timeout: float) -> None:
         conn.execute("PRAGMA schema_version").fetchone()
     finally:
         conn.close()
+
+
+Read = Callable[..., Awaitable[list[Row]]]
+"""``await read(sql, *params)``: the rows of one read statement."""
+
+
+class Readers:
+    """The pool of reader connections: one statement on any idle reader, or a snapshot.
+
+    Args:
+        readers: The pool's connections.
+        shared_lock: The write lock when the only connection is the writer (``:memory:``):
+            a snapshot then holds it instead of opening a read transaction.
+    """
+
+    def __init__(
+        self, readers: Sequence[aiosqlite.Connection], *, shared_lock: asyncio.Lock | None
+    ) -> None:
+        self._shared_lock = shared_lock
+        self._idle: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
+        for conn in readers:
+            self._idle.put_nowait(conn)
+
+    async def read(self, sql: str, *params: Any) -> list[Row]:
+        """The rows of one read statement, on an idle reader (its own consistent snapshot).
+
+        Raises:
+            StorageError: SQLite failed.
+        """
+        conn = await self._idle.get()
+        try:
+            return [tuple(row) for row in await conn.execute_fetchall(sql, params)]
+        except sqlite3.Error as error:
+            raise storage_error(error, "archive read failed") from error
+        finally:
+            self._idle.put_nowait(conn)
+
+    @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[Read]:
+        """A read transaction on one reader: its statements all see the same committed state.
+
+        On ``:memory:`` the only connection is the writer, so this holds the write lock
+        instead (never call it inside the store's ``transaction()``).
+
+        Raises:
+            StorageError: SQLite failed.
+        """
+        if self._shared_lock is not None:
+            async with self._shared_lock:
+                yield self.read
+            return
+        conn = await self._idle.get()
+
+        async def read(sql: str, *params: Any) -> list[Row]:
+            return [tuple(row) for row in await conn.execute_fetchall(sql, params)]
+
+        try:
+            await conn.execute("BEGIN")
+            yield read
+        except sqlite3.Error as error:
+            raise storage_error(error, "archive read failed") from error
+        finally:
+            try:
+                if conn.in_transaction:
+                    await conn.rollback()  # only reads happened: ending is all it does
+            finally:
+                self._idle.put_nowait(conn)
 
 
 async def close_all(opened: list[aiosqlite.Connection]) -> None:

@@ -34,6 +34,7 @@ from typing import Final
 import aiosqlite
 
 from bot.core.errors import StorageError
+from bot.storage.sqlite.errors import storage_error
 from bot.storage.sqlite.indexer_sql import (
     INDEX_SECTIONS_SQL,
     INDEX_TITLES_SQL,
@@ -143,7 +144,7 @@ class Indexer:
                 if conn.in_transaction:
                     await conn.rollback()
                 if isinstance(error, sqlite3.Error):
-                    raise StorageError(f"indexing archived digests failed: {error}") from error
+                    raise storage_error(error, "indexing archived digests failed") from error
                 raise
         _log.debug("indexed %d digests (%d papers) for search", len(dates), papers)
         return len(dates), papers

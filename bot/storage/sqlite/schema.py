@@ -1,6 +1,7 @@
-"""What the archive holds: its tables, row ids, the records reads return, query text rules.
+"""What the database holds: its migrations, the archive's row ids, a digest as rows.
 
-:mod:`bot.storage.sqlite.store` does the I/O; this module says what goes in and what comes back.
+:mod:`bot.storage.sqlite.store` does the I/O; this module says what goes in. The records reads
+return are the core's (:mod:`bot.core.archive.records`).
 
 * Schema: ``PRAGMA user_version`` counts the entries of :data:`MIGRATIONS` a file has applied;
   :func:`migrate` applies the rest at open, each in one transaction with its version bump, so a
@@ -9,9 +10,6 @@
 * Row ids are derived from the data (:func:`entry_id`), so id order *is* date order: a
   full-text scan ``ORDER BY rowid DESC`` walks the newest digests first and can stop early,
   whatever order the digests were ingested in.
-* Query text: :func:`clean_query` tidies it; :mod:`bot.storage.sqlite.search` then hands it to FTS5
-only
-  as quoted strings and to ``LIKE`` only escaped, so no input is syntax.
 """
 
 from __future__ import annotations

@@ -25,16 +25,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Final, Literal
 
 from bot.core.archive.records import SearchHit, Snippet, Suggestion, clean_query
+from bot.storage.sqlite.connections import Read
 from bot.storage.sqlite.schema import Row, entry_span, section_span
 from bot.storage.sqlite.store_sql import (
     FLOOR_SQL,
     HITS_SQL,
     LAGGING_SQL,
+    MARK_CLOSE,
+    MARK_OPEN,
     RANK_SQL,
     SHORT_BODIES_SQL,
     SHORT_TITLES_SQL,
@@ -54,6 +57,7 @@ __all__ = [
     "distinct",
     "fts_expression",
     "like_pattern",
+    "marked_snippet",
     "search_terms",
     "snippet_around",
 ]
@@ -63,9 +67,6 @@ SEARCH_WINDOW: Final = 500
 #: Newest digests scanned for 1-2 character text, which a trigram index cannot answer.
 SHORT_SCAN_DIGESTS: Final = 60
 TITLE_BOOST: Final = 2.0  # a title hit outranks the same bm25 score in a section body
-
-Read = Callable[..., Awaitable[list[Row]]]
-"""``await read(sql, *params)``: the rows of one read statement."""
 
 
 class Searcher:
@@ -144,7 +145,7 @@ class Searcher:
         rows = await read(HITS_SQL, expression, ids["s"], ids["t"])
         found = {(kind, rid): rest for kind, rid, *rest in rows}
         hits = (found.get((kind, rid)) for kind, rid in ranked)
-        return [_hit(row, Snippet.parse(row[4])) for row in hits if row is not None]
+        return [_hit(row, marked_snippet(row[4])) for row in hits if row is not None]
 
     async def _lagging(self) -> bool:
         """Whether any archived digest still waits for the index."""
@@ -213,6 +214,12 @@ def snippet_around(text: str, terms: Sequence[str], width: int | None = 24) -> S
     if end < len(text):
         parts.append(("…", False))
     return Snippet(_joined(parts))
+
+
+def marked_snippet(text: str) -> Snippet:
+    """Read FTS5 ``snippet()``/``highlight()`` output made with :data:`MARK_OPEN`/``CLOSE``."""
+    pieces = re.split(f"[{MARK_OPEN}{MARK_CLOSE}]", text)
+    return Snippet(tuple((piece, i % 2 == 1) for i, piece in enumerate(pieces) if piece))
 
 
 def _joined(parts: list[tuple[str, bool]]) -> tuple[tuple[str, bool], ...]:

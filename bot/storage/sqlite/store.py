@@ -16,12 +16,19 @@ Why it looks like this:
   ~80 % of an ingest). Search stays complete meanwhile (:mod:`bot.storage.sqlite.search`);
   :meth:`Store.indexed` waits for the index when a caller needs it whole.
 * Every read is one SQL statement, so it sees one consistent snapshot without a transaction;
-  the few that need several statements in one snapshot use :meth:`Store._snapshot`.
+  the few that need several statements in one snapshot use a read transaction
+  (:meth:`Readers.snapshot <bot.storage.sqlite.connections.Readers.snapshot>`).
 
-Errors (both defined in :mod:`bot.storage.sqlite.schema`)::
+The store implements the core's :class:`~bot.core.archive.repositories.Archive`; the other
+tables' repositories come from :class:`~bot.storage.sqlite.tables.Tables`. Errors are the
+core's (:mod:`bot.core.errors`), translated from SQLite's by :mod:`bot.storage.sqlite.errors`::
 
-    StorageError          the archive cannot do what was asked (wraps sqlite3 errors)
+    StorageError        the archive cannot do what was asked
+    ├── StorageBusy     another process held the file locked past the busy timeout
     └── SchemaError     the file's schema is newer than ours, or a migration failed
+
+:meth:`Store.transaction` and :meth:`Store.query` hand out a connection and take SQL text: they
+are for the storage package's own modules (and white-box tests), never declared to the core.
 """
 
 from __future__ import annotations
@@ -50,7 +57,8 @@ from bot.core.archive.records import (
     Suggestion,
 )
 from bot.core.errors import SchemaError, StorageError
-from bot.storage.sqlite.connections import BUSY_TIMEOUT, close_all, connect, use_wal
+from bot.storage.sqlite.connections import BUSY_TIMEOUT, Readers, close_all, connect, use_wal
+from bot.storage.sqlite.errors import storage_error
 from bot.storage.sqlite.indexer import Indexer
 from bot.storage.sqlite.indexer_sql import (
     MARK_UNINDEXED_SQL,
@@ -66,14 +74,17 @@ from bot.storage.sqlite.schema import (
     migrate,
     section_span,
 )
-from bot.storage.sqlite.search import Read, Searcher, distinct
+from bot.storage.sqlite.search import Searcher, distinct
 from bot.storage.sqlite.store_sql import (
+    DATES_SQL,
+    DELETE_DIGEST_SQL,
     DIGEST_HEAD_SQL,
     DIGEST_ITEMS_SQL,
     INSERT_DIGEST_SQL,
     INSERT_ENTRIES_SQL,
     INSERT_SECTIONS_SQL,
     INSERT_TEXTS_SQL,
+    LATEST_DATE_SQL,
     NEWEST_SQL,
     OLD_SQL,
     PAPER_SQL,
@@ -81,6 +92,7 @@ from bot.storage.sqlite.store_sql import (
     SECTION_ITEMS_SQL,
 )
 from bot.storage.sqlite.tables import Tables
+from bot.storage.sqlite.version import SqliteArchiveVersion
 from digest_parser import Digest, Paper, ParseWarning, Section, SectionKey
 
 __all__ = ["DEFAULT_PATH", "SchemaError", "StorageError", "Store"]
@@ -95,17 +107,28 @@ _SECTIONS: Final = TypeAdapter(tuple[Section, ...])
 
 
 class Store(Tables):
-    """The archive. Open it with ``async with Store.open(path) as store:``."""
+    """The archive. Open it with ``async with Store.open(path) as store:``.
+
+    Args:
+        writer: The one connection that writes.
+        readers: The reader pool; ``[writer]`` for a ``:memory:`` archive.
+        path: The file, as opened: what :meth:`watch_version` watches.
+    """
 
     def __init__(
-        self, writer: aiosqlite.Connection, readers: Sequence[aiosqlite.Connection]
+        self,
+        writer: aiosqlite.Connection,
+        readers: Sequence[aiosqlite.Connection],
+        *,
+        path: str,
     ) -> None:
+        # Absolute, as SQLite names it: a later chdir must not make another file watched.
+        self._file = None if path in ("", ":memory:") else str(Path(path).absolute())
         self._writer = writer
         self._write_lock = asyncio.Lock()
-        self._shared = any(conn is writer for conn in readers)  # ":memory:": one for all
-        self._idle: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
-        for conn in readers:
-            self._idle.put_nowait(conn)
+        shared = any(conn is writer for conn in readers)  # ":memory:": one for all
+        pool = Readers(readers, shared_lock=self._write_lock if shared else None)
+        self._read, self._snapshot = pool.read, pool.snapshot
         self._indexer = Indexer(writer, self._write_lock)
         self._searcher = Searcher(self._read, self._snapshot)
 
@@ -150,9 +173,11 @@ class Store(Tables):
                     await connect(name, opened, read_only=True, busy_timeout=busy_timeout)
                     for _ in range(readers)
                 ]
-            store = cls(writer, pool)
-        except BaseException:
+            store = cls(writer, pool, path=name)
+        except BaseException as error:
             await close_all(opened)
+            if isinstance(error, sqlite3.Error):  # e.g. reading the schema version
+                raise storage_error(error, f"cannot open the archive {name}") from error
             raise
         try:
             if background_index:
@@ -195,7 +220,7 @@ class Store(Tables):
                 if old is not None and not old[3]:  # indexed: out of the index first
                     await conn.execute(UNINDEX_TITLES_SQL, spans[:2])
                     await conn.execute(UNINDEX_SECTIONS_SQL, spans[2:])
-                await conn.execute("DELETE FROM digests WHERE date = ?", (day,))
+                await conn.execute(DELETE_DIGEST_SQL, (day,))
                 now = dt.datetime.now(dt.UTC).isoformat()
                 digest_row = (
                     day,
@@ -215,7 +240,7 @@ class Store(Tables):
                 if conn.in_transaction:
                     await conn.rollback()
                 if isinstance(error, sqlite3.Error):
-                    raise StorageError(f"ingest of the {day} digest failed: {error}") from error
+                    raise storage_error(error, f"ingest of the {day} digest failed") from error
                 raise
         self._indexer.wrote()
         status = IngestStatus.NEW if old is None else IngestStatus.REPLACED
@@ -243,7 +268,7 @@ class Store(Tables):
                 if conn.in_transaction:
                     await conn.rollback()
                 if isinstance(error, sqlite3.Error):
-                    raise StorageError(f"archive write failed: {error}") from error
+                    raise storage_error(error, "archive write failed") from error
                 raise
 
     async def indexed(self) -> int:
@@ -275,51 +300,26 @@ class Store(Tables):
         """Rows of one read statement, on a reader (a consistent snapshot)."""
         return await self._read(sql, *params)
 
-    async def _read(self, sql: str, *params: Any) -> list[Row]:
-        conn = await self._idle.get()
-        try:
-            return [tuple(row) for row in await conn.execute_fetchall(sql, params)]
-        except sqlite3.Error as error:
-            raise StorageError(f"archive read failed: {error}") from error
-        finally:
-            self._idle.put_nowait(conn)
+    async def watch_version(self) -> SqliteArchiveVersion:
+        """Watch the archive file for commits by any connection; the caller closes it.
 
-    @asynccontextmanager
-    async def _snapshot(self) -> AsyncIterator[Read]:
-        """A read transaction on one reader: its statements all see the same committed state.
+        A ``:memory:`` archive has nothing to watch from: its version is never the same twice.
 
-        On ``:memory:`` the only connection is the writer, so this holds the write lock
-        instead (never call it inside :meth:`transaction`).
+        Raises:
+            StorageError: The file cannot be opened for reading.
         """
-        if self._shared:
-            async with self._write_lock:
-                yield self._read
-            return
-        conn = await self._idle.get()
-
-        async def read(sql: str, *params: Any) -> list[Row]:
-            return [tuple(row) for row in await conn.execute_fetchall(sql, params)]
-
-        try:
-            await conn.execute("BEGIN")
-            yield read
-        except sqlite3.Error as error:
-            raise StorageError(f"archive read failed: {error}") from error
-        finally:
-            try:
-                if conn.in_transaction:
-                    await conn.rollback()  # only reads happened: ending is all it does
-            finally:
-                self._idle.put_nowait(conn)
+        if self._file is None:
+            return SqliteArchiveVersion(None)
+        return await SqliteArchiveVersion.watch(self._file)
 
     async def dates(self) -> tuple[dt.date, ...]:
         """Every archived digest date, newest first."""
-        rows = await self._read("SELECT date FROM digests ORDER BY date DESC")
+        rows = await self._read(DATES_SQL)
         return tuple(dt.date.fromisoformat(day) for (day,) in rows)
 
     async def latest_date(self) -> dt.date | None:
         """The newest digest's date, or ``None`` while the archive is empty."""
-        ((day,),) = await self._read("SELECT max(date) FROM digests")
+        ((day,),) = await self._read(LATEST_DATE_SQL)
         return dt.date.fromisoformat(day) if day else None
 
     async def paper(self, arxiv_id: str, date: dt.date | None = None) -> PaperEntry | None:

@@ -1,17 +1,19 @@
 """The SQL of :mod:`bot.storage.sqlite.store`, kept apart so the store reads as behaviour.
 
 Every statement here is parameterised: user text only ever arrives as a bound value (and, for
-FTS5, already quoted by :func:`bot.storage.sqlite.schema.fts_expression`).
+FTS5, already quoted by :func:`bot.storage.sqlite.search.fts_expression`).
 """
 
 from __future__ import annotations
 
 from typing import Final
 
-from bot.core.archive.records import MARK_CLOSE, MARK_OPEN
 from bot.storage.sqlite.schema import ENTRY_COLUMNS, SECTION_COLUMNS, TEXT_COLUMNS
 
 SNIPPET_TOKENS: Final = 48  # trigram tokens are about one character each: one chat line
+#: Private-use characters that mark matches in FTS5 snippets: they never occur in digests.
+MARK_OPEN: Final = "\ue000"
+MARK_CLOSE: Final = "\ue001"
 
 
 def insert_sql(table: str, columns: tuple[str, ...]) -> str:
@@ -25,6 +27,9 @@ INSERT_DIGEST_SQL: Final = insert_sql(
 INSERT_ENTRIES_SQL: Final = insert_sql("entries", ENTRY_COLUMNS)
 INSERT_TEXTS_SQL: Final = insert_sql("entry_texts", TEXT_COLUMNS)
 INSERT_SECTIONS_SQL: Final = insert_sql("sections", SECTION_COLUMNS)
+DELETE_DIGEST_SQL: Final = "DELETE FROM digests WHERE date = ?"  # its rows go by ON DELETE CASCADE
+DATES_SQL: Final = "SELECT date FROM digests ORDER BY date DESC"
+LATEST_DATE_SQL: Final = "SELECT max(date) FROM digests"
 OLD_SQL: Final = """
 SELECT content_hash, paper_count, (SELECT count(*) FROM sections WHERE id BETWEEN ?2 AND ?3),
        EXISTS (SELECT 1 FROM unindexed_digests WHERE date = ?1)

@@ -12,6 +12,9 @@ records each post), so a cache keyed on it recomputes somewhat more often than s
 needed, which costs what answering without a cache costs, and is never wrong. A ``:memory:``
 archive has a single connection and nothing to watch it from: its version differs on every
 call, so nothing is cached.
+
+The core sees this through :class:`bot.core.archive.repositories.ArchiveVersion`, obtained from
+:meth:`Store.watch_version() <bot.storage.sqlite.store.Store.watch_version>`.
 """
 
 from __future__ import annotations
@@ -24,19 +27,22 @@ import weakref
 from collections.abc import Hashable
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from bot.storage.sqlite.store import Store
+from bot.storage.sqlite.errors import storage_error
 
-__all__ = ["ArchiveVersion"]
+if TYPE_CHECKING:
+    from bot.core.archive.repositories import Archive
+
+__all__ = ["ArchiveVersion", "SqliteArchiveVersion"]
 
 _log = logging.getLogger(__name__)
 
 
-class ArchiveVersion:
+class SqliteArchiveVersion:
     """The archive's version as seen from a read-only connection of its own.
 
-    Open it with :meth:`open`; :meth:`current` is then safe to call on the event loop, and
-    :meth:`close` (or garbage collection) closes the connection.
+    Get one with :meth:`Store.watch_version`; :meth:`current` is then safe to call on the
+    event loop, and :meth:`close` (or garbage collection) closes the connection. Built on
+    ``None`` it watches nothing, and every version is new.
     """
 
     def __init__(self, conn: sqlite3.Connection | None) -> None:
@@ -45,13 +51,28 @@ class ArchiveVersion:
         self._closer = weakref.finalize(self, conn.close) if conn is not None else None
 
     @classmethod
-    async def open(cls, store: Store) -> ArchiveVersion:
-        """Watch the file behind ``store`` (a ``:memory:`` one cannot be: nothing is kept)."""
-        rows = await store.query("PRAGMA database_list")
-        path = next((str(file) for _, name, file in rows if name == "main"), "")
-        if not path:
-            return cls(None)
-        return cls(await asyncio.to_thread(_connect, path))
+    async def watch(cls, path: str) -> SqliteArchiveVersion:
+        """Watch the database file at ``path``.
+
+        Raises:
+            StorageError: The file cannot be opened for reading.
+        """
+        try:
+            return cls(await asyncio.to_thread(_connect, path))
+        except sqlite3.Error as error:
+            raise storage_error(error, f"cannot watch the archive {path}") from error
+
+    @classmethod
+    async def open(cls, store: Archive) -> SqliteArchiveVersion:
+        """Watch the file behind ``store``: the pre-#13 spelling of ``store.watch_version()``.
+
+        Kept only until every caller has moved to :meth:`Store.watch_version`.
+        """
+        version = await store.watch_version()
+        if not isinstance(version, SqliteArchiveVersion):  # only SQLite exists until then
+            version.close()
+            raise TypeError(f"not a SQLite archive: {store!r}")
+        return version
 
     @property
     def watching(self) -> bool:
@@ -81,10 +102,18 @@ class ArchiveVersion:
         self._conn = None
 
 
+#: The pre-#13 name, for callers not yet moved to the core Protocol and ``watch_version()``.
+ArchiveVersion = SqliteArchiveVersion
+
+
 def _connect(path: str) -> sqlite3.Connection:
     """A connection that only reads (as the store's readers: ``query_only``, same file)."""
     # timeout=0: it is read on the event loop, so a busy file must answer "unknown" at once
     # rather than block every request for sqlite3's default five seconds.
     conn = sqlite3.connect(path, timeout=0, check_same_thread=False, isolation_level=None)
-    conn.execute("PRAGMA query_only = ON")
+    try:
+        conn.execute("PRAGMA query_only = ON")
+    except BaseException:
+        conn.close()
+        raise
     return conn
