@@ -17,8 +17,11 @@ import aiosqlite
 
 from bot.storage.sqlite.lease import SqliteLeases
 from bot.storage.sqlite.outbox import SqliteOutbox
+from bot.storage.sqlite.schedule_runs import SqliteScheduleRuns
+from bot.storage.sqlite.subscriptions import SqliteSubscriptions
 
 if TYPE_CHECKING:
+    from bot.core.daily.repositories import ScheduleRunRepository, SubscriptionRepository
     from bot.core.delivery.repositories import LeaseRepository, OutboxRepository
 
 __all__ = ["Database", "Tables"]
@@ -58,3 +61,13 @@ class Tables:
     def leases(self: Database) -> LeaseRepository:
         """The leases."""
         return SqliteLeases(self)
+
+    @cached_property
+    def subscriptions(self: Database) -> SubscriptionRepository:
+        """The subscriptions."""
+        return SqliteSubscriptions(self)
+
+    @cached_property
+    def schedule_runs(self: Database) -> ScheduleRunRepository:
+        """The record of each channel's slots."""
+        return SqliteScheduleRuns(self)
