@@ -15,12 +15,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Final
 
-from bot.core.delivery.repositories import PlannedRow
+from bot.core.delivery.repositories import DeliveryStore, PlannedRow
 
 if TYPE_CHECKING:
     from bot.core.clock import Clock
     from bot.core.delivery.poster import Posted
-    from bot.core.delivery.repositories import DeliveryStore
 
 __all__ = ["HEADER", "RATE_LIMITED", "ChannelStatus", "Outbox", "OutboxRow", "Requeued", "RowState"]
 
