@@ -25,14 +25,17 @@ import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from bot.core.clock import Clock, sleep_unless
 from bot.core.daily.schedule_runs import RunState, ScheduleRun, ScheduleRuns
 from bot.core.daily.slots import Slot, latest_slot, next_slot
 from bot.core.daily.subscriptions import Subscription, Subscriptions
 from bot.core.delivery.outbox import Outbox
-from bot.storage.sqlite.store import StorageError, Store
+from bot.core.errors import StorageError
+
+if TYPE_CHECKING:
+    from bot.core.daily.repositories import SchedulerStore
 
 __all__ = ["DEFAULT_RECHECK", "DEFAULT_WAIT", "OnPlanned", "ScheduleStatus", "Scheduler"]
 
@@ -65,7 +68,7 @@ class Scheduler:
 
     def __init__(
         self,
-        store: Store,
+        store: SchedulerStore,
         subscriptions: Subscriptions,
         clock: Clock,
         on_planned: OnPlanned,

@@ -18,14 +18,16 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.core.clock import Clock
-from bot.storage.sqlite.store import Store
 from digest_parser import SectionKey
+
+if TYPE_CHECKING:
+    from bot.core.clock import Clock
+    from bot.core.daily.repositories import DailyStore
 
 __all__ = [
     "DEFAULT_TIMEZONE",
@@ -43,9 +45,6 @@ _log = logging.getLogger(__name__)
 DEFAULT_TIMEZONE: Final = "Asia/Seoul"  # the digest is Korean; most readers are in KST
 Source = Literal["config", "chat"]
 _TIME: Final = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])")
-_COLUMNS: Final = (
-    "platform, channel, time, timezone, sections, in_thread, paused, source, created_at, updated_at"
-)
 
 
 class SubscriptionError(ValueError):
@@ -131,44 +130,24 @@ class Subscription:
         """The posting time on the channel's wall clock."""
         return dt.time.fromisoformat(self.time)
 
-    @classmethod
-    def from_row(cls, row: Sequence[Any]) -> Subscription:
-        """Build from a ``SELECT {_COLUMNS}`` row."""
-        platform, channel, time, zone, sections, thread, paused, source, created, updated = row
-        keys = tuple(SectionKey(k) for k in str(sections).split(",") if k)
-        return cls(
-            str(platform), str(channel), str(time), str(zone), keys, bool(thread),
-            bool(paused), source, float(created), float(updated),
-        )  # fmt: skip
-
 
 class Subscriptions:
     """The subscriptions table: every write validates and then tells the scheduler."""
 
     def __init__(
-        self, store: Store, clock: Clock, *, on_change: Callable[[], object] | None = None
+        self, store: DailyStore, clock: Clock, *, on_change: Callable[[], object] | None = None
     ) -> None:
-        self._store = store
+        self._rows = store.subscriptions
         self._clock = clock
         self.on_change = on_change  # the scheduler's notify(): a changed time may be sooner
 
     async def get(self, platform: str, channel: str) -> Subscription | None:
         """The channel's subscription, or ``None``."""
-        rows = await self._store.query(
-            f"SELECT {_COLUMNS} FROM subscriptions WHERE platform = ? AND channel = ?",
-            platform,
-            channel,
-        )
-        return Subscription.from_row(rows[0]) if rows else None
+        return await self._rows.get(platform, channel)
 
     async def list(self, platform: str | None = None) -> tuple[Subscription, ...]:
         """Every subscription (of one platform), ordered by platform and channel."""
-        rows = await self._store.query(
-            f"SELECT {_COLUMNS} FROM subscriptions WHERE ?1 IS NULL OR platform = ?1"
-            " ORDER BY platform, channel",
-            platform,
-        )
-        return tuple(Subscription.from_row(row) for row in rows)
+        return await self._rows.all(platform)
 
     async def add(
         self,
@@ -189,20 +168,12 @@ class Subscriptions:
         """
         if not platform or not channel:
             raise SubscriptionError("a subscription needs a platform and a channel")
-        row = (
-            platform, channel, parse_time(time), parse_timezone(timezone),
-            ",".join(parse_sections(sections)), int(in_thread), int(paused), source,
-        )  # fmt: skip
         now = self._clock.now()
-        async with self._store.transaction() as conn:
-            await conn.execute(
-                f"INSERT INTO subscriptions ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (platform, channel) DO UPDATE SET time = excluded.time,"
-                " timezone = excluded.timezone, sections = excluded.sections,"
-                " in_thread = excluded.in_thread, paused = excluded.paused,"
-                " source = excluded.source, updated_at = excluded.updated_at",
-                (*row, now, now),
-            )
+        subscription = Subscription(
+            platform, channel, parse_time(time), parse_timezone(timezone),
+            parse_sections(sections), in_thread, paused, source, created_at=now, updated_at=now,
+        )  # fmt: skip
+        await self._rows.put(subscription)  # an existing row keeps its created_at
         return await self._changed(platform, channel)
 
     async def update(
@@ -238,11 +209,7 @@ class Subscriptions:
 
     async def remove(self, platform: str, channel: str) -> bool:
         """Unsubscribe; False if the channel was not subscribed. Its history is kept."""
-        async with self._store.transaction() as conn:
-            cursor = await conn.execute(
-                "DELETE FROM subscriptions WHERE platform = ? AND channel = ?", (platform, channel)
-            )
-            removed = cursor.rowcount == 1
+        removed = await self._rows.remove(platform, channel)
         if removed:
             self._notify()
         return removed

@@ -1,4 +1,4 @@
-"""Leases in SQLite: at most one paperbot process delivers to a platform from a database.
+"""Delivery leases: at most one paperbot process delivers to a platform from a database.
 
 One lease per platform (``delivery:slack``, ``delivery:discord``, ``delivery:console``), so the
 holder of a platform's lease is by construction a process that can post there: ``paperbot
@@ -18,11 +18,20 @@ import os
 import socket
 import uuid
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, NamedTuple
 
-from bot.core.clock import Clock
-from bot.storage.sqlite.store import Store
+if TYPE_CHECKING:
+    from bot.core.clock import Clock
+    from bot.core.delivery.repositories import DeliveryStore
 
-__all__ = ["Lease", "LeaseHeld", "delivery_holders", "delivery_lease", "describe_owner"]
+__all__ = [
+    "HeldLease",
+    "Lease",
+    "LeaseHeld",
+    "delivery_holders",
+    "delivery_lease",
+    "describe_owner",
+]
 
 #: How long a lease lasts without renewal; the holder renews at a third of it.
 DEFAULT_TTL = 30.0
@@ -32,8 +41,12 @@ class LeaseHeld(Exception):
     """Another live process holds the lease; the message names it."""
 
 
-class _Taken(Exception):
-    """One of several names is held by someone else: roll the whole acquisition back."""
+class HeldLease(NamedTuple):
+    """A lease that is taken: by whom (``host:pid:nonce:role``) and until when."""
+
+    name: str
+    owner: str
+    expires_at: float  # clock seconds
 
 
 def delivery_lease(platform: str) -> str:
@@ -61,14 +74,14 @@ class Lease:
 
     def __init__(
         self,
-        store: Store,
+        store: DeliveryStore,
         clock: Clock,
         names: str | Iterable[str] = "delivery",
         ttl: float = DEFAULT_TTL,
         *,
         role: str = "process",
     ) -> None:
-        self._store = store
+        self._leases = store.leases
         self._clock = clock
         self.names = (names,) if isinstance(names, str) else tuple(sorted(set(names)))
         self.ttl = ttl
@@ -82,43 +95,22 @@ class Lease:
     async def acquire(self) -> bool:
         """Take every name if each is free or expired (or already ours); True on success."""
         now = self._clock.now()
-        try:
-            async with self._store.transaction() as conn:
-                for name in self.names:
-                    cursor = await conn.execute(
-                        "INSERT INTO leases VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET"
-                        " owner = excluded.owner, expires_at = excluded.expires_at"
-                        " WHERE leases.owner = excluded.owner OR leases.expires_at <= ?",
-                        (name, self.owner, now + self.ttl, now),
-                    )
-                    if cursor.rowcount != 1:
-                        raise _Taken(name)
-        except _Taken:
-            return False
-        return True
+        return await self._leases.take(self.names, self.owner, now=now, until=now + self.ttl)
 
     async def holders(self) -> dict[str, str]:
         """Live holders other than us: lease name → owner (``host:pid:nonce:role``)."""
-        marks = ", ".join("?" for _ in self.names)
-        rows = await self._store.query(
-            f"SELECT name, owner FROM leases WHERE name IN ({marks}) AND expires_at > ?"
-            " AND owner != ?",
-            *self.names,
-            self._clock.now(),
-            self.owner,
-        )
-        return {str(name): str(owner) for name, owner in rows}
+        return {
+            held.name: held.owner
+            for held in await self._leases.live(now=self._clock.now())
+            if held.name in self.names and held.owner != self.owner
+        }
 
     async def holder(self) -> tuple[str, float] | None:
         """Who holds (one of) the names and until when, if anyone does now."""
-        marks = ", ".join("?" for _ in self.names)
-        rows = await self._store.query(
-            f"SELECT owner, expires_at FROM leases WHERE name IN ({marks}) AND expires_at > ?"
-            " ORDER BY name LIMIT 1",
-            *self.names,
-            self._clock.now(),
-        )
-        return (str(rows[0][0]), float(rows[0][1])) if rows else None
+        for held in await self._leases.live(now=self._clock.now()):
+            if held.name in self.names:
+                return held.owner, held.expires_at
+        return None
 
     async def try_acquire(self) -> bool:
         """Take the names now if no live process holds one; never waits.
@@ -156,26 +148,16 @@ class Lease:
 
     async def _take_over(self, dead: str) -> None:
         """Expire the leases of a holder that, on this host, is no longer running."""
-        async with self._store.transaction() as conn:
-            await conn.execute("UPDATE leases SET expires_at = 0 WHERE owner = ?", (dead,))
+        await self._leases.expire(dead)
 
     async def renew(self) -> bool:
         """Extend every name; False if we lost one (then stop sending)."""
         until = self._clock.now() + self.ttl
-        renewed = 0
-        async with self._store.transaction() as conn:
-            for name in self.names:
-                cursor = await conn.execute(
-                    "UPDATE leases SET expires_at = ? WHERE name = ? AND owner = ?",
-                    (until, name, self.owner),
-                )
-                renewed += cursor.rowcount
-        return renewed == len(self.names)
+        return await self._leases.extend(self.names, self.owner, until=until)
 
     async def release(self) -> None:
         """Let go, so another process need not wait for expiry."""
-        async with self._store.transaction() as conn:
-            await conn.execute("DELETE FROM leases WHERE owner = ?", (self.owner,))
+        await self._leases.release(self.owner)
 
 
 def _dead_here(owner: str) -> bool:
@@ -196,10 +178,11 @@ def _dead_here(owner: str) -> bool:
     return False
 
 
-async def delivery_holders(store: Store, clock: Clock) -> dict[str, str]:
+async def delivery_holders(store: DeliveryStore, clock: Clock) -> dict[str, str]:
     """Every platform some live process delivers to now: platform → owner."""
-    rows = await store.query(
-        "SELECT name, owner FROM leases WHERE name LIKE 'delivery:%' AND expires_at > ?",
-        clock.now(),
-    )
-    return {str(name).removeprefix("delivery:"): str(owner) for name, owner in rows}
+    prefix = delivery_lease("")
+    return {
+        held.name.removeprefix(prefix): held.owner
+        for held in await store.leases.live(now=clock.now())
+        if held.name.startswith(prefix)
+    }

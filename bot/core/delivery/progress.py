@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from bot.core.clock import Clock
-from bot.core.delivery.outbox import RATE_LIMITED, Outbox, OutboxRow, RowState
-from bot.storage.sqlite.store import Store
+from bot.core.delivery.outbox import RATE_LIMITED, OutboxRow, RowState
+
+if TYPE_CHECKING:
+    from bot.core.clock import Clock
+    from bot.core.delivery.repositories import DeliveryStore
 
 __all__ = ["DeliveryProgress", "read_progress"]
 
@@ -76,19 +79,12 @@ class DeliveryProgress:
 
 
 async def read_progress(
-    store: Store, clock: Clock, platform: str, channel: str, day: dt.date
+    store: DeliveryStore, clock: Clock, platform: str, channel: str, day: dt.date
 ) -> DeliveryProgress:
     """Read one channel's delivery of the digest of ``day``, as it stands now."""
-    outbox = Outbox(store, clock)
-    rows = await store.query(
-        "SELECT paper, state, coalesce(last_error, '') FROM outbox"
-        " WHERE platform = ? AND channel = ? AND digest_date = ? ORDER BY position",
-        platform,
-        channel,
-        day.isoformat(),
-    )
-    states = [RowState(state) for _, state, _ in rows]
-    head = await outbox.head(platform, channel)
+    rows = await store.outbox.of_day(platform, channel, day)
+    states = [row.state for row in rows]
+    head = await store.outbox.head(platform, channel)
     return DeliveryProgress(
         platform=platform,
         channel=channel,
@@ -97,9 +93,9 @@ async def read_progress(
         sent=states.count(RowState.SENT),
         failed=states.count(RowState.FAILED),
         pending=states.count(RowState.PENDING) + states.count(RowState.SENDING),
-        paused=await outbox.is_paused(platform, channel),
+        paused=await store.outbox.pause_reason(platform, channel),
         failures=tuple(
-            (str(paper), str(reason)) for paper, state, reason in rows if state == "failed"
+            (row.paper, row.last_error or "") for row in rows if row.state is RowState.FAILED
         ),
         head=head,
         wait=max(0.0, head.not_before - clock.now()) if head is not None else 0.0,

@@ -1,14 +1,24 @@
-"""Schema version 3: subscriptions and the scheduler's record of each day's slot.
+"""Schema version 3: subscriptions and the record of each day's slot; and their statements.
 
 Kept apart from the archive and outbox schemas so each stays readable;
-:data:`bot.storage.sqlite.schema.MIGRATIONS` lists all of them in order.
+:data:`bot.storage.sqlite.schema.MIGRATIONS` lists all of them in order. The statements are
+those of :mod:`bot.storage.sqlite.subscriptions` and :mod:`bot.storage.sqlite.schedule_runs`.
 """
 
 from __future__ import annotations
 
 from typing import Final
 
-__all__ = ["SUBSCRIPTIONS_V3"]
+__all__ = [
+    "ADVANCE_RUN_SQL",
+    "PUT_SUBSCRIPTION_SQL",
+    "RECENT_RUNS_SQL",
+    "REMOVE_SUBSCRIPTION_SQL",
+    "SCHEDULE_RUN_SQL",
+    "SUBSCRIPTIONS_SQL",
+    "SUBSCRIPTIONS_V3",
+    "SUBSCRIPTION_SQL",
+]
 
 SUBSCRIPTIONS_V3: Final = """
 -- A channel that receives the daily digest at its own local time. One per channel: a second
@@ -45,3 +55,42 @@ CREATE TABLE schedule_runs (
 ) STRICT;
 CREATE INDEX schedule_runs_recent ON schedule_runs (platform, channel, slot_at);
 """
+
+# Subscriptions. Every read names these columns, in the order ``_subscription`` reads.
+_SUBSCRIPTION: Final = (
+    "platform, channel, time, timezone, sections, in_thread, paused, source, created_at, updated_at"
+)
+SUBSCRIPTION_SQL: Final = (
+    f"SELECT {_SUBSCRIPTION} FROM subscriptions WHERE platform = ? AND channel = ?"
+)
+SUBSCRIPTIONS_SQL: Final = (
+    f"SELECT {_SUBSCRIPTION} FROM subscriptions WHERE ?1 IS NULL OR platform = ?1"
+    " ORDER BY platform, channel"
+)
+PUT_SUBSCRIPTION_SQL: Final = (
+    f"INSERT INTO subscriptions ({_SUBSCRIPTION}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (platform, channel) DO UPDATE SET time = excluded.time,"
+    " timezone = excluded.timezone, sections = excluded.sections,"
+    " in_thread = excluded.in_thread, paused = excluded.paused,"
+    " source = excluded.source, updated_at = excluded.updated_at"
+)
+REMOVE_SUBSCRIPTION_SQL: Final = "DELETE FROM subscriptions WHERE platform = ? AND channel = ?"
+
+# Schedule runs, read and written in the order ``_schedule_run`` reads.
+_RUN: Final = "platform, channel, local_date, slot_at, state, digest_date, reason, updated_at"
+SCHEDULE_RUN_SQL: Final = (
+    f"SELECT {_RUN} FROM schedule_runs WHERE platform = ? AND channel = ? AND local_date = ?"
+)
+RECENT_RUNS_SQL: Final = (
+    f"SELECT {_RUN} FROM schedule_runs WHERE platform = ? AND channel = ?"
+    " ORDER BY slot_at DESC LIMIT ?"
+)
+# The forward-only guard: waiting → anything, planning → planning or final, final → nothing.
+ADVANCE_RUN_SQL: Final = (
+    f"INSERT INTO schedule_runs ({_RUN}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (platform, channel, local_date) DO UPDATE SET"
+    " state = excluded.state, digest_date = excluded.digest_date,"
+    " reason = excluded.reason, updated_at = excluded.updated_at"
+    " WHERE schedule_runs.state = 'waiting'"
+    " OR (schedule_runs.state = 'planning' AND excluded.state != 'waiting')"
+)

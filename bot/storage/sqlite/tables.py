@@ -1,13 +1,73 @@
-"""The delivery and daily-run tables of the SQLite store (outbox, leases, subscriptions, runs).
+"""The delivery and daily-run tables of the SQLite store: outbox, leases, subscriptions, runs.
 
-#13 phase 0 placeholder: the repositories behind the core's Protocols land here, as a mixin of
-:class:`~bot.storage.sqlite.store.Store`, so the store module keeps to the archive.
+:class:`~bot.storage.sqlite.store.Store` inherits :class:`Tables`, so one store is the
+:class:`~bot.core.daily.repositories.DailyStore` the core asks for, while the store module
+keeps to the archive. Each repository is a small object over the store's two doors to the
+database (:class:`Database`): ``transaction()`` for writes (``BEGIN IMMEDIATE`` on the one
+writer, under its lock) and ``query()`` for one-statement reads on a reader.
 """
 
 from __future__ import annotations
 
-__all__ = ["Tables"]
+from contextlib import AbstractAsyncContextManager
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Protocol
+
+import aiosqlite
+
+from bot.storage.sqlite.lease import SqliteLeases
+from bot.storage.sqlite.outbox import SqliteOutbox
+from bot.storage.sqlite.schedule_runs import SqliteScheduleRuns
+from bot.storage.sqlite.subscriptions import SqliteSubscriptions
+
+if TYPE_CHECKING:
+    from bot.core.daily.repositories import ScheduleRunRepository, SubscriptionRepository
+    from bot.core.delivery.repositories import LeaseRepository, OutboxRepository
+
+__all__ = ["Database", "Tables"]
+
+Row = tuple[Any, ...]
+
+
+class Database(Protocol):
+    """What the repositories use of the store."""
+
+    def transaction(self) -> AbstractAsyncContextManager[aiosqlite.Connection]:
+        """``BEGIN IMMEDIATE`` … ``COMMIT`` on the writer; any exception rolls back.
+
+        Raises:
+            StorageError: SQLite failed; nothing of the transaction was written.
+        """
+        ...
+
+    async def query(self, sql: str, *params: Any) -> list[Row]:
+        """Rows of one read statement, on a reader (a consistent snapshot)."""
+        ...
 
 
 class Tables:
-    """The store's delivery and daily-run repositories (filled in by #13's storage stream)."""
+    """The store's delivery and daily-run repositories, made on first use.
+
+    ``self`` is typed :class:`Database`: mypy then checks that the class this is mixed into
+    has the two doors, wherever one of the repositories is used.
+    """
+
+    @cached_property
+    def outbox(self: Database) -> OutboxRepository:
+        """The outbox rows and paused channels."""
+        return SqliteOutbox(self)
+
+    @cached_property
+    def leases(self: Database) -> LeaseRepository:
+        """The leases."""
+        return SqliteLeases(self)
+
+    @cached_property
+    def subscriptions(self: Database) -> SubscriptionRepository:
+        """The subscriptions."""
+        return SqliteSubscriptions(self)
+
+    @cached_property
+    def schedule_runs(self: Database) -> ScheduleRunRepository:
+        """The record of each channel's slots."""
+        return SqliteScheduleRuns(self)

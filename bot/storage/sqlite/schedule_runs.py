@@ -1,0 +1,57 @@
+"""The scheduler's record in SQLite: :class:`~bot.core.daily.repositories.ScheduleRunRepository`.
+
+:meth:`SqliteScheduleRuns.advance` is one upsert whose ``WHERE`` only lets a slot move forward,
+so two writers racing for one slot cannot both win: the ``rowcount`` says who did.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from bot.core.daily.schedule_runs import RunState, ScheduleRun
+from bot.storage.sqlite.subscriptions_sql import (
+    ADVANCE_RUN_SQL,
+    RECENT_RUNS_SQL,
+    SCHEDULE_RUN_SQL,
+)
+
+if TYPE_CHECKING:
+    from bot.storage.sqlite.tables import Database
+
+__all__ = ["SqliteScheduleRuns"]
+
+
+class SqliteScheduleRuns:
+    """The ``schedule_runs`` table."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def get(self, platform: str, channel: str, local_date: dt.date) -> ScheduleRun | None:
+        rows = await self._db.query(SCHEDULE_RUN_SQL, platform, channel, local_date.isoformat())
+        return _schedule_run(rows[0]) if rows else None
+
+    async def recent(self, platform: str, channel: str, *, limit: int) -> list[ScheduleRun]:
+        rows = await self._db.query(RECENT_RUNS_SQL, platform, channel, limit)
+        return [_schedule_run(row) for row in rows]
+
+    async def advance(self, run: ScheduleRun) -> bool:
+        values = (
+            run.platform, run.channel, run.local_date.isoformat(), run.slot_at, run.state.value,
+            run.digest_date.isoformat() if run.digest_date else None, run.reason, run.updated_at,
+        )  # fmt: skip
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(ADVANCE_RUN_SQL, values)
+            return cursor.rowcount == 1
+
+
+def _schedule_run(row: Sequence[Any]) -> ScheduleRun:
+    """A :class:`ScheduleRun` from a row of ``subscriptions_sql._RUN``'s columns."""
+    platform, channel, day, slot_at, state, digest, reason, updated = row
+    return ScheduleRun(
+        str(platform), str(channel), dt.date.fromisoformat(day), float(slot_at),
+        RunState(state), dt.date.fromisoformat(digest) if digest else None,
+        reason, float(updated),
+    )  # fmt: skip

@@ -1,0 +1,65 @@
+"""Subscriptions in SQLite: :class:`~bot.core.daily.repositories.SubscriptionRepository`.
+
+A subscription is stored as the core's record; its sections as comma-separated keys (``''``
+for all), its flags as integers. The upsert keeps ``created_at``: slots before a channel
+first subscribed are not owed, however often its settings change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from bot.core.daily.subscriptions import Subscription
+from bot.storage.sqlite.subscriptions_sql import (
+    PUT_SUBSCRIPTION_SQL,
+    REMOVE_SUBSCRIPTION_SQL,
+    SUBSCRIPTION_SQL,
+    SUBSCRIPTIONS_SQL,
+)
+from digest_parser import SectionKey
+
+if TYPE_CHECKING:
+    from bot.storage.sqlite.tables import Database
+
+__all__ = ["SqliteSubscriptions"]
+
+
+class SqliteSubscriptions:
+    """The ``subscriptions`` table."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def get(self, platform: str, channel: str) -> Subscription | None:
+        rows = await self._db.query(SUBSCRIPTION_SQL, platform, channel)
+        return _subscription(rows[0]) if rows else None
+
+    async def all(self, platform: str | None = None) -> tuple[Subscription, ...]:
+        return tuple(
+            _subscription(row) for row in await self._db.query(SUBSCRIPTIONS_SQL, platform)
+        )
+
+    async def put(self, subscription: Subscription) -> None:
+        s = subscription
+        values = (
+            s.platform, s.channel, s.time, s.timezone, ",".join(k.value for k in s.sections),
+            int(s.in_thread), int(s.paused), s.source, s.created_at, s.updated_at,
+        )  # fmt: skip
+        async with self._db.transaction() as conn:
+            await conn.execute(PUT_SUBSCRIPTION_SQL, values)
+
+    async def remove(self, platform: str, channel: str) -> bool:
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(REMOVE_SUBSCRIPTION_SQL, (platform, channel))
+            return cursor.rowcount == 1
+
+
+def _subscription(row: Sequence[Any]) -> Subscription:
+    """A :class:`Subscription` from a row of ``subscriptions_sql._SUBSCRIPTION``'s columns."""
+    platform, channel, time, zone, sections, thread, paused, source, created, updated = row
+    keys = tuple(SectionKey(k) for k in str(sections).split(",") if k)
+    return Subscription(
+        str(platform), str(channel), str(time), str(zone), keys, bool(thread),
+        bool(paused), source, float(created), float(updated),
+    )  # fmt: skip
