@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -20,18 +18,15 @@ from bot.core.daily.repositories import (
 )
 from bot.core.daily.schedule_runs import RunState, ScheduleRun
 from bot.core.daily.subscriptions import Subscription
-from bot.storage.sqlite.store import Store
 from digest_parser import SectionKey
 
 DAY = dt.date(2026, 1, 5)
 NOW = 1_767_225_600.0
 
 
-@pytest.fixture(params=["sqlite"])
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[DailyStore]:
-    assert request.param == "sqlite"
-    async with Store.open(tmp_path / "r.db") as opened:
-        yield opened
+@pytest.fixture
+def store(backend_store: DailyStore) -> DailyStore:
+    return backend_store
 
 
 @pytest.fixture

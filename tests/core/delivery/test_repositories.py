@@ -7,8 +7,6 @@ runs the same tests by adding its store to the ``store`` fixture's parameters.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -21,17 +19,14 @@ from bot.core.delivery.repositories import (
     OutboxRepository,
     PlannedRow,
 )
-from bot.storage.sqlite.store import Store
 
 DAY = dt.date(2026, 1, 5)
 NOW = 1_767_225_600.0
 
 
-@pytest.fixture(params=["sqlite"])
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[DeliveryStore]:
-    assert request.param == "sqlite"
-    async with Store.open(tmp_path / "r.db") as opened:
-        yield opened
+@pytest.fixture
+def store(backend_store: DeliveryStore) -> DeliveryStore:
+    return backend_store
 
 
 @pytest.fixture
