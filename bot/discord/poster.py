@@ -6,11 +6,12 @@ nobody, and with a nonce derived from (channel, digest date, paper): discord.py 
 ``enforce_nonce``, so a send retried within Discord's nonce window returns the message Discord
 already created instead of posting a second card.
 
-Beyond that window (a crash, a long back-off), :meth:`DiscordPoster.find_posted` reads the
-channel's history: Discord does not return nonces there, but our own message with the key's
-paper and date in its footer (or the day's header title) is the key itself, since history is
-read per channel. The same check runs at once after an ambiguous failure (a 5xx, a timeout,
-a lost reply), so a send that did land is reported as the post it was.
+Beyond that window (a crash, a long back-off), :mod:`bot.core.delivery.reconcile` looks
+through the channel's history with :meth:`DiscordPoster.find_message` (a thread is a channel):
+Discord does not return nonces there, but our own message with the key's paper and date in its
+footer (or the day's header title, see :mod:`bot.discord.marker`) is the key itself, since
+history is read per channel. The same check runs at once after an ambiguous failure (a 5xx, a
+timeout, a lost reply), so a send that did land is reported as the post it was.
 
 Only REST is used (``get_partial_messageable`` needs no cache), so a poster works after
 ``client.login(token)`` without ever opening the gateway: ``paperbot post`` uses
@@ -30,9 +31,9 @@ from typing import TYPE_CHECKING, Any, Final
 
 import discord
 
-from bot.core.cards.card import DIGEST_NAME
 from bot.core.delivery.channel_ids import channel_id_problem
 from bot.core.delivery.poster import ChannelUnavailable, Posted, PostKey
+from bot.core.delivery.reconcile import find_recent
 from bot.discord.components import card_view
 
 from .endpoints import use_endpoints
@@ -46,6 +47,7 @@ from .errors import (
     login_error,
 )
 from .limits import THREAD_NAME_MAX
+from .marker import header_title, is_for
 from .render import card_embed, header_embed
 from .replies import Message
 from .request_timeout import limit_each_request, request_timeout_trace
@@ -69,10 +71,6 @@ _THREAD_EXISTS: Final = 160004  # "A thread has already been created for this me
 _ARCHIVE_MINUTES: Final = 1440
 #: Messages read per search of a channel's history (Discord pages by 100): a bounded cost.
 _HISTORY: Final = 1000
-#: Messages read back right after an ambiguous send: ours is among the newest.
-_RECENT: Final = 50
-#: How far before a card's attempt its header is looked for (the header opens the day).
-_HEADER_LOOKBACK: Final = 2 * 24 * 3600.0
 _DISCORD_EPOCH: Final = 1_420_070_400.0  # 2015-01-01: snowflakes cannot be older
 
 
@@ -109,40 +107,50 @@ class DiscordPoster:
         _log.info("posted the %s header to channel %s as %s", key.digest_date, channel, message_id)
         if not self._threads:
             return Posted(message_id)
-        return Posted(message_id, await self._open_thread(channel, message_id, header.title))
+        title = header_title(header)
+        return Posted(message_id, await self._open_thread(channel, message_id, title))
 
     async def post_card(
         self, channel: str, card: Card, *, key: PostKey, thread: str | None = None
     ) -> Posted:
         """Post one card with its section menu and links, in ``thread`` when given."""
         message = Message((card_embed(card),), card_view(card))
-        message_id = await self._send(thread or channel, message, key)
+        message_id = await self._send(channel, message, key, thread)
         _log.info("posted %s (%s) to %s as %s", key.paper, key.digest_date, channel, message_id)
         return Posted(message_id, thread)
 
-    async def find_posted(self, channel: str, key: PostKey, since: float) -> Posted | None:
-        """Our message for ``key`` in the channel, or in its day's thread, posted since ``since``.
+    @property
+    def threads(self) -> bool:
+        """Whether each header opens a thread (with the header's id) for the day's cards."""
+        return self._threads
 
-        Needs Read Message History (in the invite's permissions).
+    async def find_message(
+        self, where: str, key: PostKey, *, since: float | None, limit: int | None = None
+    ) -> str | None:
+        """Id of our message for ``key`` in channel (or thread) ``where``, posted since ``since``.
+
+        Reads up to 1,000 messages of history, or ``limit``; needs Read Message History (in
+        the invite's permissions). A channel that does not exist has nothing: ``None``.
         """
-        what = f"looking for {key.paper} ({key.digest_date}) in {channel}"
+        what = f"looking for {key.paper} ({key.digest_date}) in {where}"
         try:
-            found = await self._search(channel, key, after=since)
-            if found is not None:
-                is_header = key.paper == "header"
-                return Posted(found, found if is_header and self._threads else None)
-            if key.paper == "header" or not self._threads:
-                return None
-            header = PostKey(channel, key.digest_date, "header")
-            parent = await self._search(channel, header, after=since - _HEADER_LOOKBACK)
-            if parent is None:
-                return None
-            reply = await self._search(parent, key, after=since)  # the thread has its id
+            return await self._search(where, key, after=since, limit=limit or _HISTORY)
         except discord.NotFound:
-            return None  # no such thread (or channel): nothing was posted there
+            return None  # no such channel or thread: nothing was posted there
         except SEND_ERRORS as error:
             raise delivery_error(error, what) from error
-        return Posted(reply, parent) if reply is not None else None
+
+    async def find_reply(
+        self,
+        channel: str,
+        thread: str,
+        key: PostKey,
+        *,
+        since: float | None,
+        limit: int | None = None,
+    ) -> str | None:
+        """Id of our message for ``key`` in ``thread``: a thread is a channel with its own id."""
+        return await self.find_message(thread, key, since=since, limit=limit)
 
     @property
     def application_id(self) -> int | None:
@@ -163,7 +171,10 @@ class DiscordPoster:
                 channel_id_problem("discord", channel) or f"{channel!r} is not a channel id"
             ) from None
 
-    async def _send(self, target: str, message: Message, key: PostKey) -> str:
+    async def _send(
+        self, channel: str, message: Message, key: PostKey, thread: str | None = None
+    ) -> str:
+        target = thread or channel
         what = f"posting {key.paper} ({key.digest_date}) to {target}"
         try:
             async with limit_each_request():
@@ -172,23 +183,15 @@ class DiscordPoster:
             failure = delivery_error(error, what)
             if not is_ambiguous(error):
                 raise failure from error
-            found = await self._recent(target, key)
+            found = await find_recent(self, channel, key, thread)
             if found is None:
                 raise failure from error
             _log.warning("%s: the reply was lost but Discord has the message (%s)", what, found)
             return found
         return str(sent.id)
 
-    async def _recent(self, target: str, key: PostKey) -> str | None:
-        """After an ambiguous failure: is the message there after all? ``None`` if unsure."""
-        try:
-            return await self._search(target, key, after=None, limit=_RECENT)
-        except SEND_ERRORS as error:
-            _log.warning("could not check %s for a lost post: %s", target, type(error).__name__)
-            return None
-
     async def _search(
-        self, channel: str, key: PostKey, *, after: float | None, limit: int = _HISTORY
+        self, channel: str, key: PostKey, *, after: float | None, limit: int
     ) -> str | None:
         """Id of our message for ``key`` among ``channel``'s messages (newer than ``after``)."""
         start = None
@@ -198,7 +201,7 @@ class DiscordPoster:
         bot = self._client.user.id if self._client.user else None
         async with limit_each_request():
             async for message in self._channel(channel).history(limit=limit, after=start):
-                if message.author.id == bot and _is_for(message, key):
+                if message.author.id == bot and is_for(message, key):
                     return str(message.id)
         return None
 
@@ -220,16 +223,6 @@ class DiscordPoster:
         except SEND_ERRORS as error:  # a dropped connection or a timeout: try again later
             raise delivery_error(error, what) from error
         return str(thread["id"])
-
-
-def _is_for(message: discord.Message, key: PostKey) -> bool:
-    """Whether ``message`` (ours) is the card or header ``key`` names."""
-    if not message.embeds:
-        return False
-    embed = message.embeds[0]
-    if key.paper == "header":
-        return (embed.title or "").startswith(f"{DIGEST_NAME} – {key.digest_date} ·")
-    return (embed.footer.text or "").startswith(f"{key.paper} · {key.digest_date} · ")
 
 
 @contextlib.asynccontextmanager

@@ -3,10 +3,11 @@
 
 A card is one embed: the title links to the Hugging Face page, the motivation is the
 description, every further section is a field named like ``6 · 한계점 및 잠재적 실패 요인``, and
-the footer says which paper of which digest it is. Discord rejects a whole message when any
-embed limit is exceeded, so every text is measured after rendering (with
-:func:`~bot.core.cards.text.utf16_len`, never fewer than Discord's count) and cut by the shared
-:func:`~bot.core.cards.fitting.fit_all`, at a sentence where possible, with a hint to read the rest.
+the footer says which paper of which digest it is (:mod:`bot.discord.marker`). Discord rejects
+a whole message when any embed limit is exceeded, so every text is measured after rendering
+(with :func:`~bot.core.cards.text.utf16_len`, never fewer than Discord's count) and cut by the
+shared :func:`~bot.core.cards.fitting.fit_all`, at a sentence where possible, with a hint to
+read the rest.
 
 Long texts that must not be cut (a section asked for by name, a digest listing) are split
 instead, over as many embeds and messages as they need.
@@ -38,6 +39,8 @@ from .limits import (
     EMBEDS_PER_MESSAGE,
 )
 from .markdown import to_discord
+from .marker import footer as card_footer
+from .marker import header_title
 
 __all__ = [
     "COLOUR",
@@ -113,13 +116,6 @@ def render_cache_size() -> int:
     return _render_field.cache_info().currsize + _render_block.cache_info().currsize
 
 
-def _footer(card: Card) -> str:
-    parts = [card.arxiv_id, card.date_label, card.position_label]
-    if card.missing and card.sections:
-        parts.append("not in this summary: " + ", ".join(k.english for k in card.missing))
-    return cut(" · ".join(parts), EMBED_FOOTER_MAX, length=utf16_len).text
-
-
 def digest_time(day: dt.date | None) -> dt.datetime | None:
     """Midnight UTC of a digest's date, shown by Discord in each reader's time zone."""
     return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC) if day else None
@@ -175,7 +171,7 @@ def card_embed(card: Card) -> discord.Embed:
         colour=COLOUR,
         timestamp=digest_time(card.date),
     )
-    footer = _footer(card)
+    footer = card_footer(card)
     embed.set_footer(text=footer)
     lead = card.section(SectionKey.MOTIVATION)
     fields = [s for s in card.sections if s is not lead]
@@ -201,7 +197,7 @@ def header_embed(header: DigestHeaderCard) -> discord.Embed:
     url = f"https://huggingface.co/papers/date/{header.date}" if header.date else None
     source = f"[Hugging Face Daily Papers]({url})" if url else "Hugging Face Daily Papers"
     return discord.Embed(
-        title=plain(header.title, EMBED_TITLE_MAX),
+        title=plain(header_title(header), EMBED_TITLE_MAX),
         url=url,
         colour=COLOUR,
         timestamp=digest_time(header.date),

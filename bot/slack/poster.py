@@ -2,10 +2,12 @@
 :class:`~bot.core.delivery.poster.Poster`.
 
 Every message carries message metadata naming its (digest date, paper) and the post's
-:attr:`~bot.core.delivery.poster.PostKey.token`, which is how :meth:`SlackPoster.find_posted`
-recognises a card in the channel's history after a crash. The same check runs at once when a send
-ends ambiguously (a dropped connection, a timeout, a 5xx: Slack may have stored the message), so a
-lost answer is reported as the post it was instead of a failure the worker would resend.
+:attr:`~bot.core.delivery.poster.PostKey.token` (:mod:`bot.slack.marker`), which is how
+:meth:`SlackPoster.find_message` and :meth:`~SlackPoster.find_reply` recognise a card in the
+channel's history or a thread; :mod:`bot.core.delivery.reconcile` decides where to look, after a
+crash and at once when a send ends ambiguously (a dropped connection, a timeout, a 5xx: Slack may
+have stored the message), so a lost answer is reported as the post it was instead of a failure the
+worker would resend.
 
 Nothing pings: digest text is escaped by the renderer, and neither ``link_names`` nor
 ``parse=full`` is ever sent (either would turn ``@channel`` in a summary into a real mention).
@@ -16,17 +18,19 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any, Final
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
 
 from bot.core.delivery.poster import Posted, PostKey, TransientError
+from bot.core.delivery.reconcile import find_recent
 
 from .client import BOT_TOKEN_ENV, request_timeout, require_secret, web_client
 from .errors import delivery_error
-from .render import CARD_EVENT, HEADER_EVENT, card_message, header_message
+from .marker import carries, stamp
+from .render import card_message, header_message
 
 if TYPE_CHECKING:
     from slack_sdk.web.async_client import AsyncWebClient
@@ -40,14 +44,9 @@ _log = logging.getLogger(__name__)
 
 #: 429s retried in place (after ``Retry-After``) before the worker is told ``RateLimited``.
 POSTER_RATE_LIMIT_RETRIES: Final = 2
-#: How far before a card's attempt its header is looked for (the header opens the day).
-_HEADER_LOOKBACK: Final = 2 * 24 * 3600.0
 #: History pages read per search (200 messages each): a bounded cost for a rare check.
 _PAGES: Final = 10
 _PAGE_SIZE: Final = 200
-#: Messages read back right after an ambiguous send: ours is among the newest.
-_RECENT: Final = 50
-_OURS: Final = frozenset({CARD_EVENT, HEADER_EVENT})
 
 
 class SlackPoster:
@@ -79,35 +78,47 @@ class SlackPoster:
         _log.info("posted %s (%s) to %s as %s", card.arxiv_id, key.digest_date, channel, ts)
         return Posted(ts, thread)
 
-    async def find_posted(self, channel: str, key: PostKey, since: float) -> Posted | None:
-        """The message for ``key`` in the channel or its header's thread, posted since ``since``.
+    @property
+    def threads(self) -> bool:
+        """Whether a header's ``ts`` is returned as the thread for the day's cards."""
+        return self._threads
 
-        Reads ``conversations.history`` (and ``conversations.replies`` for threaded cards) with
-        their metadata; needs the ``channels:history``/``groups:history`` scopes.
+    async def find_message(
+        self, where: str, key: PostKey, *, since: float | None, limit: int | None = None
+    ) -> str | None:
+        """``ts`` of the message marked for ``key`` in channel ``where``, posted since ``since``.
+
+        Reads ``conversations.history`` with metadata (the ``channels:history`` or
+        ``groups:history`` scope): up to ten pages of 200, or one page of ``limit``.
+        """
+        what = f"looking for {key.paper} ({key.digest_date}) in {where}"
+        pages, size = (_PAGES, _PAGE_SIZE) if limit is None else (1, limit)
+        with _reading(what):
+            return await self._in_history(where, key, oldest=since, pages=pages, size=size)
+
+    async def find_reply(
+        self,
+        channel: str,
+        thread: str,
+        key: PostKey,
+        *,
+        since: float | None,
+        limit: int | None = None,
+    ) -> str | None:
+        """``ts`` of the reply marked for ``key`` in the thread under ``thread`` (a ``ts``).
+
+        ``conversations.replies`` lists a thread from its start, so one page of 200 is read
+        whatever ``since`` and ``limit`` say (a day's thread is shorter).
         """
         what = f"looking for {key.paper} ({key.digest_date}) in {channel}"
-        try:
-            ts = await self._in_history(channel, key.token, oldest=since)
-            if ts is not None:
-                is_header = key.paper == "header"
-                return Posted(ts, ts if is_header and self._threads else None)
-            if key.paper == "header" or not self._threads:
-                return None  # only threaded cards can be anywhere but the channel itself
-            header = PostKey(channel, key.digest_date, "header").token
-            parent = await self._in_history(channel, header, oldest=since - _HEADER_LOOKBACK)
-            if parent is None:
-                return None
-            reply = await self._in_thread(channel, parent, key.token)
-        except SlackApiError as error:
-            raise delivery_error(error, what) from error
-        except (aiohttp.ClientError, TimeoutError) as error:
-            raise TransientError(f"{what}: {_describe(error)}") from error
-        return Posted(reply, parent) if reply is not None else None
+        with _reading(what):
+            response = await self._client.conversations_replies(
+                channel=channel, ts=thread, include_all_metadata=True, limit=_PAGE_SIZE
+            )
+            return _marked(response.get("messages") or [], key)
 
     async def _post(self, message: dict[str, Any], key: PostKey, thread: str | None) -> str:
-        message["metadata"]["event_payload"].update(
-            digest_date=key.digest_date, paper=key.paper, key=key.token
-        )
+        stamp(message, key)
         if thread is not None:
             message["thread_ts"] = thread
         what = f"posting {key.paper} ({key.digest_date}) to {key.channel}"
@@ -122,30 +133,14 @@ class SlackPoster:
             failure, cause = TransientError(f"{what}: {_describe(error)}"), error
         else:
             return str(response["ts"])
-        found = await self._recent(message["channel"], key.token, thread)
+        found = await find_recent(self, message["channel"], key, thread)
         if found is None:
             raise failure from cause
         _log.warning("%s: the answer was lost but Slack has the message (%s)", what, found)
         return found
 
-    async def _recent(self, channel: str, token: str, thread: str | None) -> str | None:
-        """After an ambiguous failure: is the message there after all? ``None`` if unsure."""
-        try:
-            if thread is not None:
-                return await self._in_thread(channel, thread, token)
-            return await self._in_history(channel, token, oldest=None, pages=1, size=_RECENT)
-        except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
-            _log.warning("could not check %s for a lost post: %s", channel, type(error).__name__)
-            return None
-
     async def _in_history(
-        self,
-        channel: str,
-        token: str,
-        *,
-        oldest: float | None,
-        pages: int = _PAGES,
-        size: int = _PAGE_SIZE,
+        self, channel: str, key: PostKey, *, oldest: float | None, pages: int, size: int
     ) -> str | None:
         cursor: str | None = None
         for _ in range(pages):
@@ -156,28 +151,28 @@ class SlackPoster:
                 cursor=cursor,
                 include_all_metadata=True,
             )
-            if (ts := _match(response.get("messages") or [], token)) is not None:
+            if (ts := _marked(response.get("messages") or [], key)) is not None:
                 return ts
             cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
             if not cursor:
                 return None
         return None
 
-    async def _in_thread(self, channel: str, thread: str, token: str) -> str | None:
-        response = await self._client.conversations_replies(
-            channel=channel, ts=thread, include_all_metadata=True, limit=_PAGE_SIZE
-        )
-        return _match(response.get("messages") or [], token)
+
+def _marked(messages: list[dict[str, Any]], key: PostKey) -> str | None:
+    """``ts`` of the first message marked for ``key``."""
+    return next((str(m["ts"]) for m in messages if carries(m, key)), None)
 
 
-def _match(messages: list[dict[str, Any]], token: str) -> str | None:
-    """``ts`` of the message whose metadata carries ``token``."""
-    for message in messages:
-        metadata = message.get("metadata") or {}
-        payload = metadata.get("event_payload") or {}
-        if metadata.get("event_type") in _OURS and payload.get("key") == token:
-            return str(message["ts"])
-    return None
+@contextlib.contextmanager
+def _reading(what: str) -> Iterator[None]:
+    """Errors of a history read, as the :mod:`bot.core.delivery.poster` tree."""
+    try:
+        yield
+    except SlackApiError as error:
+        raise delivery_error(error, what) from error
+    except (aiohttp.ClientError, TimeoutError) as error:
+        raise TransientError(f"{what}: {_describe(error)}") from error
 
 
 @contextlib.asynccontextmanager

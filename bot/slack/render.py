@@ -30,14 +30,13 @@ from .limits import (
     OPTION_TEXT_MAX,
     SECTION_TEXT_MAX,
 )
+from .marker import card_metadata, header_metadata
 from .mrkdwn import to_mrkdwn
 
 __all__ = [
     "ACTION_LINK",
     "ACTION_SECTION",
     "ACTION_SHARE",
-    "CARD_EVENT",
-    "HEADER_EVENT",
     "Block",
     "actions_block",
     "card_blocks",
@@ -59,9 +58,6 @@ ACTION_SECTION: Final = "paperbot_section"
 ACTION_SHARE: Final = "paperbot_share"
 #: ``action_id`` prefix of the link buttons (Slack sends an action for those too).
 ACTION_LINK: Final = "paperbot_link"
-#: Message metadata event types: let the bot find its own cards in channel history.
-CARD_EVENT: Final = "paperbot_card"
-HEADER_EVENT: Final = "paperbot_digest"
 #: Space kept per section for its heading line and the "read the rest" hint.
 _SECTION_OVERHEAD: Final = 220
 #: Text kept free in a whole-section message for the controls appended to it.
@@ -221,10 +217,7 @@ def card_message(
         "blocks": card_blocks(card, context=context, controls=controls),
         "unfurl_links": False,
         "unfurl_media": False,
-        "metadata": {
-            "event_type": CARD_EVENT,
-            "event_payload": {"digest_date": card.date_label, "paper": card.arxiv_id},
-        },
+        "metadata": card_metadata(card),
     }
     if channel is not None:
         message["channel"] = channel
@@ -233,16 +226,12 @@ def card_message(
 
 def header_message(header: DigestHeaderCard, *, channel: str | None = None) -> dict[str, Any]:
     """``chat.postMessage`` arguments for the digest header that opens a day's posts."""
-    date = header.date.isoformat() if header.date else "undated"
     message: dict[str, Any] = {
         "text": escape_slack(header.title),
         "blocks": [{"type": "header", "text": plain_text(header.title, HEADER_TEXT_MAX)}],
         "unfurl_links": False,
         "unfurl_media": False,
-        "metadata": {
-            "event_type": HEADER_EVENT,
-            "event_payload": {"digest_date": date, "paper": "header"},
-        },
+        "metadata": header_metadata(header),
     }
     if channel is not None:
         message["channel"] = channel

@@ -31,6 +31,7 @@ from bot.core.delivery.poster import (
     RateLimited,
     TransientError,
 )
+from bot.core.delivery.reconcile import find_posted
 from bot.discord.errors import DiscordSetupError, delivery_error, is_ambiguous
 from bot.discord.poster import DiscordPoster, discord_poster
 from digest_parser import parse_digest_file
@@ -122,10 +123,10 @@ async def test_find_posted_reconciles_a_day_in_the_channel_and_its_thread(
     async with discord_poster(config_for(fake), fake.token, threads=True) as poster:
         before = time.time() - 5
         posted = await post_day(poster, channel, EXAMPLE, thread_cards=True)
-        found = [await poster.find_posted(channel, key, before) for key in keys]
-        later = await poster.find_posted(channel, keys[1], time.time() + 3600)
-        other_day = await poster.find_posted(channel, PostKey(channel, "2026-01-04", "header"), 0)
-        unknown = await poster.find_posted(channel, PostKey(channel, day, "2601.99999"), before)
+        found = [await find_posted(poster, channel, key, before) for key in keys]
+        later = await find_posted(poster, channel, keys[1], time.time() + 3600)
+        other_day = await find_posted(poster, channel, PostKey(channel, "2026-01-04", "header"), 0)
+        unknown = await find_posted(poster, channel, PostKey(channel, day, "2601.99999"), before)
     assert found == posted
     assert found[1] is not None and found[1].thread_id == posted[0].message_id
     assert later is None and other_day is None and unknown is None
@@ -137,7 +138,7 @@ async def test_find_posted_without_threads(fake: FakeDiscord) -> None:
     async with discord_poster(config_for(fake), fake.token) as poster:
         posted = await post_day(poster, channel, EXAMPLE)
         key = PostKey(channel, str(header.date), cards[-1].arxiv_id)
-        found = await poster.find_posted(channel, key, 0)
+        found = await find_posted(poster, channel, key, 0)
     assert found == posted[-1] and found.thread_id is None
 
 
@@ -281,7 +282,7 @@ async def test_an_id_that_is_no_number_pauses_its_channel_with_the_reason(
         with pytest.raises(ChannelUnavailable, match="'abc' is not a Discord channel id"):
             await poster.post_card("abc", cards[0], key=PostKey("abc", "2026-01-05", "p"))
         with pytest.raises(ChannelUnavailable, match="'abc' is not a Discord channel id"):
-            await poster.find_posted("abc", PostKey("abc", "2026-01-05", "p"), 0.0)
+            await find_posted(poster, "abc", PostKey("abc", "2026-01-05", "p"), 0.0)
     assert fake.requests_matching("POST /channels/*/messages") == []
 
 

@@ -25,10 +25,11 @@ from bot.core.delivery.poster import (
     RateLimited,
     TransientError,
 )
+from bot.core.delivery.reconcile import find_posted
 from bot.core.delivery.worker import Worker
 from bot.slack.client import SlackSetupError
+from bot.slack.marker import CARD_EVENT, HEADER_EVENT
 from bot.slack.poster import SlackPoster, slack_poster
-from bot.slack.render import CARD_EVENT, HEADER_EVENT
 from bot.storage.sqlite.store import Store
 from digest_parser import parse_digest_file
 from tests.fakes.clock import FakeClock
@@ -205,11 +206,11 @@ async def test_find_posted_recognises_every_message_of_a_day(slack: FakeSlackAPI
         posted = await post_day(poster, CHANNEL, EXAMPLE)
         _, cards = day_of(EXAMPLE)
         keys = [PostKey(CHANNEL, "2026-01-05", p) for p in ["header", *(c.arxiv_id for c in cards)]]
-        found = [await poster.find_posted(CHANNEL, key, since=0.0) for key in keys]
+        found = [await find_posted(poster, CHANNEL, key, since=0.0) for key in keys]
         assert found == posted
-        assert await poster.find_posted(CHANNEL, PostKey(CHANNEL, "2026-01-05", "x"), 0.0) is None
+        assert await find_posted(poster, CHANNEL, PostKey(CHANNEL, "2026-01-05", "x"), 0.0) is None
         later = float(slack.posted(CHANNEL)[-1].ts) + 1
-        assert await poster.find_posted(CHANNEL, keys[0], since=later) is None
+        assert await find_posted(poster, CHANNEL, keys[0], since=later) is None
 
 
 async def test_the_outbox_worker_delivers_a_day_through_the_poster(

@@ -1,7 +1,8 @@
 """The interfaces the core needs from the outside world.
 
-Adapters (Discord, Slack, console) implement :class:`Poster`; tests use the real adapters
-against loopback fakes of the platforms rather than fakes of this protocol.
+Adapters (Discord, Slack, console) implement :class:`Poster`; their tests use the real adapters
+against loopback fakes of the platforms, and core tests a whole in-memory poster
+(``tests/fakes/memory_poster.py``), never a mock of this protocol.
 
 A failed send raises one of these, which tell the delivery worker what to do::
 
@@ -91,9 +92,21 @@ class Posted:
 
 
 class Poster(Protocol):
-    """Sends cards to one platform."""
+    """Sends cards to one platform, and finds them again in its history.
+
+    The two ``find_*`` primitives are what :mod:`bot.core.delivery.reconcile` needs to answer
+    "was this message already posted?" after a crash or a lost answer; the flow itself (where
+    to look, in which order) is written once there, not in each adapter. They raise the
+    :class:`DeliveryError` tree like a send, and return ``None`` when nothing is found (a
+    channel or thread that no longer exists included).
+    """
 
     platform: str
+
+    @property
+    def threads(self) -> bool:
+        """Whether a header opens a thread for the day's cards (its id is the header's)."""
+        ...
 
     async def post_header(self, channel: str, header: DigestHeaderCard, *, key: PostKey) -> Posted:
         """Post the digest header card that opens a day's posts."""
@@ -105,9 +118,30 @@ class Poster(Protocol):
         """Post one paper card, optionally in the thread under the day's header."""
         ...
 
-    async def find_posted(self, channel: str, key: PostKey, since: float) -> Posted | None:
-        """The message for ``key`` if the platform has it (posted at ``since`` or later).
+    async def find_message(
+        self, where: str, key: PostKey, *, since: float | None, limit: int | None = None
+    ) -> str | None:
+        """Id of our message for ``key`` in channel ``where``, posted at ``since`` or later.
 
-        Reconciliation after a crash between "the platform accepted" and "we recorded it".
+        Args:
+            since: Epoch seconds; ``None`` reads the newest messages whatever their age.
+            limit: Read at most about this many of the newest messages; ``None`` reads the
+                poster's own bounded amount (a few hundred to a few thousand).
+        """
+        ...
+
+    async def find_reply(
+        self,
+        channel: str,
+        thread: str,
+        key: PostKey,
+        *,
+        since: float | None,
+        limit: int | None = None,
+    ) -> str | None:
+        """Id of our message for ``key`` among the replies in ``thread`` (a header's thread).
+
+        ``since`` and ``limit`` as in :meth:`find_message`, where the platform can apply them
+        (a Slack thread is read from its start, whatever they say).
         """
         ...

@@ -2,10 +2,10 @@
 
 Channels are drained concurrently, each strictly in digest order (header, then cards 1..N).
 A row becomes ``sent`` only with the platform's message id; a row left ``sending`` by a crash is
-reconciled first (the poster asks the platform whether it has the message) so nothing is
-posted twice. Failures follow the :mod:`bot.core.delivery.poster` tree: 429 waits ``Retry-After``,
-transient errors back off exponentially with jitter up to a limit, channel errors pause the
-channel, rejected messages fail alone.
+reconciled first (:mod:`bot.core.delivery.reconcile` asks the platform whether it has the
+message) so nothing is posted twice. Failures follow the :mod:`bot.core.delivery.poster` tree:
+429 waits ``Retry-After``, transient errors back off exponentially with jitter up to a limit,
+channel errors pause the channel, rejected messages fail alone.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from bot.core.delivery.poster import (
     RateLimited,
     TransientError,
 )
+from bot.core.delivery.reconcile import find_posted
 from bot.storage.sqlite.store import Store
 from digest_parser import SectionKey
 
@@ -231,7 +232,7 @@ class Worker:
     async def _reconcile(self, row: OutboxRow, poster: Poster, report: DeliveryReport) -> None:
         since = (row.attempted_at or 0.0) - _RECONCILE_MARGIN
         try:
-            found = await poster.find_posted(row.channel, _key(row), since)
+            found = await find_posted(poster, row.channel, _key(row), since)
         except ChannelUnavailable as error:
             reason = str(error) or type(error).__name__
             await self._outbox.pause(row.platform, row.channel, reason)
