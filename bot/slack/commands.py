@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
     from bot.core.archive.lookup import Lookup
 
-__all__ = ["SLASH_COMMANDS", "SlackCommands"]
+__all__ = ["SLASH_COMMANDS", "PaperCommands"]
 
 _log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ def _notice(text: str) -> Reply:
     return Reply(text, ([{"type": "section", "text": {"type": "mrkdwn", "text": text}}],))
 
 
-class SlackCommands:
+class PaperCommands:
     """The listeners, bound to one archive; :meth:`register` adds them to a Bolt app.
 
     Args:
