@@ -1,9 +1,11 @@
 """The slash commands: ``/paper``, ``/section``, ``/digest`` and ``/paper-search``.
 
-Each command hands its typed options to :mod:`bot.core.answers.paper_answers` (the same functions
-Slack's commands use, so both platforms answer and explain themselves alike) and the answer to
-:mod:`bot.discord.replies`. Descriptions come from the docstrings below (discord.py reads the
-first paragraph and the ``Args`` section); :mod:`bot.discord.i18n` adds Korean.
+Each command turns its typed options into a :class:`~bot.core.answers.query.Query` and runs it
+with :func:`~bot.core.answers.query.run_query` (as Slack's commands do, so both platforms answer
+and explain themselves alike); the answer goes to :mod:`bot.discord.replies`, and the reply is
+kept under the query (:class:`~bot.discord.responder.Responder`). Descriptions come from the
+docstrings below (discord.py reads the first paragraph and the ``Args`` section);
+:mod:`bot.discord.i18n` adds Korean.
 
 Autocomplete must answer within 3 seconds and cannot be deferred, so each suggestion query
 gets :data:`AUTOCOMPLETE_BUDGET` and an empty list when it runs out.
@@ -12,6 +14,7 @@ gets :data:`AUTOCOMPLETE_BUDGET` and an empty list when it runs out.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import TYPE_CHECKING, Any, Final
 
@@ -19,18 +22,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.answers.paper_answers import (
-    answer_digest,
-    answer_paper,
-    answer_search,
-    answer_section,
-    is_help,
-)
+from bot.core.answers.paper_answers import is_help
+from bot.core.answers.query import SLASH_NAMES, Query, run_query
 from bot.core.cards.text import cut, utf16_len
 from digest_parser import SectionKey
 
 from .limits import AUTOCOMPLETE_CHOICES_MAX, CHOICE_NAME_MAX, CHOICE_VALUE_MAX
-from .replies import Reply, help_reply, render_answer
+from .replies import Reply, help_reply, render_reply
 from .responder import Choices
 
 if TYPE_CHECKING:
@@ -104,14 +102,8 @@ class PaperCommands(commands.Cog):
             section: Only this section, e.g. limitations, 한계, 6
             date: Digest date YYYY-MM-DD (default: the newest)
         """
-        key = ("paper", ref, section, date)
-        await self.responder.answer(interaction, key, lambda: self._paper(ref, section, date))
-
-    async def _paper(self, ref: str, section: str | None, date: str | None) -> Reply:
-        if is_help(ref):
-            return help_reply("paper")
-        found = await answer_paper(self.lookup, ref.strip(), section, date)
-        return render_answer(found, command="paper", private=True)
+        query = Query("paper", paper=ref.strip(), section=section, date=date)
+        await self._answer(interaction, query, usage=is_help(ref))
 
     @app_commands.command(name="section")
     async def section(
@@ -128,14 +120,8 @@ class PaperCommands(commands.Cog):
             paper: arXiv id or link; leave empty for every paper of the digest
             date: Digest date YYYY-MM-DD (default: the newest)
         """
-        key = ("section", name, paper, date)
-        await self.responder.answer(interaction, key, lambda: self._section(name, paper, date))
-
-    async def _section(self, name: str, paper: str | None, date: str | None) -> Reply:
-        if is_help(name):
-            return help_reply("section")
-        found = await answer_section(self.lookup, name, paper, date)
-        return render_answer(found, command="section", private=True)
+        query = Query("section", paper=paper, section=name, date=date)
+        await self._answer(interaction, query, usage=is_help(name))
 
     @app_commands.command(name="digest")
     async def digest(self, interaction: discord.Interaction[Any], date: str | None = None) -> None:
@@ -144,13 +130,8 @@ class PaperCommands(commands.Cog):
         Args:
             date: Digest date YYYY-MM-DD (default: the newest)
         """
-        await self.responder.answer(interaction, ("digest", date), lambda: self._digest(date))
-
-    async def _digest(self, date: str | None) -> Reply:
-        if date is not None and is_help(date):
-            return help_reply("digest")
-        found = await answer_digest(self.lookup, date)
-        return render_answer(found, command="digest", private=True)
+        query = Query("digest", date=date)
+        await self._answer(interaction, query, usage=date is not None and is_help(date))
 
     @app_commands.command(name="paper-search")
     async def paper_search(self, interaction: discord.Interaction[Any], query: str) -> None:
@@ -159,16 +140,30 @@ class PaperCommands(commands.Cog):
         Args:
             query: Words to look for, e.g. 강화 학습 or diffusion
         """
-        if is_help(query):
-            await self.responder.answer(interaction, None, lambda: self._usage("paper-search"))
-        else:  # full-text search over years of digests may take a moment: defer first
-            key = ("paper-search", query)
-            await self.responder.answer(interaction, key, lambda: self._search(query), defer=True)
+        asked = Query("search", text=query)
+        await self._answer(interaction, asked, usage=is_help(query))
 
-    async def _search(self, query: str) -> Reply:
-        async with self._searching:
-            found = await answer_search(self.lookup, query)
-        return render_answer(found, command="paper-search", private=True)
+    async def _answer(
+        self, interaction: discord.Interaction[Any], query: Query, *, usage: bool
+    ) -> None:
+        """Answer ``query``, or with the command's usage; either is kept under the query.
+
+        Whether usage is asked for depends only on the query's fields, so a reply kept under a
+        query is always the right one.
+        """
+        if usage:
+            name = SLASH_NAMES[query.command]
+            await self.responder.answer(interaction, query, lambda: self._usage(name))
+            return
+        # Full-text search over years of digests may take a moment: defer first.
+        defer = query.command == "search"
+        await self.responder.answer(interaction, query, lambda: self._reply(query), defer=defer)
+
+    async def _reply(self, query: Query) -> Reply:
+        searching = self._searching if query.command == "search" else contextlib.nullcontext()
+        async with searching:
+            found = await run_query(self.lookup, query)
+        return render_reply(query, found, usage_of=SLASH_NAMES[query.command], private=True)
 
     async def _usage(self, command: str) -> Reply:
         return help_reply(command)

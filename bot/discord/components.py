@@ -8,13 +8,18 @@ message by discord.py, and every view is built stopped (:func:`_routing_only`), 
 long-running bot does not accumulate them.
 
 The items only route: what a click *does* lives in a :class:`ComponentHandler` the client
-exposes as ``client.components``, so this module needs no archive and no command code.
+exposes as ``client.components``, so this module needs no archive and no command code. What
+each click asks is a :class:`~bot.core.answers.query.Query`, carried in the ``custom_id`` in its
+compact form (:meth:`~bot.core.answers.query.Query.encode`).
 
 Custom ids (at most 100 characters; arXiv ids, ISO dates and section slugs contain no ``:``)::
 
     paperbot:section:<paper>:<date>           the "Show section…" select; values are slugs
-    paperbot:share:<kind>:<args…>             "Post to channel": the answer to regenerate
+    paperbot:share:<query>                    "Post to channel": the answer to post again
     paperbot:page:<section>:<date>:<page>     previous/next page of /section across a digest
+
+The last is ``paperbot:`` and a section query's own id (``page:…``), so a page button and a
+page's "Post to channel" say the same query the same way.
 """
 
 from __future__ import annotations
@@ -22,11 +27,11 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final, Literal, Protocol, Self, cast
+from typing import TYPE_CHECKING, Any, Final, Protocol, Self, cast
 
 import discord
 
+from bot.core.answers.query import Query
 from bot.core.cards.card import Card
 from bot.discord.limits import CUSTOM_ID_MAX, SELECT_OPTION_TEXT_MAX, SELECT_OPTIONS_MAX
 
@@ -37,68 +42,63 @@ __all__ = [
     "ComponentHandler",
     "PageButton",
     "SectionSelect",
-    "Share",
     "ShareButton",
-    "ShareKind",
     "card_view",
     "dynamic_items",
     "page_view",
+    "query_of",
+    "share_id",
     "share_view",
 ]
 
 _log = logging.getLogger(__name__)
 
-ShareKind = Literal["paper", "section", "page", "digest", "search"]
-#: Arguments each kind of shared answer is regenerated from; ``search`` keeps its query whole.
-_ARITY: Final[dict[str, int]] = {"paper": 2, "section": 3, "page": 3, "digest": 1, "search": 1}
-_SECTION_ID: Final = r"paperbot:section:(?P<paper>[^:]+):(?P<date>[^:]+)"
-_SHARE_ID: Final = r"paperbot:share:(?P<kind>paper|section|page|digest|search):(?P<args>.*)"
+_SECTION: Final = "paperbot:section:"
+_SHARE: Final = "paperbot:share:"
+_PAGE: Final = "paperbot:page:"
+_SECTION_ID: Final = r"paperbot:section:[^:]+:[^:]+"
+_SHARE_ID: Final = r"paperbot:share:(?:paper|section|page|digest|search|q):.*"
 _STALE: Final = "This button is from an older paperbot and no longer works: run the command again."
-_PAGE_ID: Final = r"paperbot:page:(?P<key>[a-z-]+):(?P<date>[^:]+):(?P<page>\d{1,4})"
+_PAGE_ID: Final = r"paperbot:page:[a-z-]+:[^:]+:\d{1,4}"
 
 
-@dataclass(frozen=True, slots=True)
-class Share:
-    """An answer a "Post to channel" button can regenerate: the command and its arguments."""
+def share_id(query: Query) -> str | None:
+    """The "Post to channel" id for ``query``; ``None`` past 100 characters (a long search)."""
+    custom_id = _SHARE + query.encode()
+    return custom_id if len(custom_id) <= CUSTOM_ID_MAX else None
 
-    kind: ShareKind
-    args: tuple[str, ...]
 
-    @property
-    def custom_id(self) -> str:
-        """The button's ``custom_id``."""
-        return ":".join(("paperbot:share", self.kind, *self.args))
+def _page_id(query: Query) -> str:
+    return "paperbot:" + query.encode()  # a section query without a paper: ``page:…``
 
-    @property
-    def fits(self) -> bool:
-        """Whether the id is within Discord's 100 characters (a long search query is not)."""
-        return len(self.custom_id) <= CUSTOM_ID_MAX
 
-    @classmethod
-    def parse(cls, custom_id: str) -> Share | None:
-        """Read a share button's id; ``None`` for anything else."""
-        match = re.fullmatch(_SHARE_ID, custom_id)
-        if match is None:
-            return None
-        kind = cast(ShareKind, match["kind"])
-        args = tuple(match["args"].split(":", _ARITY[kind] - 1))
-        return cls(kind, args) if len(args) == _ARITY[kind] else None
+def _decoded(body: str) -> Query:
+    """The query of an id its item's template matched (the template admits only such ids)."""
+    query = Query.decode(body)
+    if query is None:  # pragma: no cover - a template admitted an id it should not have
+        raise ValueError(f"paperbot cannot read the component id body {body!r}")
+    return query
+
+
+def query_of(custom_id: str) -> Query | None:
+    """The query a share or page button's id carries, today's or an older paperbot's."""
+    if custom_id.startswith(_SHARE):
+        return Query.decode(custom_id.removeprefix(_SHARE))
+    if custom_id.startswith(_PAGE):
+        return Query.decode(custom_id.removeprefix("paperbot:"))
+    return None
 
 
 class ComponentHandler(Protocol):
     """What clicks on paperbot's components do; the client exposes one as ``components``."""
 
-    async def show_section(
-        self, interaction: discord.Interaction[Any], paper: str, date: str, section: str
-    ) -> None:
+    async def show_section(self, interaction: discord.Interaction[Any], query: Query) -> None:
         """Answer the section menu: the chosen section whole, ephemerally."""
 
-    async def share(self, interaction: discord.Interaction[Any], share: Share) -> None:
+    async def share(self, interaction: discord.Interaction[Any], query: Query) -> None:
         """Post the answer in the interaction's channel, once."""
 
-    async def turn_page(
-        self, interaction: discord.Interaction[Any], section: str, date: str, page: int
-    ) -> None:
+    async def turn_page(self, interaction: discord.Interaction[Any], query: Query) -> None:
         """Replace a section page with another page."""
 
 
@@ -120,19 +120,21 @@ def _option(key: SectionKey) -> discord.SelectOption:
 class SectionSelect(
     discord.ui.DynamicItem[discord.ui.Select[discord.ui.View]], template=_SECTION_ID
 ):
-    """ "Show section…": picking a section answers with it whole, only to the one who picked."""
+    """ "Show section…": picking a section answers with it whole, only to the one who picked.
 
-    def __init__(self, paper: str, date: str, options: Sequence[discord.SelectOption] = ()) -> None:
+    It carries the card's query (its paper on its digest date); the section picked completes it.
+    """
+
+    def __init__(self, card: Query, options: Sequence[discord.SelectOption] = ()) -> None:
         super().__init__(
             discord.ui.Select(
-                custom_id=f"paperbot:section:{paper}:{date}",
+                custom_id=_SECTION + card.encode().removeprefix("paper:"),
                 placeholder="Show section…",
                 options=list(options)[:SELECT_OPTIONS_MAX],
                 row=0,
             )
         )
-        self.paper = paper
-        self.date = date
+        self.card = card
 
     @classmethod
     async def from_custom_id(
@@ -140,58 +142,60 @@ class SectionSelect(
     ) -> Self:
         """Rebuild the select from its id, keeping the options the message shows."""
         options = item.options if isinstance(item, discord.ui.Select) else []
-        return cls(match["paper"], match["date"], options)
+        return cls(_decoded("paper:" + match.string.removeprefix(_SECTION)), options)
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Show the chosen section."""
         section = self.item.values[0] if self.item.values else ""
-        await _handler(interaction).show_section(interaction, self.paper, self.date, section)
+        card = self.card
+        chosen = Query("section", paper=card.paper, section=section, date=card.date)
+        await _handler(interaction).show_section(interaction, chosen)
 
 
 class ShareButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=_SHARE_ID):
     """ "Post to channel" on an ephemeral answer: the same answer, for everyone."""
 
-    def __init__(self, share: Share | None, custom_id: str | None = None) -> None:
+    def __init__(self, custom_id: str) -> None:
         super().__init__(
             discord.ui.Button(
                 label="Post to channel",
                 emoji="📢",
                 style=discord.ButtonStyle.primary,
-                custom_id=custom_id or (share.custom_id if share else "paperbot:share:digest:"),
+                custom_id=custom_id,
             )
         )
-        self.share = share
+        self.query = query_of(custom_id)
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
     ) -> Self:
-        """Rebuild the button from its id (``share`` is None if the id cannot be read)."""
-        return cls(Share.parse(match.string), match.string)
+        """Rebuild the button from its id (``query`` is None if the id cannot be read)."""
+        return cls(match.string)
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Post the answer."""
-        if self.share is None:
+        if self.query is None:
             try:
                 await interaction.response.send_message(_STALE, ephemeral=True)
             except discord.HTTPException as error:
                 _log.warning("Discord refused the note on a stale button: %s", error)
             return
-        await _handler(interaction).share(interaction, self.share)
+        await _handler(interaction).share(interaction, self.query)
 
 
 class PageButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=_PAGE_ID):
     """Previous/next page of a section across a digest."""
 
-    def __init__(self, section: str, date: str, page: int, label: str) -> None:
+    def __init__(self, query: Query, label: str) -> None:
         super().__init__(
             discord.ui.Button(
                 label=label,
                 style=discord.ButtonStyle.secondary,
-                custom_id=f"paperbot:page:{section}:{date}:{page}",
+                custom_id=_page_id(query),
             )
         )
-        self.section, self.date, self.page = section, date, page
+        self.query = query
 
     @classmethod
     async def from_custom_id(
@@ -199,11 +203,11 @@ class PageButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], tem
     ) -> Self:
         """Rebuild the button from its id, keeping its label."""
         label = getattr(item, "label", None) or "Page"
-        return cls(match["key"], match["date"], int(match["page"]), label)
+        return cls(_decoded(match.string.removeprefix("paperbot:")), label)
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Show that page in place of this one."""
-        await _handler(interaction).turn_page(interaction, self.section, self.date, self.page)
+        await _handler(interaction).turn_page(interaction, self.query)
 
 
 def dynamic_items() -> tuple[type[discord.ui.DynamicItem[Any]], ...]:
@@ -232,36 +236,37 @@ def _routing_only(view: discord.ui.View) -> discord.ui.View:
     return view
 
 
-def card_view(card: Card, *, share: Share | None = None) -> discord.ui.View:
+def card_view(card: Card, *, share: Query | None = None) -> discord.ui.View:
     """A card's components: the section menu, links, and "Post to channel" when private."""
     view = discord.ui.View(timeout=None)
     if card.sections:  # Discord refuses a select whose option values repeat: one per section
         options = [_option(key) for key in dict.fromkeys(s.key for s in card.sections)]
-        view.add_item(SectionSelect(card.arxiv_id, card.date_label, options))
+        date = card.date.isoformat() if card.date else None  # written ``undated`` in the id
+        view.add_item(SectionSelect(Query("paper", paper=card.arxiv_id, date=date), options))
     _links(view, card)
-    if share is not None and share.fits:
-        button = ShareButton(share)
+    if share is not None and (custom_id := share_id(share)) is not None:
+        button = ShareButton(custom_id)
         button.row = 1
         view.add_item(button)
     return _routing_only(view)
 
 
-def share_view(share: Share | None) -> discord.ui.View | None:
+def share_view(share: Query | None) -> discord.ui.View | None:
     """Just the "Post to channel" button, or ``None`` when there is nothing to share."""
-    if share is None or not share.fits:
+    custom_id = share_id(share) if share is not None else None
+    if custom_id is None:
         return None
     view = discord.ui.View(timeout=None)
-    view.add_item(ShareButton(share))
+    view.add_item(ShareButton(custom_id))
     return _routing_only(view)
 
 
-def page_view(
-    section: str, date: str, page: int, pages: int, *, share: Share | None = None
-) -> discord.ui.View | None:
-    """Previous/next buttons for a section page, and "Post to channel" if given."""
+def page_view(query: Query, pages: int, *, share: Query | None = None) -> discord.ui.View | None:
+    """Previous/next buttons for a section page (``query``), and "Post to channel" if given."""
     view = share_view(share) or discord.ui.View(timeout=None)
+    page = query.page
     if page > 1:
-        view.add_item(PageButton(section, date, page - 1, f"‹ Page {page - 1}"))
+        view.add_item(PageButton(query.at(page - 1), f"‹ Page {page - 1}"))
     if page < pages:
-        view.add_item(PageButton(section, date, page + 1, f"Page {page + 1} ›"))
+        view.add_item(PageButton(query.at(page + 1), f"Page {page + 1} ›"))
     return _routing_only(view) if view.children else None

@@ -1,25 +1,28 @@
-"""Typed answers (cards, sections, pages, digests, search hits, misses) as Discord messages.
+"""Answers as Discord messages: what each command and click replies, in embeds.
 
-The commands decide *what* to answer in :mod:`bot.core.answers.paper_answers`, identically on every
-platform; this module decides how it looks here. A :class:`Reply` is one or more messages because a
-whole section or a long digest may need several; the same reply is sent ephemerally to the
-one who asked (with "Post to channel") or posted for everyone (without it).
+The commands decide *what* to answer in :mod:`bot.core.answers`, identically on every platform;
+this module decides how it looks here. :func:`render_reply` turns a
+:class:`~bot.core.answers.query.Query` and the archive's answer into a :class:`Reply`: one or
+more messages, because a whole section or a long digest may need several. The same reply is
+sent ephemerally to the one who asked (with "Post to channel", which carries the query pinned
+to the answer's digest) or posted for everyone (without it).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 import discord
 
 from bot.core.answers.paper_answers import COMMANDS, CardAnswer, SectionAnswer
+from bot.core.answers.query import Answer, Query, pinned
 from bot.core.archive.lookup import NotFound, SearchResults, SectionPage
 from bot.core.archive.records import DigestSummary, SearchHit
 from bot.core.cards.card import DigestHeaderCard
 from bot.core.cards.text import cut, neutralise_discord, utf16_len
-from bot.discord.components import Share, card_view, page_view, share_view
+from bot.discord.components import card_view, page_view, share_view
 from digest_parser import SectionKey
 
 from .limits import (
@@ -46,10 +49,7 @@ from .render import (
 if TYPE_CHECKING:
     from bot.core.answers.paper_answers import CommandHelp
 
-__all__ = ["Answer", "Message", "Reply", "help_reply", "render_answer"]
-
-Answer = CardAnswer | SectionAnswer | SectionPage | DigestSummary | SearchResults | NotFound
-"""Everything :mod:`bot.core.answers.paper_answers` may return to a command."""
+__all__ = ["Message", "Reply", "help_reply", "render_reply"]
 
 _SUGGESTIONS_SHOWN: Final = 10
 _NO_SECTION: Final = "*This summary has no such section.*"
@@ -72,7 +72,6 @@ class Reply:
     """The messages that answer one command or click, in order."""
 
     messages: tuple[Message, ...]
-    share: Share | None = field(default=None, compare=False)
 
 
 def _embed(title: str, description: str | None = None) -> discord.Embed:
@@ -88,23 +87,17 @@ def _messages(
     )
 
 
-def _card(answer: CardAnswer, private: bool) -> Reply:
+def _card(answer: CardAnswer, share: Query | None) -> Reply:
     card = answer.card
-    share = Share("paper", (card.arxiv_id, card.date_label)) if private else None
-    return Reply((Message((card_embed(card),), card_view(card, share=share)),), share)
+    return Reply((Message((card_embed(card),), card_view(card, share=share)),))
 
 
-def _section(answer: SectionAnswer, private: bool) -> Reply:
-    card, section = answer.card, answer.section
-    share = (
-        Share("section", (section.key.value, card.arxiv_id, card.date_label)) if private else None
-    )
-    return Reply(_messages(section_messages(card, section), share_view(share)), share)
+def _section(answer: SectionAnswer, share: Query | None) -> Reply:
+    return Reply(_messages(section_messages(answer.card, answer.section), share_view(share)))
 
 
-def _page(page: SectionPage, private: bool) -> Reply:
+def _page(shown: Query, page: SectionPage, share: Query | None) -> Reply:
     key, date = page.key, page.date.isoformat()
-    share = Share("page", (key.value, date, str(page.page))) if private else None
     embed = _embed(f"{section_label(key)} — {date}")
     first = page.per_page * (page.page - 1) + 1
     last = first + len(page.items) - 1
@@ -128,13 +121,12 @@ def _page(page: SectionPage, private: bool) -> Reply:
             values[i] = value
     for name, value in zip(names, values, strict=True):
         embed.add_field(name=name[:EMBED_FIELD_NAME_MAX], value=value, inline=False)
-    view = page_view(key.value, date, page.page, page.pages, share=share)
-    return Reply((Message((embed,), view),), share)
+    view = page_view(shown, page.pages, share=share)
+    return Reply((Message((embed,), view),))
 
 
-def _digest(summary: DigestSummary, private: bool) -> Reply:
+def _digest(summary: DigestSummary, share: Query | None) -> Reply:
     date = summary.date.isoformat()
-    share = Share("digest", (date,)) if private else None
     lines = []
     for item in summary.papers:
         title = escaped(item.title or "untitled", 200)
@@ -150,7 +142,7 @@ def _digest(summary: DigestSummary, private: bool) -> Reply:
         footer="/paper ID: a card · /section NAME: one section of every paper",
         timestamp=digest_time(summary.date),
     )
-    return Reply(_messages(groups, share_view(share)), share)
+    return Reply(_messages(groups, share_view(share)))
 
 
 def _snippet(hit: SearchHit) -> str:
@@ -167,8 +159,7 @@ def _snippet(hit: SearchHit) -> str:
     return cut(" ".join("".join(parts).split()), _SNIPPET_MAX, length=utf16_len).text
 
 
-def _search(results: SearchResults, private: bool) -> Reply:
-    share = Share("search", (results.query,)) if private and results.query else None
+def _search(results: SearchResults, share: Query | None) -> Reply:
     where = {"title": "title"} | {k.value: k.english for k in SectionKey.ordered()}
     lines = []
     for n, hit in enumerate(results.hits, start=results.offset + 1):
@@ -182,10 +173,10 @@ def _search(results: SearchResults, private: bool) -> Reply:
         title=f"Search: {results.query}" if results.query else "Search",
         footer="More matches exist: add a word to narrow the search." if results.has_more else None,
     )
-    return Reply(_messages(groups, share_view(share if lines else None)), share)
+    return Reply(_messages(groups, share_view(share if lines and results.query else None)))
 
 
-def _not_found(miss: NotFound, command: str) -> Reply:
+def _not_found(miss: NotFound, usage_of: str) -> Reply:
     embed = _embed("Not found", neutralise_discord(discord.utils.escape_markdown(miss.message)))
     if miss.suggestions:
         shown = miss.suggestions[:_SUGGESTIONS_SHOWN]
@@ -195,7 +186,7 @@ def _not_found(miss: NotFound, command: str) -> Reply:
         )
         value = cut(lines, EMBED_FIELD_VALUE_MAX, length=utf16_len).text
         embed.add_field(name="Did you mean", value=value, inline=False)
-    usage = COMMANDS.get(command)
+    usage = COMMANDS.get(usage_of)
     if usage is not None:
         embed.set_footer(text=cut(f"Usage: {usage.usage}", EMBED_FOOTER_MAX).text)
     return Reply((Message((embed,)),))
@@ -216,22 +207,27 @@ def help_reply(command: str | None = None) -> Reply:
     return Reply((Message((embed,)),))
 
 
-def render_answer(answer: Answer, *, command: str, private: bool) -> Reply:
-    """The messages for a command's answer.
+def render_reply(query: Query, answer: Answer, *, usage_of: str, private: bool) -> Reply:
+    """The reply to ``query`` given the archive's ``answer``.
 
     Args:
-        answer: What :mod:`bot.core.answers.paper_answers` returned.
-        command: The command that asked (for the usage line of a miss).
+        query: What was asked (the rest is pinned from ``answer``, see
+            :func:`~bot.core.answers.query.pinned`).
+        answer: What the archive answered.
+        usage_of: The command whose usage a miss shows (``paper-search``); a click's miss names
+            no command (``page``, ``search``) and shows none.
         private: An ephemeral answer to one user: adds "Post to channel" where it can.
     """
+    if isinstance(answer, NotFound):
+        return _not_found(answer, usage_of)
+    shown = pinned(query, answer)
+    share = shown if private else None
     if isinstance(answer, CardAnswer):
-        return _card(answer, private)
+        return _card(answer, share)
     if isinstance(answer, SectionAnswer):
-        return _section(answer, private)
+        return _section(answer, share)
     if isinstance(answer, SectionPage):
-        return _page(answer, private)
+        return _page(shown, answer, share)
     if isinstance(answer, DigestSummary):
-        return _digest(answer, private)
-    if isinstance(answer, SearchResults):
-        return _search(answer, private)
-    return _not_found(answer, command)
+        return _digest(answer, share)
+    return _search(answer, share)

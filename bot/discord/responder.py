@@ -4,16 +4,17 @@ Discord kills an interaction token that gets no response within 3 seconds. Most 
 milliseconds, and a deferred answer costs a second request and shows "thinking…", so the
 lookup is started first and the interaction is deferred only if the answer is not ready after
 :data:`DEFER_AFTER` seconds; then it follows up (the first followup replaces the "thinking"
-message). Answers are ephemeral; "Post to channel" regenerates the same answer from the
-button's ``custom_id`` and posts it once, with a nonce, for everyone.
+message). Answers are ephemeral; "Post to channel" runs the
+:class:`~bot.core.answers.query.Query` its ``custom_id`` carries again and posts the answer once,
+with a nonce, for everyone.
 
 Whatever Discord refuses (discord.py raises :class:`discord.HTTPException` for every error
 status: an invalid form body, an expired token) is logged with Discord's reason, and the user
 gets a short apology in place of the answer, never silence or "This interaction failed".
 
-Rendered replies and autocomplete choices are kept per request while the archive is unchanged
-(:mod:`bot.core.answers.cache`): when fifty people ask at once, each answer they share is
-looked up and rendered once, and the last of them does not wait for the same work fifty times.
+Rendered replies (keyed by their query) and autocomplete choices are kept while the archive is
+unchanged (:mod:`bot.core.answers.cache`): when fifty people ask at once, each answer they share
+is looked up and rendered once, and the last of them does not wait for the same work fifty times.
 """
 
 from __future__ import annotations
@@ -21,35 +22,36 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import discord
 from discord import app_commands
 
 from bot.core.answers.cache import AnswerCache
-from bot.core.answers.paper_answers import (
-    answer_digest,
-    answer_paper,
-    answer_search,
-    answer_section,
-)
+from bot.core.answers.paper_answers import answer_digest
+from bot.core.answers.query import Query, run_query
 from bot.core.archive.lookup import NotFound, SectionPage
 from bot.core.delivery.poster import PostKey
+from bot.core.errors import StorageError
 from bot.storage.sqlite.version import ArchiveVersion
 
+from .components import share_id
 from .poster import NO_MENTIONS, send_message
-from .replies import Message, Reply, render_answer
+from .replies import Message, Reply, render_reply
 from .turns import Turns
 
 if TYPE_CHECKING:
     from bot.core.archive.lookup import Lookup
-    from bot.discord.components import Share
 
-    from .replies import Answer
-
-__all__ = ["CACHE_SIZE", "DEFER_AFTER", "DEFER_WHEN_MAKING", "Choices", "Responder"]
+__all__ = [
+    "CACHE_SIZE",
+    "DEFER_AFTER",
+    "DEFER_WHEN_MAKING",
+    "ChoiceKey",
+    "Choices",
+    "Responder",
+]
 
 _log = logging.getLogger(__name__)
 
@@ -79,12 +81,8 @@ _CANNOT_POST: Final = (
 
 
 Choices = list[app_commands.Choice[str]]
-Key = tuple[str | None, ...]
-"""A request: the command (or choice list) and its arguments as the user gave them."""
-
-
-def _date(date: str) -> str | None:
-    return None if date in ("", "undated") else date
+ChoiceKey = tuple[Literal["paper", "date"], str]
+"""An autocomplete request: which list, and what was typed (not a query: nothing is answered)."""
 
 
 def _describe(interaction: discord.Interaction[Any]) -> str:
@@ -130,8 +128,8 @@ class Responder:
         self.defer_after = defer_after
         self._version = ArchiveVersion(None)  # nothing is kept until warm_up() watches the file
         self.turns = Turns(busy_at=DEFER_WHEN_MAKING)
-        self.replies: AnswerCache[Key, Reply] = AnswerCache(self._archive, size=CACHE_SIZE)
-        self.choices: AnswerCache[Key, Choices] = AnswerCache(self._archive, size=CACHE_SIZE)
+        self.replies: AnswerCache[Query, Reply] = AnswerCache(self._archive, size=CACHE_SIZE)
+        self.choices: AnswerCache[ChoiceKey, Choices] = AnswerCache(self._archive, size=CACHE_SIZE)
 
     def _archive(self) -> Hashable:
         return self._version.current()
@@ -148,14 +146,14 @@ class Responder:
         if not self._version.watching:
             try:
                 self._version = await ArchiveVersion.open(self.lookup.store)
-            except sqlite3.Error:  # answering without a cache is slower, not wrong
+            except StorageError:  # answering without a cache is slower, not wrong
                 _log.warning("cannot watch the archive; replies will not be kept", exc_info=True)
         summary = await answer_digest(self.lookup)
         if isinstance(summary, NotFound):
             return 0
         for item in summary.papers:
-            found = await answer_paper(self.lookup, item.arxiv_id, None, summary.date.isoformat())
-            render_answer(found, command="paper", private=True)
+            query = Query("paper", item.arxiv_id, date=summary.date.isoformat())
+            await self.reply_to(query, usage_of="paper")
         return len(summary.papers)
 
     def forget(self) -> None:
@@ -168,12 +166,18 @@ class Responder:
         self._version.close()
         self.forget()
 
+    async def reply_to(self, query: Query, *, usage_of: str) -> Reply:
+        """Run ``query`` and render its answer ephemerally (a miss shows ``usage_of``'s usage)."""
+        return render_reply(
+            query, await run_query(self.lookup, query), usage_of=usage_of, private=True
+        )
+
     # -- sending -------------------------------------------------------------------------
 
     async def answer(
         self,
         interaction: discord.Interaction[Any],
-        key: Key | None,
+        key: Query | None,
         make: Callable[[], Awaitable[Reply]],
         *,
         defer: bool = False,
@@ -187,7 +191,7 @@ class Responder:
 
         Args:
             interaction: The command or component interaction to answer.
-            key: The request, to keep the reply under; ``None`` keeps nothing.
+            key: The query answered, to keep the reply under; ``None`` keeps nothing.
             make: The lookup and rendering; started at once, or once deferred.
             defer: Defer without waiting, for work known to take a moment (a full-text
                 search over years of digests).
@@ -257,40 +261,36 @@ class Responder:
 
     # -- components ----------------------------------------------------------------------
 
-    async def show_section(
-        self, interaction: discord.Interaction[Any], paper: str, date: str, section: str
-    ) -> None:
-        """The section menu: the chosen section whole, to the one who chose it."""
-        key = ("section", section, paper, _date(date))  # as /section NAME PAPER DATE
-        await self.answer(interaction, key, lambda: self._section(paper, date, section))
+    async def show_section(self, interaction: discord.Interaction[Any], query: Query) -> None:
+        """The section menu: the chosen section whole, to the one who chose it.
 
-    async def _section(self, paper: str, date: str, section: str) -> Reply:
-        found = await answer_section(self.lookup, section, paper, _date(date))
-        return render_answer(found, command="section", private=True)
+        The query is the one ``/section NAME PAPER DATE`` asks, so either finds the other's reply.
+        """
+        await self.answer(interaction, query, lambda: self.reply_to(query, usage_of="section"))
 
-    async def turn_page(
-        self, interaction: discord.Interaction[Any], section: str, date: str, page: int
-    ) -> None:
+    async def turn_page(self, interaction: discord.Interaction[Any], query: Query) -> None:
         """Replace a section page with another page of the same digest."""
         async with self._failing_politely(interaction):
-            found = await answer_section(self.lookup, section, None, _date(date), page=page)
+            found = await run_query(self.lookup, query)
             if not isinstance(found, SectionPage):
-                await self.send(interaction, render_answer(found, command="section", private=True))
+                reply = render_reply(query, found, usage_of="section", private=True)
+                await self.send(interaction, reply)
                 return
             private = interaction.message is not None and interaction.message.flags.ephemeral
-            message = render_answer(found, command="section", private=private).messages[0]
+            reply = render_reply(query, found, usage_of="section", private=private)
+            message = reply.messages[0]
             await interaction.response.edit_message(embeds=list(message.embeds), view=message.view)
 
-    async def share(self, interaction: discord.Interaction[Any], share: Share) -> None:
-        """ "Post to channel": regenerate the answer and post it for everyone, once.
+    async def share(self, interaction: discord.Interaction[Any], query: Query) -> None:
+        """ "Post to channel": run the query again and post the answer for everyone, once.
 
         The nonce comes from (channel, what is shared, part), so two clicks, or two people
         sharing the same card within Discord's nonce window, make one message.
         """
         async with self._failing_politely(interaction):
             await interaction.response.defer(ephemeral=True, thinking=True)
-            found = await self._regenerate(share)
-            reply = render_answer(found, command=share.kind, private=False)
+            found = await run_query(self.lookup, query)
+            reply = render_reply(query, found, usage_of=query.kind, private=False)
             if isinstance(found, NotFound):
                 await self.send(interaction, reply)
                 return
@@ -298,15 +298,16 @@ class Responder:
             channel = interaction.client.get_partial_messageable(
                 channel_id, guild_id=interaction.guild_id
             )
+            shared = share_id(query) or query.encode()  # the id clicked: it fitted
             posted: list[discord.Message] = []
             try:
                 for part, message in enumerate(reply.messages):
-                    key = PostKey(str(channel_id), "share", f"{share.custom_id}#{part}")
+                    key = PostKey(str(channel_id), "share", f"{shared}#{part}")
                     posted.append(await send_message(channel, message, nonce=key.token))
             except discord.Forbidden:
                 await self.say(interaction, _CANNOT_POST)
                 return
-            _log.info("shared %s in channel %s", share.custom_id, channel_id)
+            _log.info("shared %s in channel %s", shared, channel_id)
             await self.say(interaction, f"Posted: {posted[0].jump_url}")
 
     @contextlib.asynccontextmanager
@@ -340,16 +341,3 @@ class Responder:
                 _describe(interaction),
                 _reason(error),
             )
-
-    async def _regenerate(self, share: Share) -> Answer:
-        args = share.args
-        if share.kind == "paper":
-            return await answer_paper(self.lookup, args[0], None, _date(args[1]))
-        if share.kind == "section":
-            return await answer_section(self.lookup, args[0], args[1], _date(args[2]))
-        if share.kind == "page":
-            page = int(args[2]) if args[2].isdigit() else 1
-            return await answer_section(self.lookup, args[0], None, _date(args[1]), page=page)
-        if share.kind == "digest":
-            return await answer_digest(self.lookup, _date(args[0]))
-        return await answer_search(self.lookup, args[0])

@@ -35,8 +35,8 @@ from .client import (
     require_secret,
     web_client,
 )
-from .commands import SlackCommands
-from .subscription_commands import SlackSubscriptionCommands
+from .commands import PaperCommands
+from .subscription_commands import SubscriptionCommands
 
 if TYPE_CHECKING:
     from slack_sdk.web.async_client import AsyncWebClient
@@ -66,9 +66,9 @@ def build_bolt_app(
     ``desk`` the subscription commands are answered too (``paperbot serve`` passes one).
     """
     app = AsyncApp(client=client, signing_secret=signing_secret, name="paperbot")
-    SlackCommands(lookup).register(app)
+    PaperCommands(lookup).register(app)
     if desk is not None:
-        SlackSubscriptionCommands(desk, admins).register(app)
+        SubscriptionCommands(desk, admins).register(app)
     return app
 
 

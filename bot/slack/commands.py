@@ -1,10 +1,10 @@
 """paperbot's slash commands and the clicks on its replies, as Bolt listeners.
 
 ``/paper``, ``/section``, ``/digest`` and ``/paper-search`` (``/search`` is a Slack built-in)
-turn their text into a :class:`~bot.slack.views.View`, ask the archive through the same
-:mod:`bot.core.answers.paper_answers` functions the Discord adapter uses, and reply ephemerally
-through ``respond``. Clicks (a card's "Show section…", "Open…", Prev/Next, "Post to channel") carry
-a view in their value and are answered the same way.
+turn their text into a :class:`~bot.core.answers.query.Query`, run it against the archive with
+:func:`~bot.core.answers.query.run_query` as the Discord adapter does, and reply ephemerally
+through ``respond``. Clicks (a card's "Show section…", "Open…", Prev/Next, "Post to channel")
+carry a query in their value and are answered the same way.
 
 Every listener awaits ``ack()`` before anything else: Slack gives three seconds
 (:func:`~bot.slack.responder.acked`). After that, nothing a listener does can crash it or
@@ -21,13 +21,13 @@ from typing import TYPE_CHECKING, Any, Final
 from slack_sdk.errors import SlackApiError
 
 from bot.core.answers.paper_answers import is_help
+from bot.core.answers.query import SLASH_NAMES, Command, query_for_command, run_query
 from bot.core.archive.lookup import NotFound
-from bot.slack.components import ACTION_OPEN, PAGE_ACTIONS
+from bot.slack.components import ACTION_OPEN, PAGE_ACTIONS, query_of, query_value
 
 from .render import ACTION_LINK, ACTION_SECTION, ACTION_SHARE
 from .replies import Reply, help_reply, render_reply
 from .responder import acked, api_refusal, apology, refusal, send_reply
-from .views import Command, View, run_view, view_for_command
 
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
@@ -35,16 +35,13 @@ if TYPE_CHECKING:
 
     from bot.core.archive.lookup import Lookup
 
-__all__ = ["SLASH_COMMANDS", "SlackCommands"]
+__all__ = ["SLASH_COMMANDS", "PaperCommands"]
 
 _log = logging.getLogger(__name__)
 
-#: The slash commands, as the app manifest declares them.
+#: The slash commands, as the app manifest declares them, and the query each asks.
 SLASH_COMMANDS: Final[dict[str, Command]] = {
-    "/paper": "paper",
-    "/section": "section",
-    "/digest": "digest",
-    "/paper-search": "search",
+    f"/{name}": command for command, name in SLASH_NAMES.items()
 }
 _LINKS: Final = re.compile(rf"^{ACTION_LINK}_")
 #: Errors of ``chat.postMessage`` that an invitation fixes (the bot is not in the channel).
@@ -57,7 +54,7 @@ def _notice(text: str) -> Reply:
     return Reply(text, ([{"type": "section", "text": {"type": "mrkdwn", "text": text}}],))
 
 
-class SlackCommands:
+class PaperCommands:
     """The listeners, bound to one archive; :meth:`register` adds them to a Bolt app.
 
     Args:
@@ -73,8 +70,8 @@ class SlackCommands:
         app.command("/section")(self.section)
         app.command("/digest")(self.digest)
         app.command("/paper-search")(self.paper_search)
-        app.action(ACTION_SECTION)(self.open_view)
-        app.action(ACTION_OPEN)(self.open_view)
+        app.action(ACTION_SECTION)(self.open_query)
+        app.action(ACTION_OPEN)(self.open_query)
         app.action(PAGE_ACTIONS)(self.turn_page)
         app.action(ACTION_SHARE)(self.share)
         app.action(_LINKS)(self.follow_link)
@@ -107,13 +104,13 @@ class SlackCommands:
             if is_help(text) and (text.strip() or name != "digest"):  # /digest: the newest
                 reply = help_reply(name)
             else:
-                view = view_for_command(name, text)
-                reply = render_reply(view, await run_view(self._lookup, view))
+                query = query_for_command(name, text)
+                reply = render_reply(query, await run_query(self._lookup, query))
             await send_reply(respond, reply)
 
     # -- clicks --------------------------------------------------------------------------
 
-    async def open_view(self, ack: AsyncAck, action: Payload, respond: AsyncRespond) -> None:
+    async def open_query(self, ack: AsyncAck, action: Payload, respond: AsyncRespond) -> None:
         """A card's "Show section…" or an "Open…" menu: a new ephemeral reply."""
         await acked(ack)
         async with apology(respond, "the menu"):
@@ -140,16 +137,16 @@ class SlackCommands:
         """The "Post to channel" button: post what the ephemeral reply shows, then remove it."""
         await acked(ack)
         async with apology(respond, "Post to channel"):
-            view = View.decode(_value(action))
+            query = query_of(_value(action))
             channel = str((body.get("channel") or {}).get("id") or "")
-            if view is None or not channel:
+            if query is None or not channel:
                 await send_reply(respond, _notice("Sorry, I could not read that button."))
                 return
-            answer = await run_view(self._lookup, view)
+            answer = await run_query(self._lookup, query)
             if isinstance(answer, NotFound):
-                await send_reply(respond, render_reply(view, answer))
+                await send_reply(respond, render_reply(query, answer))
                 return
-            reply = render_reply(view, answer, shared_by=await _sharer(client, body))
+            reply = render_reply(query, answer, shared_by=await _sharer(client, body))
             try:
                 for blocks in reply.messages:
                     await client.chat_postMessage(
@@ -162,7 +159,8 @@ class SlackCommands:
                     )
             except SlackApiError as error:
                 refused = api_refusal(error)
-                _log.warning("Slack refused sharing %s in %s: %s", view.encode(), channel, refused)
+                shared = query_value(query)
+                _log.warning("Slack refused sharing %s in %s: %s", shared, channel, refused)
                 await send_reply(respond, _share_failed(refused.shown_code))
                 return
             gone = refusal(await respond(delete_original=True))
@@ -172,10 +170,10 @@ class SlackCommands:
     # -- shared ---------------------------------------------------------------------------
 
     async def _rerun(self, value: str | None) -> Reply:
-        view = View.decode(value)
-        if view is None:
+        query = query_of(value)
+        if query is None:
             return _notice("Sorry, I could not read that menu or button.")
-        return render_reply(view, await run_view(self._lookup, view))
+        return render_reply(query, await run_query(self._lookup, query))
 
 
 async def _sharer(client: AsyncWebClient, body: Payload) -> str:

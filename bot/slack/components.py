@@ -1,8 +1,10 @@
 """The interactive elements of paperbot's replies: share, page, open.
 
-Every element carries a :class:`~bot.slack.views.View` in its ``value``, so the handler that
-receives the click needs nothing but the archive to answer it (see :mod:`bot.slack.views`).
-Action ids are constants because the Bolt listeners in :mod:`bot.slack.commands` match on them.
+Every element carries a :class:`~bot.core.answers.query.Query` in its ``value``, as the JSON of
+:meth:`~bot.core.answers.query.Query.fields` (:func:`query_value`), so the handler that receives
+the click needs nothing but the archive to answer it (:func:`query_of`, then
+:func:`~bot.core.answers.query.run_query`). Action ids are constants because the Bolt listeners
+in :mod:`bot.slack.commands` match on them.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import re
 from collections.abc import Sequence
 from typing import Final
 
+from bot.core.answers.query import Query
 from bot.core.cards.text import ZWSP, cut, escape_slack
 from bot.slack.limits import (
     BUTTON_TEXT_MAX,
@@ -19,8 +22,7 @@ from bot.slack.limits import (
     OPTION_VALUE_MAX,
     SELECT_OPTIONS_MAX,
 )
-from bot.slack.render import ACTION_SHARE, Block, plain_text
-from bot.slack.views import View
+from bot.slack.render import ACTION_SHARE, Block, decode_value, encode_value, plain_text
 
 __all__ = [
     "ACTION_OPEN",
@@ -31,6 +33,8 @@ __all__ = [
     "marked",
     "open_select",
     "pager",
+    "query_of",
+    "query_value",
     "share_button",
 ]
 
@@ -74,23 +78,33 @@ def marked(parts: Sequence[tuple[str, bool]]) -> str:
     return out
 
 
-def share_button(view: View) -> Block:
+def query_value(query: Query) -> str:
+    """``query`` as an element's ``value``: the JSON of its fields (survives restarts)."""
+    return encode_value(**query.fields())
+
+
+def query_of(value: str | None) -> Query | None:
+    """The query a ``value`` carries (a card's section option too); ``None`` if unreadable."""
+    return Query.from_fields(decode_value(value or ""))
+
+
+def share_button(query: Query) -> Block:
     """The "Post to channel" button: posts what the ephemeral reply shows, for everyone."""
     return {
         "type": "button",
         "action_id": ACTION_SHARE,
         "text": plain_text("Post to channel", BUTTON_TEXT_MAX),
         "style": "primary",
-        "value": _value(view),
+        "value": _value(query),
     }
 
 
-def pager(view: View, *, has_prev: bool, has_next: bool) -> list[Block]:
-    """Prev/Next buttons (only those that lead somewhere) for a paged view."""
+def pager(query: Query, *, has_prev: bool, has_next: bool) -> list[Block]:
+    """Prev/Next buttons (only those that lead somewhere) for a paged query."""
     buttons = []
     for name, label, page, shown in (
-        ("prev", "◀ Prev", view.page - 1, has_prev),
-        ("next", "Next ▶", view.page + 1, has_next),
+        ("prev", "◀ Prev", query.page - 1, has_prev),
+        ("next", "Next ▶", query.page + 1, has_next),
     ):
         if shown:
             buttons.append(
@@ -98,23 +112,23 @@ def pager(view: View, *, has_prev: bool, has_next: bool) -> list[Block]:
                     "type": "button",
                     "action_id": f"{ACTION_PAGE}_{name}",
                     "text": plain_text(label, BUTTON_TEXT_MAX),
-                    "value": _value(view.at(page)),
+                    "value": _value(query.at(page)),
                 }
             )
     return buttons
 
 
-def open_select(choices: Sequence[tuple[str, View]], placeholder: str) -> list[Block]:
-    """A select that opens one of ``choices`` (label, view) as a new ephemeral reply.
+def open_select(choices: Sequence[tuple[str, Query]], placeholder: str) -> list[Block]:
+    """A select that opens one of ``choices`` (label, query) as a new ephemeral reply.
 
     Slack refuses the whole message (``invalid_blocks``) when two options share a value, so a
-    view offered twice (one paper matching a search in several sections) is offered once, at
+    query offered twice (one paper matching a search in several sections) is offered once, at
     its first place. Empty when there is nothing to choose, so callers can splat it into an
     actions row.
     """
     labels: dict[str, str] = {}
-    for label, view in choices:
-        labels.setdefault(view.encode(), label)
+    for label, query in choices:
+        labels.setdefault(query_value(query), label)
     options = [
         {"text": plain_text(label, OPTION_TEXT_MAX), "value": value}
         for value, label in labels.items()
@@ -132,9 +146,9 @@ def open_select(choices: Sequence[tuple[str, View]], placeholder: str) -> list[B
     ]
 
 
-def _value(view: View) -> str:
-    value = view.encode()
-    if len(value) > BUTTON_VALUE_MAX:  # only a search query could be this long
-        query = cut(view.query or "", BUTTON_VALUE_MAX // 4).text
-        value = View(view.command, query=query, page=view.page).encode()
+def _value(query: Query) -> str:
+    value = query_value(query)
+    if len(value) > BUTTON_VALUE_MAX:  # only a search's text could be this long
+        text = cut(query.text or "", BUTTON_VALUE_MAX // 4).text
+        value = query_value(Query(query.command, text=text, page=query.page))
     return value

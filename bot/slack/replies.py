@@ -1,7 +1,7 @@
 """Answers as Slack messages: what each command and click replies, in Block Kit.
 
-:func:`render_reply` turns a :class:`~bot.slack.views.View` and the archive's answer into a
-:class:`Reply`: one message, or several when a whole section is longer than one message may
+:func:`render_reply` turns a :class:`~bot.core.answers.query.Query` and the archive's answer
+into a :class:`Reply`: one message, or several when a whole section is longer than one message may
 be. Ephemeral replies (``shared_by=None``) carry the controls: "Post to channel", Prev/Next,
 "Open…"; the shared copy posted to the channel carries none of those (a pager in a channel
 would page everyone's copy) and says who shared it. Every reply stays within the limits in
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from bot.core.answers.paper_answers import COMMANDS, CardAnswer, SectionAnswer
+from bot.core.answers.query import SLASH_NAMES, Answer, Command, Query, pinned
 from bot.core.archive.lookup import (
     DigestSummary,
     NotFound,
@@ -27,12 +28,19 @@ from bot.core.archive.lookup import (
 from bot.core.cards.card import DigestHeaderCard, section_hint
 from bot.core.cards.fitting import fit_all
 from bot.core.cards.text import cut, escape_slack, split
-from bot.slack.components import link, literal, marked, open_select, pager, share_button
+from bot.slack.components import (
+    link,
+    literal,
+    marked,
+    open_select,
+    pager,
+    query_value,
+    share_button,
+)
 
 from .limits import CARD_TOTAL_MAX, HEADER_TEXT_MAX, SECTION_TEXT_MAX
 from .mrkdwn import to_mrkdwn
 from .render import Block, actions_block, card_blocks, mrkdwn_text, plain_text, section_messages
-from .views import Answer, Command, View
 
 __all__ = [
     "DIGEST_PER_PAGE",
@@ -47,12 +55,6 @@ __all__ = [
 DIGEST_PER_PAGE: Final = 30
 #: Message metadata of a shared reply: not a delivered card, so reconciliation skips it.
 SHARE_EVENT: Final = "paperbot_share"
-_HELP_NAMES: Final[dict[Command, str]] = {
-    "paper": "paper",
-    "section": "section",
-    "digest": "digest",
-    "search": "paper-search",
-}
 _TITLE_SHOWN: Final = 110
 #: Characters of a sharer's name shown ("Shared by …"); Slack's display names are shorter.
 _NAME_SHOWN: Final = 80
@@ -99,29 +101,30 @@ def _hf(arxiv_id: str) -> str:
     return f"https://huggingface.co/papers/{arxiv_id}"
 
 
-def _shared_line(name: str, view: View) -> str:
+def _shared_line(name: str, query: Query) -> str:
     """Who shared it, by name: a ``<@U…>`` mention would notify them of their own share."""
     who = literal(cut(" ".join(name.split()), _NAME_SHOWN).text) or "someone"
-    return f"Shared by {who} with `/{_HELP_NAMES[view.command]}`"
+    return f"Shared by {who} with `/{SLASH_NAMES[query.command]}`"
 
 
 def _finish(
-    view: View, text: str, blocks: list[Block], controls: list[Block], shared_by: str | None
+    query: Query, text: str, blocks: list[Block], controls: list[Block], shared_by: str | None
 ) -> Reply:
     """Add the controls (ephemeral) or the "shared by" line (channel copy)."""
     if shared_by is None:
-        return Reply(text, ([*blocks, actions_block([*controls, share_button(view)])],))
-    shared = _context(_shared_line(shared_by, view))
-    return Reply(text, ([*blocks, shared],), _shared_metadata(view))
+        return Reply(text, ([*blocks, actions_block([*controls, share_button(query)])],))
+    shared = _context(_shared_line(shared_by, query))
+    return Reply(text, ([*blocks, shared],), _shared_metadata(query))
 
 
-def _shared_metadata(view: View) -> dict[str, Any]:
-    return {"event_type": SHARE_EVENT, "event_payload": {"view": view.encode()}}
+def _shared_metadata(query: Query) -> dict[str, Any]:
+    """The shared query as message metadata (its key stays ``view``: posts already carry it)."""
+    return {"event_type": SHARE_EVENT, "event_payload": {"view": query_value(query)}}
 
 
 def help_reply(command: Command) -> Reply:
     """Usage of one command, from the shared :data:`~bot.core.answers.paper_answers.COMMANDS`."""
-    usage = COMMANDS[_HELP_NAMES[command]]
+    usage = COMMANDS[SLASH_NAMES[command]]
     examples = "\n".join(f"`{example}`" for example in usage.examples)
     others = " · ".join(f"`/{name}`" for name in COMMANDS)
     blocks = [
@@ -139,38 +142,35 @@ def not_found_reply(miss: NotFound) -> Reply:
         blocks.extend(_sections(lines))
     if miss.kind in _PAPER_MISSES:
         choices = [
-            (f"{s.value} · {s.label}", View("paper", paper=s.value)) for s in miss.suggestions
+            (f"{s.value} · {s.label}", Query("paper", paper=s.value)) for s in miss.suggestions
         ]
         if menu := open_select(choices, "Open a paper…"):
             blocks.append(actions_block(menu))
     return Reply(escape_slack(miss.message), (blocks,))
 
 
-def _card(view: View, answer: CardAnswer, shared_by: str | None) -> Reply:
+def _card(shown: Query, answer: CardAnswer, shared_by: str | None) -> Reply:
     card = answer.card
-    pinned = View("paper", paper=card.arxiv_id, date=answer.entry.date.isoformat())
     text = escape_slack(f"{card.display_title} — {card.hf_url}")
     if shared_by is None:
-        return Reply(text, (card_blocks(card, controls=[share_button(pinned)]),))
-    blocks = card_blocks(card, context=[_shared_line(shared_by, pinned)])
-    return Reply(text, (blocks,), _shared_metadata(pinned))
+        return Reply(text, (card_blocks(card, controls=[share_button(shown)]),))
+    blocks = card_blocks(card, context=[_shared_line(shared_by, shown)])
+    return Reply(text, (blocks,), _shared_metadata(shown))
 
 
-def _whole_section(view: View, answer: SectionAnswer, shared_by: str | None) -> Reply:
+def _whole_section(shown: Query, answer: SectionAnswer, shared_by: str | None) -> Reply:
     card, section = answer.card, answer.section
-    pinned = View("section", paper=card.arxiv_id, section=section.key.value, date=card.date_label)
     text = escape_slack(f"{section.label} — {card.display_title}")
     if shared_by is None:
-        messages = section_messages(card, section, controls=[share_button(pinned)])
+        messages = section_messages(card, section, controls=[share_button(shown)])
         return Reply(text, tuple(messages))
     messages = section_messages(card, section)
-    messages[-1].append(_context(_shared_line(shared_by, pinned)))
-    return Reply(text, tuple(messages), _shared_metadata(pinned))
+    messages[-1].append(_context(_shared_line(shared_by, shown)))
+    return Reply(text, tuple(messages), _shared_metadata(shown))
 
 
-def _page(view: View, page: SectionPage, shared_by: str | None) -> Reply:
+def _page(shown: Query, page: SectionPage, shared_by: str | None) -> Reply:
     key = page.key
-    pinned = View("section", section=key.value, date=page.date.isoformat(), page=page.page)
     first = (page.page - 1) * page.per_page + 1
     blocks: list[Block] = [
         {"type": "header", "text": plain_text(f"{key.number} · {key.korean}", HEADER_TEXT_MAX)},
@@ -193,18 +193,18 @@ def _page(view: View, page: SectionPage, shared_by: str | None) -> Reply:
             if body.was_cut:
                 lines.append(f"_… the whole section: `{section_hint(item.arxiv_id, key)}`_")
         blocks.append(_section("\n".join(lines)))
-    controls = pager(pinned, has_prev=page.page > 1, has_next=page.page < page.pages)
+    controls = pager(shown, has_prev=page.page > 1, has_next=page.page < page.pages)
     text = escape_slack(f"{key.english} · {page.date} · page {page.page}/{page.pages}")
-    return _finish(pinned, text, blocks, controls, shared_by)
+    return _finish(shown, text, blocks, controls, shared_by)
 
 
-def _digest(view: View, summary: DigestSummary, shared_by: str | None) -> Reply:
+def _digest(shown: Query, summary: DigestSummary, shared_by: str | None) -> Reply:
     pages = max(1, math.ceil(len(summary.papers) / DIGEST_PER_PAGE))
-    pinned = View("digest", date=summary.date.isoformat(), page=min(view.page, pages))
-    shown = summary.papers[(pinned.page - 1) * DIGEST_PER_PAGE :][:DIGEST_PER_PAGE]
+    shown = shown.at(min(shown.page, pages))
+    papers = summary.papers[(shown.page - 1) * DIGEST_PER_PAGE :][:DIGEST_PER_PAGE]
     header = DigestHeaderCard(summary.date, len(summary.papers))
     lines = []
-    for item in shown:
+    for item in papers:
         title = link(_hf(item.arxiv_id), _title(item.title, item.arxiv_id))
         have = len(set(item.sections))
         extra = "" if have == 7 else f" · {have}/7 sections"
@@ -212,24 +212,23 @@ def _digest(view: View, summary: DigestSummary, shared_by: str | None) -> Reply:
     blocks: list[Block] = [
         {"type": "header", "text": plain_text(header.title, HEADER_TEXT_MAX)},
         *_sections(lines or ["_This digest has no papers._"]),
-        _context(f"Page {pinned.page}/{pages} · `/paper ID` or the menu below shows a card"),
+        _context(f"Page {shown.page}/{pages} · `/paper ID` or the menu below shows a card"),
     ]
     controls: list[Block] = []
     if shared_by is None:
         choices = [
             (
                 f"{i.position}. {_title(i.title, i.arxiv_id)}",
-                View("paper", i.arxiv_id, date=pinned.date),
+                Query("paper", i.arxiv_id, date=shown.date),
             )
-            for i in shown
+            for i in papers
         ]
         controls = open_select(choices, "Open a paper…")
-        controls += pager(pinned, has_prev=pinned.page > 1, has_next=pinned.page < pages)
-    return _finish(pinned, escape_slack(header.title), blocks, controls, shared_by)
+        controls += pager(shown, has_prev=shown.page > 1, has_next=shown.page < pages)
+    return _finish(shown, escape_slack(header.title), blocks, controls, shared_by)
 
 
-def _search(view: View, results: SearchResults, shared_by: str | None) -> Reply:
-    pinned = View("search", query=results.query, page=view.page)
+def _search(shown: Query, results: SearchResults, shared_by: str | None) -> Reply:
     quoted = f"“{literal(results.query)}”"
     if not results.hits:
         summary = f"Nothing matches {quoted}." if results.query else "Type something to search."
@@ -248,13 +247,13 @@ def _search(view: View, results: SearchResults, shared_by: str | None) -> Reply:
         for hit in results.hits:
             best.setdefault(hit.arxiv_id, hit)
         choices = [
-            (_title(h.title, h.arxiv_id), View("paper", h.arxiv_id, date=h.date.isoformat()))
+            (_title(h.title, h.arxiv_id), Query("paper", h.arxiv_id, date=h.date.isoformat()))
             for h in best.values()
         ]
         controls = open_select(choices, "Open a paper…")
-        controls += pager(pinned, has_prev=results.offset > 0, has_next=results.has_more)
+        controls += pager(shown, has_prev=results.offset > 0, has_next=results.has_more)
     text = escape_slack(f"Search results for “{results.query}”")
-    return _finish(pinned, text, blocks, controls, shared_by)
+    return _finish(shown, text, blocks, controls, shared_by)
 
 
 def _snippet(parts: tuple[tuple[str, bool], ...]) -> str:
@@ -262,23 +261,25 @@ def _snippet(parts: tuple[tuple[str, bool], ...]) -> str:
     return cut(" ".join(marked(bare).split()), _SNIPPET_MAX).text
 
 
-def render_reply(view: View, answer: Answer, *, shared_by: str | None = None) -> Reply:
-    """The reply to ``view`` given the archive's ``answer``.
+def render_reply(query: Query, answer: Answer, *, shared_by: str | None = None) -> Reply:
+    """The reply to ``query`` given the archive's ``answer``.
 
     Args:
-        view: What was asked (its page and query; dates are pinned from ``answer``).
+        query: What was asked (its page; the rest is pinned from ``answer``, see
+            :func:`~bot.core.answers.query.pinned`).
         answer: What the archive answered.
         shared_by: ``None`` for the asker's ephemeral reply; the display name of whoever
             pressed "Post to channel" for the copy posted to the channel.
     """
     if isinstance(answer, NotFound):
         return not_found_reply(answer)
+    shown = pinned(query, answer)
     if isinstance(answer, CardAnswer):
-        return _card(view, answer, shared_by)
+        return _card(shown, answer, shared_by)
     if isinstance(answer, SectionAnswer):
-        return _whole_section(view, answer, shared_by)
+        return _whole_section(shown, answer, shared_by)
     if isinstance(answer, SectionPage):
-        return _page(view, answer, shared_by)
+        return _page(shown, answer, shared_by)
     if isinstance(answer, DigestSummary):
-        return _digest(view, answer, shared_by)
-    return _search(view, answer, shared_by)
+        return _digest(shown, answer, shared_by)
+    return _search(shown, answer, shared_by)

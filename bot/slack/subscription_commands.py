@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
     from bot.core.answers.subscription_answers import SubscriptionDesk
 
-__all__ = ["SUBSCRIPTION_COMMANDS", "WHO_MAY", "SlackSubscriptionCommands"]
+__all__ = ["SUBSCRIPTION_COMMANDS", "WHO_MAY", "SubscriptionCommands"]
 
 _log = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ _ADMIN_FLAGS: Final = ("is_admin", "is_owner", "is_primary_owner")
 Payload = dict[str, Any]
 
 
-class SlackSubscriptionCommands:
+class SubscriptionCommands:
     """The three listeners, bound to one :class:`SubscriptionDesk`.
 
     Args:

@@ -13,7 +13,8 @@ from typing import Any
 from tests.discord.conftest import NEWEST, fill, make_bot, write_digest
 from tests.fakes.discord_api import FakeDiscord, InteractionRecord, running_client
 
-from bot.core.archive.lookup import Lookup  # isort: skip  (after the fakes import discord.py)
+from bot.core.answers.query import Query  # isort: skip  (after the fakes import discord.py)
+from bot.core.archive.lookup import Lookup  # isort: skip
 from bot.discord.responder import DEFER_WHEN_MAKING
 
 PAPER = "2601.09002"  # "Paper 2" of the newest digest
@@ -46,7 +47,7 @@ async def test_a_re_ingested_digest_is_answered_anew_not_from_kept_replies(
         listing = await fake.slash_command("digest", {})
         typed = await fake.autocomplete("paper", {"ref": PAPER}, focused="ref")
         again = await fake.slash_command("paper", {"ref": PAPER})
-        assert bot.components.replies.peek(("paper", PAPER, None, None)) is not None
+        assert bot.components.replies.peek(Query("paper", PAPER)) is not None
         await fill(lookup.store, revise(tmp_path))
         revised = await fake.slash_command("paper", {"ref": PAPER})
         relisted = await fake.slash_command("digest", {})

@@ -19,9 +19,10 @@ from tests.discord.limits_check import PING, assert_sendable, body_of, texts_of
 
 import discord  # isort: skip  (after the fakes: see tests/fakes/discord_client.py)
 
+from bot.core.answers.query import Query
 from bot.core.cards.card import Card, CardSection, DigestHeaderCard, card_from_paper
 from bot.core.cards.text import utf16_len
-from bot.discord.components import Share, card_view, page_view, share_view
+from bot.discord.components import card_view, page_view, query_of, share_id, share_view
 from bot.discord.markdown import to_discord
 from bot.discord.render import card_embed, header_embed, pack, section_messages
 from digest_parser import SectionKey, parse_digest_file
@@ -172,7 +173,7 @@ def test_mentions_anywhere_in_a_card_ping_no_one() -> None:
 
 def test_card_components_carry_what_they_need() -> None:
     card = make_card(dict.fromkeys(K.ordered(), "본문."))
-    share = Share("paper", (card.arxiv_id, card.date_label))
+    share = Query("paper", card.arxiv_id, date=card.date_label)
     rows = card_view(card, share=share).to_components()
     select = rows[0]["components"][0]
     assert select["custom_id"] == "paperbot:section:2505.19590:2025-05-27"
@@ -196,30 +197,32 @@ def test_a_section_given_twice_is_offered_once() -> None:
 
 def test_share_ids_round_trip_and_long_queries_do_not_fit() -> None:
     for share in [
-        Share("paper", ("hep-th/9901001", "2025-05-27")),
-        Share("section", ("future-work", "2505.19590", "undated")),
-        Share("page", ("results", "2025-05-27", "3")),
-        Share("digest", ("2025-05-27",)),
-        Share("search", ("강화 학습: reward",)),
+        Query("paper", "hep-th/9901001", date="2025-05-27"),
+        Query("section", "2505.19590", "future-work"),  # undated: its id says ``undated``
+        Query("section", section="results", date="2025-05-27", page=3),
+        Query("digest", date="2025-05-27"),
+        Query("search", text="강화 학습: reward"),
     ]:
-        assert Share.parse(share.custom_id) == share
-    assert Share.parse("paperbot:share:paper:only-one") is None
-    assert not Share("search", ("x" * 90,)).fits
+        custom_id = share_id(share)
+        assert custom_id is not None and query_of(custom_id) == share
+    assert query_of("paperbot:share:paper:only-one") is None
+    assert share_id(Query("search", text="x" * 90)) is None
 
 
 def test_page_buttons() -> None:
-    view = page_view("results", "2025-05-27", 2, 3)
+    view = page_view(Query("section", section="results", date="2025-05-27", page=2), 3)
     assert view is not None
     ids = [c["custom_id"] for row in view.to_components() for c in row["components"]]
     assert ids == ["paperbot:page:results:2025-05-27:1", "paperbot:page:results:2025-05-27:3"]
-    assert page_view("results", "2025-05-27", 1, 1) is None
+    assert page_view(Query("section", section="results", date="2025-05-27"), 1) is None
 
 
 async def test_views_only_draw_their_clicks_are_routed_by_the_dynamic_items() -> None:
     """Built stopped, so discord.py keeps no 15-minute timeout task alive per answer."""
     card = make_card(dict.fromkeys(K.ordered(), "본문."))
-    share = Share("paper", (card.arxiv_id, card.date_label))
-    views = [card_view(card, share=share), share_view(share), page_view("results", "x", 2, 3)]
+    share = Query("paper", card.arxiv_id, date=card.date_label)
+    page = Query("section", section="results", date="x", page=2)
+    views = [card_view(card, share=share), share_view(share), page_view(page, 3)]
     assert all(view is not None and view.is_finished() for view in views)
 
 

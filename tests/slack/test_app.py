@@ -15,12 +15,12 @@ from typing import Any
 
 import pytest
 
+from bot.core.answers.query import Query
 from bot.core.archive.lookup import Lookup
 from bot.slack.app import build_bolt_app
-from bot.slack.components import ACTION_OPEN
+from bot.slack.components import ACTION_OPEN, query_of
 from bot.slack.render import ACTION_SECTION, ACTION_SHARE
 from bot.slack.replies import SHARE_EVENT
-from bot.slack.views import View
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.slack_requests import (
     block_actions_payload,
@@ -130,7 +130,7 @@ async def test_paper_answers_with_the_card_and_a_share_button(
     assert answer["text"].endswith("https://huggingface.co/papers/2601.01234")
     assert "*1 · 핵심 동기와 문제 정의*" in text_of(blocks)
     share = element(blocks, ACTION_SHARE)
-    assert View.decode(share["value"]) == View("paper", paper="2601.01234", date="2026-01-05")
+    assert query_of(share["value"]) == Query("paper", paper="2601.01234", date="2026-01-05")
     assert len(element(blocks, ACTION_SECTION)["options"]) == 7
     assert len(slack.calls("auth.test")) == 1 and slack.posted(CHANNEL) == []
 
@@ -142,8 +142,8 @@ async def test_paper_with_a_section_shows_that_section_whole(slack_app: Driver) 
     text = text_of(answer["blocks"])
     assert "6 · 한계점 및 잠재적 실패 요인" in text and "검증 질문 자체가 틀리면" in text
     assert "핵심 동기" not in text
-    share = View.decode(element(answer["blocks"], ACTION_SHARE)["value"])
-    assert share == View("section", paper="2601.01234", section="limitations", date="2026-01-05")
+    share = query_of(element(answer["blocks"], ACTION_SHARE)["value"])
+    assert share == Query("section", paper="2601.01234", section="limitations", date="2026-01-05")
 
 
 USAGES = {
@@ -170,8 +170,8 @@ async def test_unknown_paper_offers_the_closest_ids(slack_app: Driver) -> None:
     text = text_of(answer["blocks"])
     assert "2601.01235 is not in any digest" in text and "`2601.01234`" in text
     menu = element(answer["blocks"], ACTION_OPEN)
-    views = [View.decode(o["value"]) for o in menu["options"]]
-    option = views.index(View("paper", paper="2601.01234"))
+    queries = [query_of(o["value"]) for o in menu["options"]]
+    option = queries.index(Query("paper", paper="2601.01234"))
     (card,) = await slack_app.click(menu, option=option)
     assert "자기 검증" in card["blocks"][0]["text"]["text"]
     assert card["replace_original"] is False
@@ -221,7 +221,7 @@ async def test_digest_lists_every_paper_one_line_each(slack_app: Driver) -> None
     assert [line.split("*")[1] for line in lines] == ["1.", "2.", "3."]
     assert "<https://huggingface.co/papers/2601.01234|" in lines[0]
     menu = element(blocks, ACTION_OPEN)
-    assert [View.decode(o["value"]).paper for o in menu["options"]] == [  # type: ignore[union-attr]
+    assert [query_of(o["value"]).paper for o in menu["options"]] == [  # type: ignore[union-attr]
         "2601.01234",
         "2601.02345",
         "2601.03456",
@@ -264,8 +264,8 @@ async def test_search_offers_one_option_per_paper_matching_in_several_sections(
     text = text_of(answer["blocks"])
     assert text.count("`2505.20256`") == 3  # three hits are listed
     menu = element(answer["blocks"], ACTION_OPEN)
-    assert [View.decode(o["value"]) for o in menu["options"]] == [
-        View("paper", paper="2505.20256", date="2025-05-27")
+    assert [query_of(o["value"]) for o in menu["options"]] == [
+        Query("paper", paper="2505.20256", date="2025-05-27")
     ]
     (card,) = await slack_app.click(menu)
     assert "Omni-R1" in card["blocks"][0]["text"]["text"]

@@ -16,14 +16,14 @@ from typing import Any
 import pytest
 from slack_sdk.webhook import WebhookResponse
 
+from bot.core.answers.query import Query
 from bot.core.answers.subscription_answers import SubscriptionDesk
 from bot.core.archive.lookup import Lookup
 from bot.core.daily.subscriptions import Subscriptions
 from bot.slack.app import build_bolt_app
-from bot.slack.components import ACTION_PAGE
+from bot.slack.components import ACTION_PAGE, query_value
 from bot.slack.render import ACTION_SHARE
 from bot.slack.responder import refusal
-from bot.slack.views import View
 from bot.storage.sqlite.store import Store
 from tests.fakes.clock import FakeClock
 from tests.fakes.slack_api import RESPONSE_URL, FakeSlackAPI
@@ -127,12 +127,12 @@ async def test_an_answer_slack_refuses_is_logged_with_the_reason_and_apologised_
 
 
 @pytest.mark.parametrize(
-    ("action_id", "view", "what"),
+    ("action_id", "query", "what"),
     [
-        (f"{ACTION_PAGE}_next", View("section", section="results", page=2), "the page button"),
-        ("paperbot_open", View("paper", paper="2601.01234"), "the menu"),
-        ("paperbot_section", View("section", paper="2601.01234", section="results"), "the menu"),
-        (ACTION_SHARE, View("paper", paper="nonsense"), "Post to channel"),
+        (f"{ACTION_PAGE}_next", Query("section", section="results", page=2), "the page button"),
+        ("paperbot_open", Query("paper", paper="2601.01234"), "the menu"),
+        ("paperbot_section", Query("section", paper="2601.01234", section="results"), "the menu"),
+        (ACTION_SHARE, Query("paper", paper="nonsense"), "Post to channel"),
     ],
 )
 async def test_a_refused_answer_to_a_click_is_apologised_for(
@@ -141,12 +141,12 @@ async def test_a_refused_answer_to_a_click_is_apologised_for(
     subscriptions: Subscriptions,
     logged: Logged,
     action_id: str,
-    view: View,
+    query: Query,
     what: str,
 ) -> None:
     slack.faults.inject(RESPONSE_URL, INVALID_BLOCKS)
     async with sender_for(slack, lookup, subscriptions) as base:
-        answers = await Sender(slack, f"{base}/slack/events").click(action_id, view.encode())
+        answers = await Sender(slack, f"{base}/slack/events").click(action_id, query_value(query))
         await refused_and_told(answers, logged, what, "invalid_blocks")
 
 
@@ -184,10 +184,10 @@ async def test_a_refused_share_logs_slacks_reason_and_says_so(
     slack: FakeSlackAPI, lookup: Lookup, subscriptions: Subscriptions, logged: Logged
 ) -> None:
     slack.faults.inject("chat.postMessage", Fault.api_error("msg_blocks_too_long"))
-    view = View("paper", paper="2601.01234")
+    query = Query("paper", paper="2601.01234")
     async with sender_for(slack, lookup, subscriptions) as base:
         (told,) = await Sender(slack, f"{base}/slack/events").click(
-            ACTION_SHARE, view.encode(), count=1
+            ACTION_SHARE, query_value(query), count=1
         )
     assert "Slack did not let me post here (`msg_blocks_too_long`)" in str(told.args)
     assert slack.posted(CHANNEL) == []
@@ -201,10 +201,10 @@ async def test_a_refused_removal_after_sharing_is_logged(
     slack: FakeSlackAPI, lookup: Lookup, subscriptions: Subscriptions, logged: Logged
 ) -> None:
     slack.faults.inject(RESPONSE_URL, Fault(FaultKind.API_ERROR, status=404, error="expired_url"))
-    view = View("paper", paper="2601.01234")
+    query = Query("paper", paper="2601.01234")
     async with sender_for(slack, lookup, subscriptions) as base:
         (removal,) = await Sender(slack, f"{base}/slack/events").click(
-            ACTION_SHARE, view.encode(), count=1
+            ACTION_SHARE, query_value(query), count=1
         )
         await logged.until("removing the shared ephemeral failed: expired_url (HTTP 404)")
     assert removal.args == {"text": "", "delete_original": True} and removal.error == "expired_url"

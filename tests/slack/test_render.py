@@ -15,9 +15,10 @@ import regex  # type: ignore[import-untyped,unused-ignore]  # no stubs installed
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.core.answers.query import Query
 from bot.core.cards.card import Card, CardSection, DigestHeaderCard, card_from_paper
 from bot.core.cards.text import ZWSP
-from bot.slack.components import open_select, share_button
+from bot.slack.components import open_select, query_of, query_value, share_button
 from bot.slack.mrkdwn import to_mrkdwn
 from bot.slack.render import (
     ACTION_SECTION,
@@ -27,7 +28,6 @@ from bot.slack.render import (
     header_message,
     section_messages,
 )
-from bot.slack.views import View
 from digest_parser import SectionKey, parse_digest_file
 from tests.conftest import EXAMPLES
 from tests.slack.limits_check import assert_blocks_ok, pings
@@ -55,7 +55,7 @@ def test_every_real_card_and_section_fits(real_cards: list[Card]) -> None:
     assert len(real_cards) > 100
     for card in real_cards:
         where = f"{card.date_label} {card.arxiv_id}"
-        message = card_message(card, controls=[share_button(View("paper", card.arxiv_id))])
+        message = card_message(card, controls=[share_button(Query("paper", card.arxiv_id))])
         assert message["text"] and message["metadata"]["event_payload"]["paper"] == card.arxiv_id
         assert_blocks_ok(message["blocks"], where)
         assert not pings(message), where
@@ -83,7 +83,7 @@ def test_the_section_menu_offers_every_section_of_the_card(real_cards: list[Card
     )
     values = [decode_value(o["value"]) for o in select["options"]]
     assert [v["section"] for v in values] == [k.value for k in SectionKey.ordered()]
-    assert View.decode(select["options"][5]["value"]) == View(
+    assert query_of(select["options"][5]["value"]) == Query(
         "section", paper=card.arxiv_id, section="limitations", date=card.date_label
     )
 
@@ -135,7 +135,7 @@ def test_a_huge_section_is_split_across_messages_not_cut() -> None:
         1,
         (CardSection(SectionKey.RESULTS, body),),
     )
-    messages = section_messages(card, card.sections[0], controls=[share_button(View("paper"))])
+    messages = section_messages(card, card.sections[0], controls=[share_button(Query("paper"))])
     assert len(messages) > 10
     for n, blocks in enumerate(messages):
         assert_blocks_ok(blocks, f"message {n}")
@@ -210,7 +210,8 @@ def cards(draw: st.DrawFn) -> Card:
         total=total,
         sections=sections,
         missing=missing,
-        note="" if sections else draw(st.just("") | BODIES),
+        # A note is what the parser kept of an entry's prose: blank edges dropped, never blank.
+        note="" if sections else draw(st.just("") | BODIES.map(str.strip)),
     )
 
 
@@ -219,7 +220,7 @@ def cards(draw: st.DrawFn) -> Card:
 )
 @given(card=cards())
 def test_generated_cards_fit_and_ping_nobody(card: Card) -> None:
-    share = share_button(View("paper", card.arxiv_id, date=card.date_label))
+    share = share_button(Query("paper", card.arxiv_id, date=card.date_label))
     blocks = card_blocks(card, controls=[share], context=["Shared by <@U0READER>"])
     assert_blocks_ok(blocks, "card")
     assert pings(card_blocks(card)) == []
@@ -234,11 +235,11 @@ def test_generated_cards_fit_and_ping_nobody(card: Card) -> None:
 
 def test_an_open_menu_offers_each_view_once_at_its_first_place() -> None:
     """Slack refuses a select with a repeated value, so the repeat is dropped, not the menu."""
-    first, second = View("paper", "2505.20256", date="2025-05-27"), View("paper", "2505.19590")
+    first, second = Query("paper", "2505.20256", date="2025-05-27"), Query("paper", "2505.19590")
     (menu,) = open_select([("Omni-R1", first), ("Other", second), ("again", first)], "Open…")
     assert [(o["text"]["text"], o["value"]) for o in menu["options"]] == [
-        ("Omni-R1", first.encode()),
-        ("Other", second.encode()),
+        ("Omni-R1", query_value(first)),
+        ("Other", query_value(second)),
     ]
     assert_blocks_ok([{"type": "actions", "elements": [menu]}], "menu")
     assert open_select([], "Open…") == []
