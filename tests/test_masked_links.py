@@ -12,7 +12,7 @@ from collections.abc import Callable
 import pytest
 from rich.console import Console
 
-from bot.console.poster import SummaryMarkdown
+from bot.console.render import SummaryMarkdown
 from bot.discord.markdown import to_discord
 from bot.slack.mrkdwn import to_mrkdwn
 

@@ -37,7 +37,7 @@ def _show(answer: Any, output: OutputFormat, hint: str | None = None) -> None:
 
     A search without hits is a miss too: scripts test the exit status, as for a lookup.
     """
-    from bot.console.poster import render_card
+    from bot.console.render import render_card
     from bot.console.replies import (
         render_digest,
         render_not_found,

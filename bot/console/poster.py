@@ -19,12 +19,10 @@ from rich.text import Text
 from bot.core.cards.card import Card, DigestHeaderCard
 from bot.core.delivery.poster import Posted, PostKey
 
-from .render import SummaryMarkdown, render_card
+from .render import render_card
 from .terminal import TerminalConsole
 
-#: ``SummaryMarkdown`` and ``render_card`` live in :mod:`bot.console.render`; re-exported
-#: until their importers (cli/lookup.py, console/replies.py and two tests) name that module.
-__all__ = ["ConsolePoster", "SummaryMarkdown", "render_card"]
+__all__ = ["ConsolePoster"]
 
 
 class ConsolePoster:

@@ -7,7 +7,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from bot.console.poster import SummaryMarkdown
+from bot.console.render import SummaryMarkdown
 from bot.core.answers.paper_answers import SectionAnswer
 from bot.core.archive.lookup import NotFound, SearchResults, SectionPage
 from bot.core.archive.records import DigestSummary

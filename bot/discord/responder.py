@@ -32,9 +32,9 @@ from bot.core.answers.cache import AnswerCache
 from bot.core.answers.paper_answers import answer_digest
 from bot.core.answers.query import Query, run_query
 from bot.core.archive.lookup import NotFound, SectionPage
+from bot.core.archive.repositories import ArchiveVersion, UnwatchedVersion
 from bot.core.delivery.poster import PostKey
 from bot.core.errors import StorageError
-from bot.storage.sqlite.version import ArchiveVersion
 
 from .components import share_id
 from .poster import NO_MENTIONS, send_message
@@ -126,7 +126,7 @@ class Responder:
     def __init__(self, lookup: Lookup, *, defer_after: float = DEFER_AFTER) -> None:
         self.lookup = lookup
         self.defer_after = defer_after
-        self._version = ArchiveVersion(None)  # nothing is kept until warm_up() watches the file
+        self._version: ArchiveVersion = UnwatchedVersion()  # nothing kept until warm_up() watches
         self.turns = Turns(busy_at=DEFER_WHEN_MAKING)
         self.replies: AnswerCache[Query, Reply] = AnswerCache(self._archive, size=CACHE_SIZE)
         self.choices: AnswerCache[ChoiceKey, Choices] = AnswerCache(self._archive, size=CACHE_SIZE)
@@ -145,7 +145,7 @@ class Responder:
         """
         if not self._version.watching:
             try:
-                self._version = await ArchiveVersion.open(self.lookup.store)
+                self._version = await self.lookup.store.watch_version()
             except StorageError:  # answering without a cache is slower, not wrong
                 _log.warning("cannot watch the archive; replies will not be kept", exc_info=True)
         summary = await answer_digest(self.lookup)

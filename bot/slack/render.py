@@ -189,7 +189,7 @@ def card_blocks(
         )
     tail.append(_actions(card, controls))
     fixed = text_size(blocks) + text_size(tail)
-    if card.note:
+    if card.note.strip():
         note = fit(card.note, SECTION_TEXT_MAX, to_mrkdwn)
         blocks.append({"type": "section", "text": mrkdwn_text(note.text)})
         fixed += len(note.text)

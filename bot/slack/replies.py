@@ -39,12 +39,12 @@ from bot.slack.components import (
 )
 
 from .limits import CARD_TOTAL_MAX, HEADER_TEXT_MAX, SECTION_TEXT_MAX
+from .marker import share_metadata
 from .mrkdwn import to_mrkdwn
 from .render import Block, actions_block, card_blocks, mrkdwn_text, plain_text, section_messages
 
 __all__ = [
     "DIGEST_PER_PAGE",
-    "SHARE_EVENT",
     "Reply",
     "help_reply",
     "not_found_reply",
@@ -53,8 +53,6 @@ __all__ = [
 
 #: Papers per ``/digest`` page: a real digest (about 26) fits on one.
 DIGEST_PER_PAGE: Final = 30
-#: Message metadata of a shared reply: not a delivered card, so reconciliation skips it.
-SHARE_EVENT: Final = "paperbot_share"
 _TITLE_SHOWN: Final = 110
 #: Characters of a sharer's name shown ("Shared by …"); Slack's display names are shorter.
 _NAME_SHOWN: Final = 80
@@ -114,12 +112,7 @@ def _finish(
     if shared_by is None:
         return Reply(text, ([*blocks, actions_block([*controls, share_button(query)])],))
     shared = _context(_shared_line(shared_by, query))
-    return Reply(text, ([*blocks, shared],), _shared_metadata(query))
-
-
-def _shared_metadata(query: Query) -> dict[str, Any]:
-    """The shared query as message metadata (its key stays ``view``: posts already carry it)."""
-    return {"event_type": SHARE_EVENT, "event_payload": {"view": query_value(query)}}
+    return Reply(text, ([*blocks, shared],), share_metadata(query_value(query)))
 
 
 def help_reply(command: Command) -> Reply:
@@ -155,7 +148,7 @@ def _card(shown: Query, answer: CardAnswer, shared_by: str | None) -> Reply:
     if shared_by is None:
         return Reply(text, (card_blocks(card, controls=[share_button(shown)]),))
     blocks = card_blocks(card, context=[_shared_line(shared_by, shown)])
-    return Reply(text, (blocks,), _shared_metadata(shown))
+    return Reply(text, (blocks,), share_metadata(query_value(shown)))
 
 
 def _whole_section(shown: Query, answer: SectionAnswer, shared_by: str | None) -> Reply:
@@ -166,7 +159,7 @@ def _whole_section(shown: Query, answer: SectionAnswer, shared_by: str | None) -
         return Reply(text, tuple(messages))
     messages = section_messages(card, section)
     messages[-1].append(_context(_shared_line(shared_by, shown)))
-    return Reply(text, tuple(messages), _shared_metadata(shown))
+    return Reply(text, tuple(messages), share_metadata(query_value(shown)))
 
 
 def _page(shown: Query, page: SectionPage, shared_by: str | None) -> Reply:

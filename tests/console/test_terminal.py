@@ -12,7 +12,8 @@ from pathlib import Path
 from rich.table import Table
 from rich.text import Text
 
-from bot.console.poster import ConsolePoster, SummaryMarkdown, render_card
+from bot.console.poster import ConsolePoster
+from bot.console.render import SummaryMarkdown, render_card
 from bot.console.terminal import TerminalConsole, TerminalFormatter, json_dumps, strip_controls
 from bot.core.cards.card import Card, CardSection
 from bot.core.delivery.poster import PostKey

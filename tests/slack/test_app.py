@@ -19,8 +19,8 @@ from bot.core.answers.query import Query
 from bot.core.archive.lookup import Lookup
 from bot.slack.app import build_bolt_app
 from bot.slack.components import ACTION_OPEN, query_of
+from bot.slack.marker import SHARE_EVENT
 from bot.slack.render import ACTION_SECTION, ACTION_SHARE
-from bot.slack.replies import SHARE_EVENT
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.slack_requests import (
     block_actions_payload,

@@ -5,7 +5,7 @@ the CPU of every answer before theirs: a card rendered again, a digest listed ag
 search run again, is latency for everyone behind it. An answer depends only on the request and
 on the archive, so it is kept, keyed by the request (a reply by its
 :class:`~bot.core.answers.query.Query`), for as long as the archive's version (see
-:class:`~bot.storage.sqlite.version.ArchiveVersion`) stays the same; the first request after a
+:class:`~bot.core.archive.repositories.ArchiveVersion`) stays the same; the first request after a
 change finds the cache empty. Requests for an answer still being computed wait for that
 computation instead of starting their own.
 

@@ -17,7 +17,9 @@ import random
 from collections import Counter
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 
+from bot.core.archive.repositories import ArchiveRepository
 from bot.core.cards.card import Card, DigestHeaderCard, card_from_paper
 from bot.core.clock import Clock
 from bot.core.delivery.lease import Lease
@@ -33,10 +35,10 @@ from bot.core.delivery.poster import (
     TransientError,
 )
 from bot.core.delivery.reconcile import find_posted
-from bot.storage.sqlite.store import Store
+from bot.core.delivery.repositories import DeliveryStore
 from digest_parser import SectionKey
 
-__all__ = ["DeliveryReport", "RetryPolicy", "Worker"]
+__all__ = ["DeliveryReport", "RetryPolicy", "Worker", "WorkerStore"]
 
 _log = logging.getLogger(__name__)
 
@@ -70,12 +72,16 @@ class DeliveryReport:
     waiting: list[str] = field(default_factory=list)  # channels left with a retry due later
 
 
+class WorkerStore(DeliveryStore, ArchiveRepository, Protocol):
+    """What the worker needs of a database: the outbox to drain and the archive to render from."""
+
+
 class Worker:
     """Drains the outbox through one :class:`Poster` per platform."""
 
     def __init__(
         self,
-        store: Store,
+        store: WorkerStore,
         posters: Mapping[str, Poster],
         clock: Clock,
         *,
