@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Config, ConfigError, load_config
-from bot.core.daily.config import SubscriptionConfig
+from bot.config import Config, ConfigError, SubscriptionConfig, load_config
 from tests.conftest import ROOT
 
 
