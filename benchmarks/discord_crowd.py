@@ -43,9 +43,9 @@ with warnings.catch_warnings():  # discord.py imports the deprecated stdlib audi
     from tests.fakes import discord_interaction_payloads as payloads
     from tests.fakes.discord_api import FakeDiscord, InteractionRecord, RateLimits
 
-from bot.config import DiscordConfig  # noqa: E402  (after the fakes import discord.py)
 from bot.core.archive.lookup import Lookup  # noqa: E402
 from bot.discord.client import PaperBot  # noqa: E402
+from bot.discord.config import DiscordConfig  # noqa: E402  (after the fakes import discord.py)
 from bot.discord.render import clear_render_cache  # noqa: E402
 from bot.heap import settled_heap  # noqa: E402
 from bot.storage.sqlite.store import Store  # noqa: E402

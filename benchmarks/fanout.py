@@ -67,8 +67,10 @@ sys.path.insert(0, str(ROOT))  # tests.fakes and tests.crash (never bot/ itself)
 from tests.fakes.discord_api import FakeDiscord  # noqa: E402  isort: skip  (discord.py quietly)
 
 from bot.app import SetupError, Target, make_worker, open_poster  # noqa: E402
-from bot.config import Config, DiscordConfig, Secrets, SlackConfig  # noqa: E402
+from bot.config import Config, Secrets  # noqa: E402
 from bot.core.archive.ingest import ingest_file  # noqa: E402
+from bot.discord.config import DiscordConfig  # noqa: E402
+from bot.slack.config import SlackConfig  # noqa: E402
 from bot.storage.sqlite.store import Store  # noqa: E402
 from digest_parser import parse_digest_file  # noqa: E402
 from tests.crash.discord_target import DiscordCrashTarget  # noqa: E402

@@ -3,6 +3,13 @@
 Secrets (bot tokens, signing secrets) never live here: they come from the environment only,
 so a config file can be committed and shared. Every key is documented in
 ``config.example.toml``.
+
+The platforms' parts come from their registrations (:data:`bot.platforms.PLATFORMS`): each
+one's ``[name]`` table and ``[delivery.name]`` pacing, its :class:`Secrets` fields, and the
+platforms and channel ids ``[[subscriptions]]`` accepts. They are fields added with
+:func:`pydantic.create_model`, so ``Config(slack=…)``, ``config.slack`` and
+``Secrets(discord_token=…)`` work as they always did; mypy sees only the fixed fields, so
+typed code reads a platform's table with :meth:`Config.section`.
 """
 
 from __future__ import annotations
@@ -11,13 +18,28 @@ import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    create_model,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 
-from bot.core.daily.config import ScheduleConfig, SourcesConfig, SubscriptionConfig
+from bot.core.daily import config as daily
+from bot.core.daily.config import ScheduleConfig, SourcesConfig
+from bot.discord.config import DiscordConfig  # re-exported until the adapters import it
+from bot.platforms import PLATFORMS, find_platform
+from bot.registry import PacingConfig, either
+from bot.slack.config import SlackConfig  # re-exported until the adapters import it
 
 __all__ = [
+    "SECRET_ENV",
     "Config",
     "ConfigError",
     "DeliveryConfig",
@@ -27,16 +49,16 @@ __all__ = [
     "Secrets",
     "SlackConfig",
     "StorageConfig",
+    "SubscriptionConfig",
     "load_config",
 ]
 
+M = TypeVar("M", bound=BaseModel)
+
+#: Platforms with credentials, by name: the order secrets are listed in.
+_WITH_SECRETS: Final = sorted((p for p in PLATFORMS if p.secrets), key=lambda p: p.name)
 #: Each secret's environment variable: the only place it is read from.
-SECRET_ENV: Final = {
-    "discord_token": "DISCORD_TOKEN",
-    "slack_bot_token": "SLACK_BOT_TOKEN",
-    "slack_app_token": "SLACK_APP_TOKEN",
-    "slack_signing_secret": "SLACK_SIGNING_SECRET",
-}
+SECRET_ENV: Final = {s.field: s.env for p in _WITH_SECRETS for s in p.secrets}
 #: A config key with one of these words in its name is a secret put in the wrong place.
 _SECRET_WORDS: Final = ("token", "secret", "password")
 
@@ -49,6 +71,12 @@ _STRICT = ConfigDict(extra="forbid", frozen=True)
 
 class ConfigError(Exception):
     """The config file is unreadable or invalid; the message says where and why."""
+
+
+def _with_platforms(base: type[M], fields: Mapping[str, tuple[Any, Any]]) -> type[M]:
+    """``base`` plus one field per platform, after its own (pydantic keeps that order)."""
+    name = base.__name__.lstrip("_")
+    return create_model(name, __base__=base, __module__=__name__, **fields)  # type: ignore[call-overload, no-any-return]
 
 
 class StorageConfig(BaseModel):
@@ -65,112 +93,109 @@ class LoggingConfig(BaseModel):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
 
-class SlackConfig(BaseModel):
-    """``[slack]``: how the Slack app connects. Tokens come from the environment only."""
-
-    model_config = _STRICT
-    mode: Literal["socket", "http"] = Field(
-        default="socket", description="socket: no public URL needed; http: Slack calls us"
-    )
-    host: str = Field(default="127.0.0.1", description="HTTP mode: address to listen on")
-    port: int = Field(default=3000, ge=1, le=65535, description="HTTP mode: port")
-    path: str = Field(default="/slack/events", description="HTTP mode: request URL path")
-    api_base_url: str = Field(
-        default="https://slack.com/api/", description="Web API base URL (tests and proxies)"
-    )
-    request_timeout: float = Field(
-        default=30.0, gt=0, description="seconds one Web API request may take (slack_sdk's 30)"
-    )
-    admins: tuple[str, ...] = Field(
-        default=(),
-        description="user ids (U…) who may /subscribe besides workspace admins and owners",
-    )
-
-
-class DiscordConfig(BaseModel):
-    """``[discord]``: how the Discord bot connects. The token comes from the environment."""
-
-    model_config = _STRICT
-    api_base_url: str = Field(
-        default="https://discord.com/api/v10", description="REST base URL (tests and proxies)"
-    )
-    gateway_url: str | None = Field(
-        default=None, description="gateway URL override; None asks Discord (GET /gateway/bot)"
-    )
-    dev_guild_id: int | None = Field(
-        default=None, description="sync commands to this guild only (instant, for development)"
-    )
-    shard_count: int | None = Field(
-        default=None, ge=1, description="number of shards; None lets Discord decide"
-    )
-    # Each HTTP request, not a whole call: discord.py's own waits between its retries (up to
-    # 30 s for a 429, see bot.discord.poster.MAX_RATE_LIMIT_WAIT) are not counted.
-    request_timeout: float = Field(
-        default=30.0, gt=0, description="seconds a posting REST request may take"
-    )
-
-
-class PacingConfig(BaseModel):
-    """Send rates for one platform, kept under its limits so a fan-out gets no 429."""
-
-    model_config = _STRICT
-    per_channel_per_second: float = Field(gt=0, description="messages/s in one channel")
-    channel_burst: int = Field(default=1, ge=1, description="messages sent back to back")
-    overall_per_second: float | None = Field(default=None, gt=0, description="across channels")
-    overall_burst: int = Field(default=1, ge=1)
-
-
-class DeliveryConfig(BaseModel):
-    """``[delivery]``: retries and pacing of the outbox worker."""
-
+class _Retries(BaseModel):
     model_config = _STRICT
     max_attempts: int = Field(default=8, ge=1, description="tries before a card is 'failed'")
     base_delay: float = Field(default=1.0, gt=0, description="first back-off, seconds")
     max_delay: float = Field(default=300.0, gt=0, description="longest back-off, seconds")
-    # Slack: chat.postMessage allows about 1 message/s per channel plus an undocumented
-    # workspace-wide cap (shared/platform-limits.md); 5/s overall stays well inside it. A burst
-    # of 2 recovers time a late wake-up lost (benchmarks/fanout.py: 98.5% of the limit, no 429).
-    slack: PacingConfig = PacingConfig(
-        per_channel_per_second=1.0, overall_per_second=5.0, overall_burst=2
-    )
-    # Discord: about 5 messages per 5 s per channel [3p], 50 requests/s per bot; interaction
-    # responses are exempt, so 48/s with a burst of 2 never exceeds 50 in any second.
-    discord: PacingConfig = PacingConfig(
-        per_channel_per_second=1.0, channel_burst=5, overall_per_second=48.0, overall_burst=2
-    )
 
 
-class Config(BaseModel):
-    """The whole ``config.toml``."""
-
+class _Head(BaseModel):
     model_config = _STRICT
     storage: StorageConfig = StorageConfig()
     logging: LoggingConfig = LoggingConfig()
-    slack: SlackConfig = SlackConfig()
-    discord: DiscordConfig = DiscordConfig()
+
+
+class _SecretsHead(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    if TYPE_CHECKING:  # every platform's field is a secret or None
+
+        def __getattr__(self, name: str) -> str | None: ...
+
+
+if TYPE_CHECKING:  # mypy sees the fixed fields; the platforms' are added below at run time
+    _Pacings = _Retries
+    _Tables = _Head
+    _SecretFields = _SecretsHead
+else:
+    _Pacings = _with_platforms(
+        _Retries, {p.name: (PacingConfig, p.pacing) for p in PLATFORMS if p.pacing}
+    )
+    _Tables = _with_platforms(
+        _Head, {p.name: (p.settings, p.settings()) for p in PLATFORMS if p.settings}
+    )
+    _SecretFields = _with_platforms(
+        _SecretsHead, {f: (str | None, Field(default=None, repr=False)) for f in SECRET_ENV}
+    )
+
+
+class DeliveryConfig(_Pacings):
+    """``[delivery]``: retries of the outbox worker, and ``[delivery.<platform>]`` pacing.
+
+    Each platform's default pacing, and why, is in its registration.
+    """
+
+    def pacing(self, platform: str) -> PacingConfig | None:
+        """``[delivery.<platform>]``, or None for a platform sent to unpaced."""
+        found = getattr(self, platform, None)
+        return found if isinstance(found, PacingConfig) else None
+
+
+class SubscriptionConfig(daily.SubscriptionConfig):
+    """One ``[[subscriptions]]`` table, its platform and channel id checked by the registry."""
+
+    @field_validator("platform", mode="before")
+    @classmethod
+    def _registered(cls, value: object) -> object:
+        if not isinstance(value, str) or find_platform(value) is None:
+            names = either([repr(p.name) for p in PLATFORMS])
+            raise PydanticCustomError(
+                "literal_error", "Input should be {expected}", {"expected": names}
+            )
+        return value
+
+    @field_validator("channel")
+    @classmethod
+    def _channel(cls, value: str, info: ValidationInfo) -> str:
+        # A name or a mistyped id would be planned daily and then fail at every send.
+        platform = find_platform(info.data.get("platform", ""))  # absent if it was refused
+        return platform.check_channel(value) if platform is not None else value
+
+
+class Config(_Tables):
+    """The whole ``config.toml``."""
+
     delivery: DeliveryConfig = DeliveryConfig()
     subscriptions: tuple[SubscriptionConfig, ...] = ()
     schedule: ScheduleConfig = ScheduleConfig()
     sources: SourcesConfig = SourcesConfig()
 
+    def section(self, name: str, model: type[M]) -> M:
+        """The ``[name]`` table of a platform, as its model.
 
-class Secrets(BaseModel):
+        Raises:
+            LookupError: No platform registered a ``[name]`` table of that model.
+        """
+        found = getattr(self, name, None)
+        if not isinstance(found, model):
+            raise LookupError(f"no [{name}] table of {model.__name__} in the config")
+        return found
+
+
+class Secrets(_SecretFields):
     """Credentials, read from the environment and never from a file.
 
     ``repr`` hides every value so a secret cannot reach a log line or a traceback.
     """
 
-    model_config = ConfigDict(frozen=True)
-    discord_token: str | None = Field(default=None, repr=False)
-    slack_bot_token: str | None = Field(default=None, repr=False)
-    slack_app_token: str | None = Field(default=None, repr=False)
-    slack_signing_secret: str | None = Field(default=None, repr=False)
-
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Secrets:
-        """Read ``DISCORD_TOKEN`` and ``SLACK_BOT_TOKEN``/``_APP_TOKEN``/``_SIGNING_SECRET``."""
+        """Read every platform's variables (``DISCORD_TOKEN``, ``SLACK_BOT_TOKEN``, …)."""
         env = os.environ if environ is None else environ
-        return cls(**{field: env.get(name) or None for field, name in SECRET_ENV.items()})
+        return cls.model_validate(
+            {field: env.get(name) or None for field, name in SECRET_ENV.items()}
+        )
 
     def values(self) -> list[str]:
         """Every secret that is set, for redacting logs and error messages."""
@@ -226,14 +251,14 @@ def _secret_keys(value: Any, where: tuple[str, ...] = ()) -> list[tuple[str, ...
 
 
 def _secret_env(where: tuple[str, ...]) -> str:
-    """The environment variable a secret found at ``where`` belongs in (never its value)."""
+    """The environment variable a secret found at ``where`` belongs in (never its value).
+
+    The first platform named in the key's path owns it; the key's words pick which of its
+    secrets (``[slack] app_token`` is ``SLACK_APP_TOKEN``), else the one that switches it on.
+    """
     key, scope = where[-1].lower(), "_".join(where).lower()
-    if "discord" in scope:
-        return SECRET_ENV["discord_token"]
-    if "slack" in scope:
-        if "app" in key:
-            return SECRET_ENV["slack_app_token"]
-        if "sign" in key or "secret" in key:
-            return SECRET_ENV["slack_signing_secret"]
-        return SECRET_ENV["slack_bot_token"]
+    for platform in _WITH_SECRETS:
+        if platform.name in scope:
+            hinted = (s for s in platform.secrets if any(h in key for h in s.hints))
+            return next(hinted, platform.secrets[0]).env
     return ", ".join(SECRET_ENV.values())

@@ -4,7 +4,8 @@ A new user's first run must answer two questions without reading code: will my c
 the digest, and when? So a declared channel whose platform has no token stops start-up
 naming the variable to set; a chat-made one is warned about; and every subscription's next
 posting time is logged, with what ``post_at_start`` is posting now. Kept out of
-:mod:`bot.service`, which reads as the order things start in.
+:mod:`bot.app`, which reads as the order things start in. Which platform needs which variable
+comes from the registrations (:mod:`bot.platforms`).
 """
 
 from __future__ import annotations
@@ -12,29 +13,24 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Collection, Iterable, Mapping
-from typing import Final
 
-from bot.config import SECRET_ENV, Config, Secrets
+from bot.config import Config, Secrets
 from bot.core.daily.config import SyncReport
 from bot.core.daily.schedule import ScheduleStatus
 from bot.core.daily.subscriptions import Subscription
+from bot.platforms import PLATFORMS, find_platform
+from bot.registry import either
 
 __all__ = ["log_schedule", "log_sync", "missing_tokens", "unserved", "warn_half_set"]
 
 _log = logging.getLogger(__name__)
 
-#: Per platform: the secret that starts it, and what else it will ask for (checked then).
-_NEEDS: Final = {
-    "slack": (
-        "slack_bot_token",
-        ' and SLACK_APP_TOKEN (or SLACK_SIGNING_SECRET with [slack] mode = "http"; see README.md)',
-    ),
-    "discord": ("discord_token", " (see README.md)"),
-}
 
-
-def _token_env(platform: str) -> str:
-    return SECRET_ENV[_NEEDS[platform][0]]
+def _token_env(platform: str) -> str | None:
+    """The variable that switches ``platform`` on, or None if it needs none (the console)."""
+    found = find_platform(platform)
+    token = found.token if found is not None else None
+    return token.env if token is not None else None
 
 
 def missing_tokens(config: Config, secrets: Secrets) -> str | None:
@@ -43,34 +39,41 @@ def missing_tokens(config: Config, secrets: Secrets) -> str | None:
     A paused declaration needs no token. The message names variables, never values.
     """
     problems = []
-    for platform, (secret, also) in _NEEDS.items():
-        if getattr(secrets, secret):
+    for platform in PLATFORMS:
+        token = platform.token
+        if token is None or getattr(secrets, token.field):
             continue
         names = [
             f"{sub.platform}:{sub.channel}"
             for sub in config.subscriptions
-            if sub.platform == platform and not sub.paused
+            if sub.platform == platform.name and not sub.paused
         ]
         if names:
-            env = _token_env(platform)
             problems.append(
-                f"[[subscriptions]] declares {', '.join(names)}, but {env} is not set: "
-                f"export {env}{also}, or set paused = true there"
+                f"[[subscriptions]] declares {', '.join(names)}, but {token.env} is not set: "
+                f"export {token.env}{platform.token_hint}, or set paused = true there"
             )
     return "; ".join(problems) or None
 
 
 def warn_half_set(secrets: Secrets) -> None:
-    """Slack's other secrets without its bot token: say why Slack does not start."""
-    if (secrets.slack_app_token or secrets.slack_signing_secret) and not secrets.slack_bot_token:
-        _log.warning("Slack's other secrets are set but SLACK_BOT_TOKEN is not: Slack is off")
+    """A platform's other secrets without the one that switches it on: say why it is off."""
+    for platform in PLATFORMS:
+        token, others = platform.token, platform.secrets[1:]
+        if token is None or getattr(secrets, token.field):
+            continue
+        if any(getattr(secrets, other.field) for other in others):
+            title = platform.title
+            _log.warning(
+                "%s's other secrets are set but %s is not: %s is off", title, token.env, title
+            )
 
 
 def unserved(subscriptions: Iterable[Subscription], served: Collection[str]) -> str | None:
     """Active subscriptions (made in chat) on a platform without its token, in one line."""
     waiting: dict[str, list[str]] = {}
     for sub in subscriptions:
-        if sub.platform not in served and sub.platform in _NEEDS and not sub.paused:
+        if sub.platform not in served and _token_env(sub.platform) and not sub.paused:
             waiting.setdefault(sub.platform, []).append(f"{sub.platform}:{sub.channel}")
     parts = [
         f"{', '.join(names)} subscribed, but {_token_env(platform)} is not set"
@@ -118,7 +121,9 @@ def log_schedule(
             line += f"; posting the {day} digest now ([schedule] post_at_start)"
         _log.info("%s", line)
     if not listed:
+        chats = either([p.title for p in PLATFORMS if p.token is not None])
         _log.info(
             "no subscriptions: nothing is posted on a schedule; declare [[subscriptions]] "
-            "in the config, or /subscribe in a Slack or Discord channel"
+            "in the config, or /subscribe in a %s channel",
+            chats,
         )

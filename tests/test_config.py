@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import Config, ConfigError, load_config
-from bot.core.daily.config import SubscriptionConfig
+from bot.config import Config, ConfigError, SubscriptionConfig, load_config
 from tests.conftest import ROOT
 
 
@@ -117,3 +116,33 @@ def test_an_unknown_secret_key_names_every_variable(tmp_path: Path) -> None:
     message = str(raised.value)
     assert "storage.password: secrets go in the environment: DISCORD_TOKEN, SLACK_" in message
     assert "s3kr1t" not in message
+
+
+def test_each_registered_platform_brings_its_table_pacing_and_secrets() -> None:
+    """The config is built from the registrations: a new platform needs no edit here."""
+    from bot.config import SECRET_ENV, DeliveryConfig, Secrets
+    from bot.platforms import PLATFORMS
+
+    config = Config()
+    for platform in PLATFORMS:
+        if platform.settings is not None:
+            assert config.section(platform.name, platform.settings) == platform.settings()
+        assert DeliveryConfig().pacing(platform.name) == platform.pacing
+        for secret in platform.secrets:
+            assert SECRET_ENV[secret.field] == secret.env
+            assert getattr(Secrets.from_env({secret.env: "v"}), secret.field) == "v"
+    with pytest.raises(LookupError):
+        config.section("irc", Config)
+
+
+def test_the_registered_variable_names_are_the_ones_the_adapters_check() -> None:
+    from bot.config import SECRET_ENV
+    from bot.discord.errors import TOKEN_ENV
+    from bot.slack.client import APP_TOKEN_ENV, BOT_TOKEN_ENV, SIGNING_SECRET_ENV
+
+    assert SECRET_ENV == {
+        "discord_token": TOKEN_ENV,
+        "slack_bot_token": BOT_TOKEN_ENV,
+        "slack_app_token": APP_TOKEN_ENV,
+        "slack_signing_secret": SIGNING_SECRET_ENV,
+    }

@@ -1,4 +1,8 @@
-"""Options and plumbing every command shares: ``--db``, ``--config``, errors, JSON."""
+"""Options and plumbing every command shares: ``--db``, ``--config``, errors, JSON.
+
+What the commands build (the archive, posters, the worker, ``serve``) is :mod:`bot.app`'s;
+this module only turns its errors into messages and exit codes.
+"""
 
 from __future__ import annotations
 
@@ -97,9 +101,11 @@ async def open_store(
         existing: A reading command: a missing archive exits 1 with what to run first,
             instead of leaving an empty ``paperbot.db`` in whatever folder it ran in.
     """
-    from bot.storage.sqlite.store import StorageError, Store
+    from bot.app import archive_path
+    from bot.app import open_store as open_archive
+    from bot.core.errors import StorageError
 
-    path = str(db) if db is not None else config.storage.path
+    path = archive_path(db, config)
     if existing and path != ":memory:" and not await asyncio.to_thread(Path(path).exists):
         raise fail(
             f"no archive at {path}: run `paperbot ingest DIGEST.md` (or `paperbot post`) "
@@ -107,7 +113,7 @@ async def open_store(
             1,
         )
     try:
-        async with Store.open(path) as store:
+        async with open_archive(path) as store:
             yield store
     except StorageError as error:
         raise fail(f"{path}: {error}") from None

@@ -17,9 +17,9 @@ app.add_typer(discord_app, name="discord")
 
 def _application_id(value: int | None) -> int | None:
     """Only a snowflake: any other number would make a link Discord refuses."""
-    from bot.core.delivery.channel_ids import DISCORD_SNOWFLAKE
+    from bot.discord.platform import SNOWFLAKE
 
-    if value is not None and DISCORD_SNOWFLAKE.fullmatch(str(value)) is None:
+    if value is not None and SNOWFLAKE.fullmatch(str(value)) is None:
         raise typer.BadParameter(
             f"{value} is not an application id (17 to 20 digits, under Developer Portal → "
             "General Information → Application ID)"
@@ -45,13 +45,15 @@ def invite_url_command(
     from bot.config import Secrets
     from bot.discord.errors import DiscordSetupError
     from bot.discord.invite import invite_url
+    from bot.discord.platform import settings as discord_settings
     from bot.discord.poster import discord_poster
 
     if application_id is None:
         settings = load(config)
 
         async def ask() -> int:
-            async with discord_poster(settings.discord, Secrets.from_env().discord_token) as poster:
+            table, token = discord_settings(settings), Secrets.from_env().discord_token
+            async with discord_poster(table, token) as poster:
                 found = poster.application_id
             if found is None:
                 raise DiscordSetupError("Discord did not report the application id")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from bot.console.terminal import TerminalConsole, echo
+from bot.platforms import DEFAULT_TARGET
 
 from .app import app
 from .common import (
@@ -38,7 +39,7 @@ def post(
     to: Annotated[
         str,
         typer.Option("--to", help="console (default), slack:CHANNEL_ID or discord:CHANNEL_ID."),
-    ] = "console",
+    ] = DEFAULT_TARGET,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would be sent; send nothing.")
     ] = False,
@@ -92,7 +93,7 @@ def post(
                 return await _dry_run(store, digest, target, again, as_json)
             clock = SystemClock()
             # the console's own cards are its progress; JSON is for programs
-            quiet = as_json or (target.platform == "console" and not no_wait)
+            quiet = as_json or (target.in_terminal and not no_wait)
             view = progress_view(str(target), clock, quiet=quiet)
             try:
                 outcome = await post_digest(
@@ -176,7 +177,7 @@ def _outcome_json(outcome: PostOutcome) -> dict[str, Any]:
     """One channel of ``post --format json`` (the shape is documented in README.md)."""
     progress, target = outcome.progress, outcome.target
     return {
-        "channel": str(target) if target.platform != "console" else "console:console",
+        "channel": f"{target.platform}:{target.channel}",  # console:console too
         "platform": target.platform,
         "id": target.channel,
         "messages": progress.total,
@@ -224,7 +225,7 @@ def _print_outcome(outcome: PostOutcome) -> None:
             f"{planned_before} planned before, {report.failed} failed"
         )
     else:
-        where = " (the cards are in its terminal)" if target.platform == "console" else ""
+        where = " (the cards are in its terminal)" if target.in_terminal else ""
         say(f"{progress.sent} of {progress.total} messages sent by {outcome.delivered_by}{where}")
     for paper, reason in progress.failures:
         say(f"failed: {paper}: {reason}")

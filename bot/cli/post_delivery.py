@@ -13,8 +13,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import AsyncIterator, Sequence
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 
 from rich.console import Console
@@ -75,9 +75,7 @@ class _Job:
 
     def poster(self) -> AbstractAsyncContextManager[Poster]:
         """This process's poster for the target; console cards go to ``console`` if given."""
-        if self.target.platform == "console" and self.console is not None:
-            return _console_poster(self.console)
-        return open_poster(self.target, self.settings, Secrets.from_env())
+        return open_poster(self.target, self.settings, Secrets.from_env(), terminal=self.console)
 
     async def progress(self) -> DeliveryProgress:
         return await read_progress(
@@ -194,13 +192,6 @@ async def _watch(job: _Job, lease: Lease, planned: int) -> PostOutcome:
         ):
             return PostOutcome(job.target, progress, planned, who)
         await clock.sleep(WATCH_SECONDS)
-
-
-@asynccontextmanager
-async def _console_poster(console: Console) -> AsyncIterator[Poster]:
-    from bot.console.poster import ConsolePoster
-
-    yield ConsolePoster(console)
 
 
 async def _why_no_one(job: _Job, lease: Lease, error: SetupError) -> str:

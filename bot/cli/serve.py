@@ -20,13 +20,11 @@ def serve_command(db: DbOption = None, config: ConfigOption = None) -> None:
     /subscribe) on Slack and Discord when their tokens are set in the
     environment: SLACK_BOT_TOKEN and SLACK_APP_TOKEN, or DISCORD_TOKEN.
     """
-    from bot.app import SetupError
+    from bot.app import NothingToServe, SetupError, archive_path, serve
     from bot.config import Secrets
-    from bot.service import NothingToServe, serve
 
     settings = load(config, service=True)
-    path = str(db) if db is not None else settings.storage.path
     try:
-        run(serve(settings, Secrets.from_env(), path))
+        run(serve(settings, Secrets.from_env(), archive_path(db, settings)))
     except (NothingToServe, SetupError) as error:
         raise fail(str(error)) from None

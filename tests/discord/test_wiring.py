@@ -8,12 +8,11 @@ from pathlib import Path
 
 from tests.fakes.discord_api import FakeDiscord  # isort: skip  (patches discord.py first)
 
-from bot.app import Target, make_worker, open_poster
+from bot.app import Target, make_worker, open_poster, serve
 from bot.config import Config, Secrets
 from bot.core.archive.ingest import ingest_file
 from bot.core.cards.card import DigestHeaderCard
 from bot.core.delivery.poster import PostKey
-from bot.service import serve
 from bot.storage.sqlite.store import Store
 from tests.conftest import EXAMPLES
 from tests.fakes.clock import FakeClock

@@ -14,16 +14,15 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from bot.app import parse_target
+from bot.app import parse_target, serve
 from bot.cli import app
-from bot.config import Config, Secrets
+from bot.config import Config, Secrets, SubscriptionConfig
 from bot.core.archive.ingest import ingest_file
 from bot.core.clock import SystemClock
-from bot.core.daily.config import ScheduleConfig, SourcesConfig, SubscriptionConfig
+from bot.core.daily.config import ScheduleConfig, SourcesConfig
 from bot.core.daily.subscriptions import Subscriptions
 from bot.core.delivery.outbox import Outbox
 from bot.core.delivery.poster import CONSOLE_CHANNEL, Posted
-from bot.service import serve
 from bot.storage.sqlite.schema import MIGRATIONS
 from bot.storage.sqlite.store import Store
 from tests.conftest import EXAMPLES
@@ -57,7 +56,7 @@ async def _post(db: Path) -> Result:
 
 async def _serve_until_idle(config: Config, db: Path, caplog: pytest.LogCaptureFixture) -> None:
     """Run serve until its start-up planning is done and nothing is left to send."""
-    caplog.set_level(logging.INFO, logger="bot.service")
+    caplog.set_level(logging.INFO, logger="bot.app")
     stop = asyncio.Event()
     service = asyncio.create_task(serve(config, Secrets(), str(db), stop=stop))
     async with Store.open(db) as store:

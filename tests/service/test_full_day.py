@@ -33,9 +33,16 @@ import pytest
 from aiohttp import web
 
 from tests.fakes.discord_api import FakeDiscord  # isort: skip  (patches discord.py first)
-from bot.config import Config, DeliveryConfig, PacingConfig, Secrets, SlackConfig
-from bot.core.daily.config import HttpSourceConfig, SourcesConfig, SubscriptionConfig
-from bot.service import serve
+from bot.app import serve
+from bot.config import (
+    Config,
+    DeliveryConfig,
+    PacingConfig,
+    Secrets,
+    SlackConfig,
+    SubscriptionConfig,
+)
+from bot.core.daily.config import HttpSourceConfig, SourcesConfig
 from bot.storage.sqlite.store import Store
 from tests.conftest import EXAMPLES
 from tests.discord.conftest import NEWEST, config_for, write_digest

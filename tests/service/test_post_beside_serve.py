@@ -22,13 +22,20 @@ import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from bot.config import Config, DeliveryConfig, PacingConfig, Secrets, SlackConfig
+from bot.app import serve
+from bot.config import (
+    Config,
+    DeliveryConfig,
+    PacingConfig,
+    Secrets,
+    SlackConfig,
+    SubscriptionConfig,
+)
 from bot.core.clock import SystemClock
-from bot.core.daily.config import ScheduleConfig, SourcesConfig, SubscriptionConfig
+from bot.core.daily.config import ScheduleConfig, SourcesConfig
 from bot.core.delivery.lease import Lease, delivery_lease
 from bot.core.delivery.outbox import RATE_LIMITED, Outbox
 from bot.core.delivery.poster import Posted
-from bot.service import serve
 from bot.storage.sqlite.store import Store
 from tests.conftest import EXAMPLES
 from tests.fakes.clock import SteppedClock

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import aiohttp
 
+from bot.app import serve
 from bot.config import Config, Secrets, SlackConfig
-from bot.service import serve
 from tests.conftest import EXAMPLES
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.slack_requests import signed_headers, slash_command_body
@@ -128,7 +128,8 @@ async def _serve_once(config: Config, db: Path) -> None:
 async def test_daily_run_posts_the_watched_digest_to_the_console_once(
     tmp_path: Path, capsys: object
 ) -> None:
-    from bot.core.daily.config import ScheduleConfig, SourcesConfig, SubscriptionConfig
+    from bot.config import SubscriptionConfig
+    from bot.core.daily.config import ScheduleConfig, SourcesConfig
 
     folder = tmp_path / "digests"
     folder.mkdir()

@@ -11,13 +11,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from typer.testing import CliRunner
 
-from bot.app import SetupError
+from bot.app import NothingToServe, SetupError, serve
 from bot.cli import app
-from bot.config import Config, Secrets, SlackConfig
+from bot.config import Config, Secrets, SlackConfig, SubscriptionConfig
 from bot.core.clock import SystemClock
-from bot.core.daily.config import ScheduleConfig, SourcesConfig, SubscriptionConfig
+from bot.core.daily.config import ScheduleConfig, SourcesConfig
 from bot.core.daily.subscriptions import Subscriptions
-from bot.service import NothingToServe, serve
 from bot.storage.sqlite.store import Store
 from tests.conftest import EXAMPLES
 from tests.fakes.clock import SteppedClock

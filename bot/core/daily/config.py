@@ -3,7 +3,9 @@
 Models only (the composition root mounts them on :class:`bot.config.Config`), plus
 :func:`sync_subscriptions`, which brings the table in line with the file at start. The
 setting checks are the ones chat commands use (:mod:`bot.core.daily.subscriptions`), so a time or
-section name accepted in one place is accepted in the other.
+section name accepted in one place is accepted in the other. Which platforms exist and what
+their channel ids look like is not the core's to know: :class:`bot.config.SubscriptionConfig`
+checks both against the platform registrations.
 """
 
 from __future__ import annotations
@@ -11,14 +13,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
-    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -32,7 +33,6 @@ from bot.core.daily.subscriptions import (
     parse_time,
     parse_timezone,
 )
-from bot.core.delivery.channel_ids import check_channel_id
 from bot.core.delivery.poster import CONSOLE_CHANNEL
 
 __all__ = [
@@ -56,10 +56,8 @@ class SubscriptionConfig(BaseModel):
     """One ``[[subscriptions]]`` table: a channel and how it gets the daily digest."""
 
     model_config = _STRICT
-    platform: Literal["console", "slack", "discord"]
-    channel: str = Field(
-        min_length=1, description="Slack or Discord channel id; the console has just one"
-    )
+    platform: str = Field(description="a registered platform's name (bot.platforms)")
+    channel: str = Field(min_length=1, description="its channel id; the console has just one")
     time: LocalTime = Field(default="08:00", description="local posting time, 24-hour HH:MM")
     timezone: Timezone = Field(default=DEFAULT_TIMEZONE, description="IANA timezone name")
     sections: tuple[str, ...] = Field(default=(), description="sections shown; empty = all seven")
@@ -72,9 +70,10 @@ class SubscriptionConfig(BaseModel):
         """The console is one channel, whatever it is called here (old configs say "terminal").
 
         ``paperbot post`` prints to the same channel, so a digest is shown once, not once per
-        name; the schema-5 migration moved older databases' console rows the same way.
+        name; the schema-5 migration moved older databases' console rows the same way. The
+        console platform and its one channel share the name :data:`CONSOLE_CHANNEL`.
         """
-        if isinstance(data, dict) and data.get("platform") == "console":
+        if isinstance(data, dict) and data.get("platform") == CONSOLE_CHANNEL:
             return {**data, "channel": CONSOLE_CHANNEL}
         return data
 
@@ -82,13 +81,6 @@ class SubscriptionConfig(BaseModel):
     @classmethod
     def _sections(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(key.value for key in parse_sections(value))
-
-    @field_validator("channel")
-    @classmethod
-    def _channel(cls, value: str, info: ValidationInfo) -> str:
-        # A name or a mistyped id would be planned daily and then fail at every send.
-        platform = info.data.get("platform")  # absent when it failed its own check
-        return check_channel_id(platform, value) if platform is not None else value
 
 
 class ScheduleConfig(BaseModel):

@@ -6,8 +6,9 @@ import pytest
 from pydantic import ValidationError
 
 from bot.app import SetupError, Target, parse_target
-from bot.core.daily.config import SubscriptionConfig
-from bot.core.delivery.channel_ids import ChannelIdError, channel_id_problem, check_channel_id
+from bot.config import SubscriptionConfig
+from bot.platforms import channel_id_problem, check_channel_id
+from bot.registry import ChannelIdError
 
 DISCORD_ID = "1234567890123456789"
 SLACK_ID = "C0123456789"
