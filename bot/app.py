@@ -17,7 +17,7 @@ import datetime as dt
 import logging
 import re
 from collections.abc import AsyncIterator, Callable, Coroutine
-from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -39,8 +39,8 @@ from bot.heap import settled_heap
 from bot.platforms import PLATFORMS, find_platform
 from bot.registry import ChannelIdError, Platform, SetupError, either
 from bot.startup import log_schedule, log_sync, missing_tokens, unserved, warn_half_set
+from bot.storage import open_store
 from bot.storage.sqlite.store import Store
-from bot.storage.sqlite.version import ArchiveVersion
 from bot.supervise import ServingContext, halt, stop_on_signals, until_stopped
 
 if TYPE_CHECKING:
@@ -53,7 +53,6 @@ __all__ = [
     "archive_path",
     "make_worker",
     "open_poster",
-    "open_store",
     "parse_target",
     "serve",
 ]
@@ -118,15 +117,6 @@ def parse_target(text: str) -> Target:
 def archive_path(db: Path | str | None, config: Config) -> str:
     """The archive ``--db`` names, else the config's ``[storage] path``."""
     return str(db) if db is not None else config.storage.path
-
-
-def open_store(path: str) -> AbstractAsyncContextManager[Store]:
-    """The archive at ``path``, created and migrated as needed, closed on exit.
-
-    Raises:
-        bot.core.errors.StorageError: It cannot be opened (the message says why).
-    """
-    return Store.open(path)
 
 
 @asynccontextmanager
@@ -242,7 +232,7 @@ async def serve(
             worker.poke()
             work.set()
 
-        version = await ArchiveVersion.open(store)
+        version = await store.watch_version()
         stack.callback(version.close)
 
         def stop_delivery() -> None:

@@ -33,21 +33,17 @@ from pydantic_core import PydanticCustomError
 
 from bot.core.daily import config as daily
 from bot.core.daily.config import ScheduleConfig, SourcesConfig
-from bot.discord.config import DiscordConfig  # re-exported until the adapters import it
 from bot.platforms import PLATFORMS, find_platform
 from bot.registry import PacingConfig, either
-from bot.slack.config import SlackConfig  # re-exported until the adapters import it
 
 __all__ = [
     "SECRET_ENV",
     "Config",
     "ConfigError",
     "DeliveryConfig",
-    "DiscordConfig",
     "LoggingConfig",
     "PacingConfig",
     "Secrets",
-    "SlackConfig",
     "StorageConfig",
     "SubscriptionConfig",
     "load_config",

@@ -102,8 +102,8 @@ async def open_store(
             instead of leaving an empty ``paperbot.db`` in whatever folder it ran in.
     """
     from bot.app import archive_path
-    from bot.app import open_store as open_archive
     from bot.core.errors import StorageError
+    from bot.storage import open_store as open_archive
 
     path = archive_path(db, config)
     if existing and path != ":memory:" and not await asyncio.to_thread(Path(path).exists):

@@ -34,9 +34,9 @@ from .voice import without_voice
 if TYPE_CHECKING:
     from discord import app_commands
 
-    from bot.config import DiscordConfig
     from bot.core.answers.subscription_answers import SubscriptionDesk
     from bot.core.archive.lookup import Lookup
+    from bot.discord.config import DiscordConfig
 
 __all__ = ["PaperBot", "bot_intents", "run_bot"]
 

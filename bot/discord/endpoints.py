@@ -14,7 +14,7 @@ import discord
 import yarl
 
 if TYPE_CHECKING:
-    from bot.config import DiscordConfig
+    from bot.discord.config import DiscordConfig
 
 __all__ = ["use_endpoints"]
 

@@ -31,7 +31,6 @@ from typing import TYPE_CHECKING, Any, Final
 
 import discord
 
-from bot.core.delivery.channel_ids import channel_id_problem
 from bot.core.delivery.poster import ChannelUnavailable, Posted, PostKey
 from bot.core.delivery.reconcile import find_recent
 from bot.discord.components import card_view
@@ -48,14 +47,15 @@ from .errors import (
 )
 from .limits import THREAD_NAME_MAX
 from .marker import header_title, is_for
+from .platform import CHANNEL_IDS
 from .render import card_embed, header_embed
 from .replies import Message
 from .request_timeout import limit_each_request, request_timeout_trace
 from .voice import without_voice
 
 if TYPE_CHECKING:
-    from bot.config import DiscordConfig
     from bot.core.cards.card import Card, DigestHeaderCard
+    from bot.discord.config import DiscordConfig
 
 __all__ = ["MAX_RATE_LIMIT_WAIT", "NO_MENTIONS", "DiscordPoster", "discord_poster", "send_message"]
 
@@ -168,7 +168,7 @@ class DiscordPoster:
             return self._client.get_partial_messageable(int(channel))
         except ValueError:
             raise ChannelUnavailable(
-                channel_id_problem("discord", channel) or f"{channel!r} is not a channel id"
+                CHANNEL_IDS.problem(channel) or f"{channel!r} is not a channel id"
             ) from None
 
     async def _send(

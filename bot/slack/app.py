@@ -41,9 +41,10 @@ from .subscription_commands import SubscriptionCommands
 if TYPE_CHECKING:
     from slack_sdk.web.async_client import AsyncWebClient
 
-    from bot.config import Secrets, SlackConfig
+    from bot.config import Secrets
     from bot.core.answers.subscription_answers import SubscriptionDesk
     from bot.core.archive.lookup import Lookup
+    from bot.slack.config import SlackConfig
 
 __all__ = ["SlackApp", "SlackSetupError", "build_bolt_app"]
 

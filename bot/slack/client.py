@@ -15,7 +15,7 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 
 if TYPE_CHECKING:
-    from bot.config import SlackConfig
+    from bot.slack.config import SlackConfig
 
 __all__ = [
     "APP_TOKEN_ENV",

@@ -35,8 +35,8 @@ from .render import card_message, header_message
 if TYPE_CHECKING:
     from slack_sdk.web.async_client import AsyncWebClient
 
-    from bot.config import SlackConfig
     from bot.core.cards.card import Card, DigestHeaderCard
+    from bot.slack.config import SlackConfig
 
 __all__ = ["POSTER_RATE_LIMIT_RETRIES", "SlackPoster", "slack_poster"]
 

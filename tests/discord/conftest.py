@@ -17,7 +17,7 @@ import pytest
 from tests.conftest import EXAMPLES
 from tests.fakes.discord_api import FakeDiscord
 
-from bot.config import DiscordConfig  # isort: skip  (after the fakes import discord.py)
+from bot.discord.config import DiscordConfig  # isort: skip  (after the fakes import discord.py)
 from bot.core.archive.lookup import Lookup
 from bot.discord.client import PaperBot
 from bot.storage.sqlite.store import Store

@@ -26,10 +26,10 @@ from tests.fakes.discord_api import (
 
 import discord  # isort: skip  (after the fakes: see tests/fakes/discord_client.py)
 
-from bot.config import DiscordConfig
 from bot.core.archive.lookup import Lookup
 from bot.core.delivery.poster import PostKey
 from bot.discord.client import PaperBot, run_bot
+from bot.discord.config import DiscordConfig
 from bot.discord.errors import DiscordSetupError
 from bot.discord.i18n import KOREAN
 from bot.discord.render import clear_render_cache, render_cache_size

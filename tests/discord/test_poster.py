@@ -20,7 +20,6 @@ from tests.fakes.discord_api import MESSAGE_CREATE, FakeDiscord, Fault
 
 import discord  # isort: skip  (after the fakes: see tests/fakes/discord_client.py)
 
-from bot.config import DiscordConfig
 from bot.core.archive.lookup import Lookup
 from bot.core.cards.card import Card, DigestHeaderCard, card_from_paper
 from bot.core.delivery.poster import (
@@ -32,6 +31,7 @@ from bot.core.delivery.poster import (
     TransientError,
 )
 from bot.core.delivery.reconcile import find_posted
+from bot.discord.config import DiscordConfig
 from bot.discord.errors import DiscordSetupError, delivery_error, is_ambiguous
 from bot.discord.poster import DiscordPoster, discord_poster
 from digest_parser import parse_digest_file

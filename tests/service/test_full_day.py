@@ -39,10 +39,10 @@ from bot.config import (
     DeliveryConfig,
     PacingConfig,
     Secrets,
-    SlackConfig,
     SubscriptionConfig,
 )
 from bot.core.daily.config import HttpSourceConfig, SourcesConfig
+from bot.slack.config import SlackConfig
 from bot.storage.sqlite.store import Store
 from tests.conftest import EXAMPLES
 from tests.discord.conftest import NEWEST, config_for, write_digest

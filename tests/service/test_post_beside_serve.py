@@ -28,7 +28,6 @@ from bot.config import (
     DeliveryConfig,
     PacingConfig,
     Secrets,
-    SlackConfig,
     SubscriptionConfig,
 )
 from bot.core.clock import SystemClock
@@ -36,6 +35,7 @@ from bot.core.daily.config import ScheduleConfig, SourcesConfig
 from bot.core.delivery.lease import Lease, delivery_lease
 from bot.core.delivery.outbox import RATE_LIMITED, Outbox
 from bot.core.delivery.poster import Posted
+from bot.slack.config import SlackConfig
 from bot.storage.sqlite.store import Store
 from tests.conftest import EXAMPLES
 from tests.fakes.clock import SteppedClock

@@ -12,7 +12,8 @@ from pathlib import Path
 import aiohttp
 
 from bot.app import serve
-from bot.config import Config, Secrets, SlackConfig
+from bot.config import Config, Secrets
+from bot.slack.config import SlackConfig
 from tests.conftest import EXAMPLES
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.slack_requests import signed_headers, slash_command_body

@@ -13,10 +13,11 @@ from typer.testing import CliRunner
 
 from bot.app import NothingToServe, SetupError, serve
 from bot.cli import app
-from bot.config import Config, Secrets, SlackConfig, SubscriptionConfig
+from bot.config import Config, Secrets, SubscriptionConfig
 from bot.core.clock import SystemClock
 from bot.core.daily.config import ScheduleConfig, SourcesConfig
 from bot.core.daily.subscriptions import Subscriptions
+from bot.slack.config import SlackConfig
 from bot.storage.sqlite.store import Store
 from tests.conftest import EXAMPLES
 from tests.fakes.clock import SteppedClock

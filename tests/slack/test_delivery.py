@@ -22,12 +22,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import SlackConfig
 from bot.core.archive.ingest import ingest_file
 from bot.core.cards.card import DigestHeaderCard
 from bot.core.delivery.outbox import RowState
 from bot.core.delivery.poster import PostKey
 from bot.core.delivery.worker import RetryPolicy, Worker
+from bot.slack.config import SlackConfig
 from bot.slack.poster import slack_poster
 from bot.storage.sqlite.store import Store
 from tests.conftest import EXAMPLES, require_real_digest

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import SlackConfig
 from bot.core.archive.ingest import ingest_file
 from bot.core.delivery.progress import read_progress
 from bot.core.delivery.worker import Worker
+from bot.slack.config import SlackConfig
 from bot.slack.poster import slack_poster
 from bot.storage.sqlite.store import Store
 from tests.conftest import EXAMPLES

@@ -16,10 +16,11 @@ from urllib.parse import parse_qsl
 import pytest
 from aiohttp import WSMsgType, web
 
-from bot.config import Secrets, SlackConfig
+from bot.config import Secrets
 from bot.core.archive.lookup import Lookup
 from bot.slack.app import SlackApp
 from bot.slack.client import SlackSetupError
+from bot.slack.config import SlackConfig
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.slack_requests import signed_headers, slash_command_body
 from tests.slack.conftest import SECRET, post_form, serve

@@ -13,7 +13,6 @@ from types import SimpleNamespace
 import pytest
 from slack_sdk.http_retry import builtin_async_handlers
 
-from bot.config import SlackConfig
 from bot.core.archive.ingest import ingest_file
 from bot.core.cards.card import Card, DigestHeaderCard, card_from_paper
 from bot.core.delivery.poster import (
@@ -28,6 +27,7 @@ from bot.core.delivery.poster import (
 from bot.core.delivery.reconcile import find_posted
 from bot.core.delivery.worker import Worker
 from bot.slack.client import SlackSetupError
+from bot.slack.config import SlackConfig
 from bot.slack.marker import CARD_EVENT, HEADER_EVENT
 from bot.slack.poster import SlackPoster, slack_poster
 from bot.storage.sqlite.store import Store

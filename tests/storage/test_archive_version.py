@@ -6,7 +6,6 @@ import datetime as dt
 from pathlib import Path
 
 from bot.storage.sqlite.store import Store
-from bot.storage.sqlite.version import ArchiveVersion
 from tests.core.digest_files import ingest_digest
 
 DAY = dt.date(2026, 1, 5)
@@ -54,17 +53,3 @@ async def test_a_closed_watch_is_never_the_same(tmp_path: Path) -> None:
         version.close()
         assert not version.watching
         assert version.current() != version.current()
-
-
-async def test_the_pre_13_spelling_still_watches(tmp_path: Path) -> None:
-    """``ArchiveVersion.open(store)`` stays until every caller uses ``watch_version()``."""
-    async with Store.open(tmp_path / "archive.db") as store:
-        version = await ArchiveVersion.open(store)
-        try:
-            assert version.watching
-            before = version.current()
-            await ingest_digest(store, tmp_path, DAY)
-            assert version.current() != before
-        finally:
-            version.close()
-    assert not ArchiveVersion(None).watching

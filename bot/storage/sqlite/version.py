@@ -25,14 +25,10 @@ import logging
 import sqlite3
 import weakref
 from collections.abc import Hashable
-from typing import TYPE_CHECKING
 
 from bot.storage.sqlite.errors import storage_error
 
-if TYPE_CHECKING:
-    from bot.core.archive.repositories import Archive
-
-__all__ = ["ArchiveVersion", "SqliteArchiveVersion"]
+__all__ = ["SqliteArchiveVersion"]
 
 _log = logging.getLogger(__name__)
 
@@ -62,18 +58,6 @@ class SqliteArchiveVersion:
         except sqlite3.Error as error:
             raise storage_error(error, f"cannot watch the archive {path}") from error
 
-    @classmethod
-    async def open(cls, store: Archive) -> SqliteArchiveVersion:
-        """Watch the file behind ``store``: the pre-#13 spelling of ``store.watch_version()``.
-
-        Kept only until every caller has moved to :meth:`Store.watch_version`.
-        """
-        version = await store.watch_version()
-        if not isinstance(version, SqliteArchiveVersion):  # only SQLite exists until then
-            version.close()
-            raise TypeError(f"not a SQLite archive: {store!r}")
-        return version
-
     @property
     def watching(self) -> bool:
         """False for a ``:memory:`` archive (or once closed): every version is new."""
@@ -100,10 +84,6 @@ class SqliteArchiveVersion:
         if self._closer is not None:
             self._closer()
         self._conn = None
-
-
-#: The pre-#13 name, for callers not yet moved to the core Protocol and ``watch_version()``.
-ArchiveVersion = SqliteArchiveVersion
 
 
 def _connect(path: str) -> sqlite3.Connection:

@@ -21,7 +21,6 @@ from bot.core.delivery.commit_watch import CommitWatch
 from bot.core.delivery.outbox import RowState
 from bot.core.delivery.worker import Worker
 from bot.storage.sqlite.store import Store
-from bot.storage.sqlite.version import ArchiveVersion
 from tests.conftest import EXAMPLES
 from tests.fakes.clock import SteppedClock
 
@@ -69,7 +68,7 @@ async def test_a_channel_planned_while_another_backs_off_is_sent_at_once(store: 
 
 
 async def test_a_commit_by_another_connection_is_noticed(store: Store, tmp_path: Path) -> None:
-    version = await ArchiveVersion.open(store)
+    version = await store.watch_version()
     noticed = asyncio.Event()
     watch = CommitWatch(version, noticed.set, interval=0.01)
     task = asyncio.create_task(watch.run())
