@@ -13,10 +13,9 @@ Each sub-package's docstring says what it owns; an arrow reads "may import"::
 
 Besides these, the core imports only :mod:`digest_parser` and ordinary libraries. It never
 imports a chat library (``discord``, ``slack_*``), an adapter, the storage package
-(:mod:`bot.storage`), a database driver (``sqlite3``, ``aiosqlite``, ``asyncpg``,
-``psycopg``), the platform registry, the config, the composition root or the CLI: storage
-and adapters implement the core's ports (``Protocol`` classes) and the composition root hands
-them in, so the core reads the same whatever the platform or the database.
-``tests/test_architecture.py`` enforces all of it, and that no SQL text is written outside
-:mod:`bot.storage`.
+(:mod:`bot.storage`), a database driver, the platform registry, the config, the composition
+root or the CLI: storage and adapters implement the core's ports (``Protocol`` classes) and
+the composition root hands them in, so the core reads the same whatever the platform or the
+database. ``tests/test_architecture.py`` enforces all of it (its ``DATABASE`` names the
+drivers), and that no SQL text is written outside :mod:`bot.storage`.
 """
