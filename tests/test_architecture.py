@@ -32,10 +32,11 @@ OURS = ("bot", "tests", "benchmarks")
 CHAT = ("discord", "slack_bolt", "slack_sdk")
 DATABASE = ("sqlite3", "aiosqlite", "asyncpg", "psycopg", "psycopg2")
 ADAPTERS = ("bot.discord", "bot.slack", "bot.console")
-#: The composition root, the CLI and the config they read: the outermost ring.
-OUTER = ("bot.cli", "bot.app", "bot.service")
-#: Where platforms register themselves: the composition root reads it, the core never does.
-REGISTRY = ("bot.registry", "bot.platforms")
+#: The composition root, its helpers, the CLI and the list of platforms: the outermost ring.
+OUTER = ("bot.cli", "bot.app", "bot.supervise", "bot.startup", "bot.platforms")
+#: What a platform registers with: adapters import it, the core never does, and it imports
+#: no adapter (:mod:`bot.platforms` lists the adapters' registrations).
+REGISTRY = ("bot.registry",)
 #: The one package that holds SQL and imports a database driver.
 STORAGE = "bot.storage"
 
@@ -87,16 +88,12 @@ RULES: Final = {
     },
     **{f"{a.removeprefix('bot.')}-no-storage": Rule(a, (STORAGE, *DATABASE)) for a in ADAPTERS},
     "storage-inner": Rule(STORAGE, (*CHAT, *ADAPTERS, *OUTER, "bot.config")),
+    "registry-inner": Rule("bot.registry", (*CHAT, *DATABASE, *ADAPTERS, *OUTER, STORAGE)),
     "drivers-in-storage": Rule("bot", DATABASE, outside=(STORAGE,)),
     **{f"{n}-layer": _inside_core(n, (*d, *CORE_SHARED)) for n, d in CORE_LAYERS.items()},
     **{f"{n}-alone": _inside_core(n, ()) for n in CORE_SHARED},
 }
 
-#: Rules today's code still breaks while #13's streams A-E remove the violations. Their checks
-#: against the code are strict xfails, so the suite turns red the day a rule holds: then take
-#: its name out of this set (and the marker off :func:`test_sql_only_in_storage`).
-PENDING: Final = frozenset({"core-no-storage", "discord-no-storage", "drivers-in-storage"})
-UNTIL_STREAMS_MERGE: Final = pytest.mark.xfail(strict=True, reason="#13: until streams A–E merge")
 
 #: SQL as it is written: case-sensitive (prose says "select", SQL says ``SELECT``) and in the
 #: shape of a statement, so that a docstring's "``SELECT {_COLUMNS}`` row" or "the INSERT" is
@@ -236,9 +233,7 @@ def test_every_core_module_has_a_layer() -> None:
             assert parts[2] in (*CORE_LAYERS, *CORE_SHARED), module_name(path)
 
 
-@pytest.mark.parametrize(
-    "name", [pytest.param(n, marks=UNTIL_STREAMS_MERGE) if n in PENDING else n for n in RULES]
-)
+@pytest.mark.parametrize("name", list(RULES))
 def test_imports_point_inward(name: str) -> None:
     found = [
         line
@@ -289,7 +284,7 @@ def test_every_module_is_reachable_from_the_cli() -> None:
         ("digest_parser.model", False, "from ..bot import core", "<beyond top level>"),
         # `from bot import x` and `import bot.x`.
         ("bot.core.cards", False, "from bot import app", "bot.app"),
-        ("bot.core.cards", False, "import bot.service", "bot.service"),
+        ("bot.core.cards", False, "import bot.supervise", "bot.supervise"),
         ("bot.core.cards", False, "from bot.config import Config", "bot.config"),
         ("bot.slack.render", False, "import bot.discord.limits as dl", "bot.discord"),
         ("bot.discord.poster", False, "from bot import app", "bot.app"),
@@ -342,6 +337,9 @@ def test_a_bad_import_fails(module: str, is_package: bool, source: str, expected
         ),
         ("bot.app", False, "from bot.storage import open_store\nfrom bot.slack import platform"),
         ("bot.cli.status", False, "from bot.storage.sqlite.store import Store"),
+        # A platform registers with the registry; only the outer ring lists the platforms.
+        ("bot.slack.platform", False, "from bot.registry import Platform"),
+        ("bot.platforms", False, "from bot.slack.platform import SLACK"),
     ],
 )
 def test_an_inward_import_passes(module: str, is_package: bool, source: str) -> None:
@@ -352,6 +350,8 @@ def test_an_inward_import_passes(module: str, is_package: bool, source: str) -> 
 #: The first of each kind of breach the #13 plan names is here.
 BAD_BY_RULE: Final = [
     ("parser-pure", "digest_parser.model", "import asyncio", "asyncio"),
+    ("registry-inner", "bot.registry", "from bot.slack.platform import SLACK", "bot.slack"),
+    ("registry-inner", "bot.registry", "from bot import platforms", "bot.platforms"),
     ("core-neutral", "bot.core.archive.lookup", "import aiosqlite", "aiosqlite"),
     ("core-neutral", "bot.core.answers.query", "import asyncpg", "asyncpg"),
     (
@@ -383,6 +383,12 @@ BAD_BY_RULE: Final = [
     ("discord-alone", "bot.discord.render", "from ..slack import x", "bot.slack"),
     ("slack-alone", "bot.slack.poster", "from bot.app import open_poster", "bot.app"),
     ("console-alone", "bot.console.poster", "from ..cli import common", "bot.cli"),
+    (
+        "discord-alone",
+        "bot.discord.platform",
+        "from bot.platforms import PLATFORMS",
+        "bot.platforms",
+    ),
     ("discord-no-storage", "bot.discord.responder", "import sqlite3", "sqlite3"),
     (
         "discord-no-storage",
@@ -468,7 +474,6 @@ def test_every_rule_has_a_bad_import() -> None:
     assert {rule for rule, *_ in BAD_BY_RULE} == set(RULES)
 
 
-@UNTIL_STREAMS_MERGE
 def test_sql_only_in_storage() -> None:
     found = [
         f"{path.relative_to(ROOT)}:{line}"
