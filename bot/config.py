@@ -33,6 +33,7 @@ from pydantic_core import PydanticCustomError
 
 from bot.core.daily import config as daily
 from bot.core.daily.config import ScheduleConfig, SourcesConfig
+from bot.core.enrichment.config import EnrichmentConfig
 from bot.platforms import PLATFORMS, find_platform
 from bot.registry import PacingConfig, either
 
@@ -166,6 +167,7 @@ class Config(_Tables):
     subscriptions: tuple[SubscriptionConfig, ...] = ()
     schedule: ScheduleConfig = ScheduleConfig()
     sources: SourcesConfig = SourcesConfig()
+    enrichment: EnrichmentConfig = EnrichmentConfig()
 
     def section(self, name: str, model: type[M]) -> M:
         """The ``[name]`` table of a platform, as its model.

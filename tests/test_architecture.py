@@ -45,7 +45,8 @@ CORE_LAYERS: Final = {
     "cards": (),
     "archive": ("cards",),
     "delivery": ("cards", "archive"),
-    "daily": ("cards", "archive", "delivery"),
+    "enrichment": ("cards", "archive"),
+    "daily": ("cards", "archive", "delivery", "enrichment"),
     "answers": ("cards", "archive", "daily"),
 }
 #: Modules at the root of ``bot.core``: every sub-package may import them; they import nothing
@@ -267,7 +268,11 @@ def test_every_module_is_reachable_from_the_cli() -> None:
         for name in graph[module]:
             parts = name.split(".")
             todo.extend(p for i in range(len(parts)) if (p := ".".join(parts[: i + 1])) in graph)
-    assert sorted(set(graph) - seen) == []
+    assert sorted(set(graph) - seen - UNWIRED) == []
+
+
+#: TODO(#14): the enricher until the composition root runs it; then empty this set.
+UNWIRED: Final = frozenset({"bot.core.enrichment.enricher", "bot.core.enrichment.repositories"})
 
 
 @pytest.mark.parametrize(
@@ -442,6 +447,12 @@ BAD_BY_RULE: Final = [
         "bot.core.delivery.outbox",
         "import bot.core.answers.cache",
         "bot.core.answers",
+    ),
+    (
+        "enrichment-layer",
+        "bot.core.enrichment.enricher",
+        "from ..delivery.outbox import Outbox",
+        "bot.core.delivery",
     ),
     (
         "daily-layer",

@@ -87,7 +87,7 @@ def render_search(results: SearchResults) -> RenderableType:
         return Text(f"Nothing matches {results.query!r}.", style="yellow")
     parts: list[RenderableType] = []
     for rank, hit in enumerate(results.hits, results.offset + 1):
-        where = "title" if hit.field == "title" else f"{hit.field.number} · {hit.field.english}"
+        where = hit.where
         head = Text(f"{rank}. {hit.title or hit.arxiv_id}", style="bold")
         head.append(f"  {hit.arxiv_id} · {hit.date} · {where}", style="dim")
         snippet = Text()

@@ -229,7 +229,7 @@ def _search(shown: Query, results: SearchResults, shared_by: str | None) -> Repl
     last = results.offset + len(results.hits)
     blocks: list[Block] = [_context(f"Results {results.offset + 1}–{last} for {quoted}")]
     for hit in results.hits:
-        where = "title" if hit.field == "title" else f"{hit.field.number} · {hit.field.english}"
+        where = hit.where
         title = link(_hf(hit.arxiv_id), _title(hit.title, hit.arxiv_id))
         line = f"*{title}*  `{hit.arxiv_id}` · {hit.date} · {where}"
         snippet = _snippet(hit.snippet.parts)

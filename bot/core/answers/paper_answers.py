@@ -115,7 +115,9 @@ class SectionAnswer:
 
 def card_for(entry: PaperEntry) -> Card:
     """The card for an archived entry."""
-    return card_from_paper(entry.paper, date=entry.date, position=entry.position, total=entry.total)
+    return card_from_paper(
+        entry.paper, date=entry.date, position=entry.position, total=entry.total, meta=entry.meta
+    )
 
 
 def is_help(text: str) -> bool:

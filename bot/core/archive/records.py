@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final, Literal, NamedTuple
 
+from bot.core.cards.paper_meta import PaperMeta
 from digest_parser import Paper, ParseWarning, Section, SectionKey
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "DigestSummary",
     "IngestResult",
     "IngestStatus",
+    "MetaField",
     "PaperEntry",
     "SearchHit",
     "SectionItem",
@@ -61,6 +63,7 @@ class PaperEntry:
     position: int
     total: int
     dates: tuple[dt.date, ...]  # newest first
+    meta: PaperMeta | None = None  # Hugging Face's metadata, once fetched
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +113,18 @@ class Snippet:
         return "".join(f"{before}{t}{after}" if hit else t for t, hit in self.parts)
 
 
+#: Where a hit matched outside the sections: the digest's (Korean) title, or Hugging Face's
+#: English title or author names (:class:`~bot.core.cards.paper_meta.PaperMeta`).
+MetaField = Literal["title", "title_en", "authors"]
+
+
+_META_LABELS: Final[dict[str, str]] = {
+    "title": "title",
+    "title_en": "English title",
+    "authors": "authors",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class SearchHit:
     """One search result: where the text matched, and the match in context."""
@@ -117,8 +132,15 @@ class SearchHit:
     arxiv_id: str
     date: dt.date
     title: str | None
-    field: SectionKey | Literal["title"]
+    field: SectionKey | MetaField
     snippet: Snippet
+
+    @property
+    def where(self) -> str:
+        """Where it matched, for a reader: ``title``, ``English title``, ``5 · results``."""
+        if isinstance(self.field, SectionKey):
+            return f"{self.field.number} · {self.field.english}"
+        return _META_LABELS[self.field]
 
 
 def clean_query(text: str) -> str:

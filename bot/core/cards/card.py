@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from digest_parser import Paper, SectionKey
 
+from .paper_meta import PaperMeta
+
 __all__ = [
     "Card",
     "CardSection",
@@ -81,6 +83,8 @@ class Card:
         missing: Template sections the entry does not have.
         note: Prose that is not a section: the whole text of an entry without sections (a
             refusal or a single paragraph), so that such a card still says something.
+        meta: What Hugging Face knows about the paper, when it has been fetched; a card
+            without it looks as cards did before enrichment.
     """
 
     arxiv_id: str
@@ -91,6 +95,7 @@ class Card:
     sections: tuple[CardSection, ...]
     missing: tuple[SectionKey, ...] = ()
     note: str = ""
+    meta: PaperMeta | None = None
 
     @property
     def display_title(self) -> str:
@@ -154,6 +159,7 @@ def card_from_paper(
     position: int,
     total: int,
     show: Iterable[SectionKey] | None = None,
+    meta: PaperMeta | None = None,
 ) -> Card:
     """Build a card from a parsed entry.
 
@@ -164,6 +170,7 @@ def card_from_paper(
         total: Papers in the digest.
         show: The sections a channel wants (default all seven); others are left out on
             purpose, which is not a loss: ``/section`` still shows them.
+        meta: The paper's Hugging Face metadata, if fetched.
     """
     wanted = set(SectionKey.ordered() if show is None else show)
     bodies: dict[SectionKey, list[str]] = {}
@@ -185,4 +192,5 @@ def card_from_paper(
         sections=sections,
         missing=tuple(paper.missing),
         note=note,
+        meta=meta,
     )

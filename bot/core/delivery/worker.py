@@ -327,7 +327,12 @@ class Worker:
             return None
         shown = [SectionKey(k) for k in row.sections.split(",") if k] or None
         return card_from_paper(
-            entry.paper, date=day, position=entry.position, total=entry.total, show=shown
+            entry.paper,
+            date=day,
+            position=entry.position,
+            total=entry.total,
+            show=shown,
+            meta=entry.meta,
         )
 
 

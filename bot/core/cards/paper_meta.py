@@ -1,0 +1,65 @@
+"""What Hugging Face knows about a paper beyond the digest text: who wrote it, how many upvoted it.
+
+The digest gives a Korean title and seven sections; readers choose papers by their authors,
+their upvotes and whether there is code. :class:`PaperMeta` carries those facts from the
+enrichment (:mod:`bot.core.enrichment`) through the archive to every card. It lives with the
+cards because a :class:`~bot.core.cards.card.Card` carries one and the cards import nothing
+else of the core.
+
+Every value here was checked when it was read (:mod:`bot.core.enrichment.response`): strings
+and arrays are bounded, URLs are ``https``, a thumbnail is on a Hugging Face host. It is still
+untrusted text: renderers escape names, titles and keywords exactly like digest text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Final
+
+__all__ = ["AUTHORS_SHOWN", "PaperMeta"]
+
+#: Authors named on a card before "외 N명" ("and N others").
+AUTHORS_SHOWN: Final = 3
+
+
+@dataclass(frozen=True, slots=True)
+class PaperMeta:
+    """One paper's Hugging Face metadata, as last fetched.
+
+    Attributes:
+        arxiv_id: Bare arXiv id (the key: metadata is per paper, not per digest).
+        title: The English title.
+        authors: Author names in paper order (hidden authors left out).
+        organization: The submitting organisation's display name.
+        upvotes: Upvotes on the Hugging Face paper page when fetched.
+        comments: Comments on that page.
+        github_repo: ``https`` URL of the code repository.
+        github_stars: Its stars.
+        project_page: ``https`` URL of the project page.
+        thumbnail: ``https`` URL of the thumbnail, on a Hugging Face host.
+        keywords: Hugging Face's AI keywords.
+        withdrawn: The paper was withdrawn.
+        fetched_at: When Hugging Face was asked (UTC).
+    """
+
+    arxiv_id: str
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    organization: str | None = None
+    upvotes: int | None = None
+    comments: int | None = None
+    github_repo: str | None = None
+    github_stars: int | None = None
+    project_page: str | None = None
+    thumbnail: str | None = None
+    keywords: tuple[str, ...] = ()
+    withdrawn: bool = False
+    fetched_at: dt.datetime | None = None
+
+    @property
+    def authors_line(self) -> str:
+        """The first :data:`AUTHORS_SHOWN` authors, then "외 N명" for the rest; '' if none."""
+        shown = ", ".join(self.authors[:AUTHORS_SHOWN])
+        rest = len(self.authors) - AUTHORS_SHOWN
+        return f"{shown} 외 {rest}명" if rest > 0 else shown
