@@ -1,5 +1,7 @@
 """A database written by the code before #13 opens with today's store and loses nothing.
 
+Since #14 it also migrates (version 5 to 6: the ``paper_meta`` table) on the way.
+
 ``fixtures/schema_v5.sqlite`` was written by the pre-#13 code (git tag ``pre-13``): one digest of
 three papers archived but not yet in the search index, an outbox for one Slack channel with rows
 in every state (sent, failed, sending, pending) and the channel paused, console rows, two
@@ -119,8 +121,11 @@ async def test_a_pre_13_database_opens_without_losing_a_row(tmp_path: Path) -> N
         assert holder[1] > WRITTEN_AT
 
     version, schema_after, after = dump(path)
-    assert version == 5  # no migration: #13 changes no table
-    assert schema_after == schema
+    assert version == 6  # #14 adds one table, paper_meta, and changes none
+    assert [row for row in schema if row not in schema_after] == []  # nothing else changed
+    added = [row for row in schema_after if row not in schema]
+    assert [(kind, name) for kind, name, *_ in added] == [("table", "paper_meta")]
+    assert after.pop("paper_meta") == []
     assert after.pop("unindexed_digests") == []  # the indexer's list, now done
     before.pop("unindexed_digests")
     assert after == before

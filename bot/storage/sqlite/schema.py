@@ -26,6 +26,7 @@ from bot.core.cards.card import title_from_preamble
 from bot.core.errors import SchemaError
 from bot.storage.sqlite.console_channel_sql import CONSOLE_CHANNEL_V5
 from bot.storage.sqlite.indexer_sql import SEARCH_INDEX_V4
+from bot.storage.sqlite.metadata_sql import PAPER_META_V6
 from bot.storage.sqlite.outbox_sql import OUTBOX_V2
 from bot.storage.sqlite.subscriptions_sql import SUBSCRIPTIONS_V3
 from digest_parser import Digest, ParseWarning
@@ -129,6 +130,7 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     SUBSCRIPTIONS_V3,
     SEARCH_INDEX_V4,
     CONSOLE_CHANNEL_V5,
+    PAPER_META_V6,
 )
 
 

@@ -341,7 +341,8 @@ class Store(Tables):
             raw=raw,
         )
         seen = sorted({dt.date.fromisoformat(d) for d in dates.split(",")}, reverse=True)
-        return PaperEntry(paper, dt.date.fromisoformat(day), position, total, tuple(seen))
+        meta = (await self.metadata.of_papers((aid,))).get(aid)
+        return PaperEntry(paper, dt.date.fromisoformat(day), position, total, tuple(seen), meta)
 
     async def section_items(
         self, key: SectionKey, date: dt.date, *, limit: int, offset: int = 0

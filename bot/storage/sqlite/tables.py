@@ -1,4 +1,4 @@
-"""The delivery and daily-run tables of the SQLite store: outbox, leases, subscriptions, runs.
+"""The SQLite store's tables beside the archive: outbox, leases, subscriptions, runs, metadata.
 
 :class:`~bot.storage.sqlite.store.Store` inherits :class:`Tables`, so one store is the
 :class:`~bot.core.daily.repositories.DailyStore` the core asks for, while the store module
@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import aiosqlite
 
 from bot.storage.sqlite.lease import SqliteLeases
+from bot.storage.sqlite.metadata import SqliteMetadata
 from bot.storage.sqlite.outbox import SqliteOutbox
 from bot.storage.sqlite.schedule_runs import SqliteScheduleRuns
 from bot.storage.sqlite.subscriptions import SqliteSubscriptions
@@ -23,6 +24,7 @@ from bot.storage.sqlite.subscriptions import SqliteSubscriptions
 if TYPE_CHECKING:
     from bot.core.daily.repositories import ScheduleRunRepository, SubscriptionRepository
     from bot.core.delivery.repositories import LeaseRepository, OutboxRepository
+    from bot.core.enrichment.repositories import MetadataRepository
 
 __all__ = ["Database", "Tables"]
 
@@ -71,3 +73,8 @@ class Tables:
     def schedule_runs(self: Database) -> ScheduleRunRepository:
         """The record of each channel's slots."""
         return SqliteScheduleRuns(self)
+
+    @cached_property
+    def metadata(self: Database) -> MetadataRepository:
+        """Hugging Face's metadata per paper."""
+        return SqliteMetadata(self)
