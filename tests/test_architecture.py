@@ -268,11 +268,7 @@ def test_every_module_is_reachable_from_the_cli() -> None:
         for name in graph[module]:
             parts = name.split(".")
             todo.extend(p for i in range(len(parts)) if (p := ".".join(parts[: i + 1])) in graph)
-    assert sorted(set(graph) - seen - UNWIRED) == []
-
-
-#: TODO(#14): the enricher until the composition root runs it; then empty this set.
-UNWIRED: Final = frozenset({"bot.core.enrichment.enricher", "bot.core.enrichment.repositories"})
+    assert sorted(set(graph) - seen) == []
 
 
 @pytest.mark.parametrize(

@@ -24,6 +24,7 @@ from .common import (
 if TYPE_CHECKING:
     from bot.core.daily.schedule import ScheduleStatus
     from bot.core.delivery.outbox import ChannelStatus
+    from bot.core.enrichment.repositories import DayEnrichment
 
 __all__ = ["status"]
 
@@ -40,7 +41,7 @@ def status(
 
     settings = load(config)
 
-    async def main() -> tuple[list[ChannelStatus], list[ScheduleStatus]]:
+    async def main() -> tuple[list[ChannelStatus], list[ScheduleStatus], list[DayEnrichment]]:
         from bot.core.daily.schedule import Scheduler
         from bot.core.daily.subscriptions import Subscriptions
 
@@ -52,14 +53,15 @@ def status(
                 return None
 
             scheduler = Scheduler(store, Subscriptions(store, clock), clock, nothing)
-            return outbox, list(await scheduler.status())
+            return outbox, list(await scheduler.status()), await store.metadata.days()
 
-    channels, schedule = run(main())
+    channels, schedule, digests = run(main())
     if output is OutputFormat.JSON:
-        print_json({"channels": channels, "subscriptions": schedule})
+        print_json({"channels": channels, "subscriptions": schedule, "digests": digests})
         return
     console = TerminalConsole()
     _print_schedule(console, schedule)
+    _print_enrichment(console, digests)
     if not channels:
         console.print("Nothing has been delivered yet: try [bold]paperbot post FILE[/bold].")
         return
@@ -101,4 +103,21 @@ def _print_schedule(console: Console, schedule: list[ScheduleStatus]) -> None:
             f"{item.next_run:%Y-%m-%d %H:%M %Z}" if item.next_run else "—",
             latest,
         )
+    console.print(table)
+
+
+#: Digests listed in the table; older ones are in ``--format json``.
+DIGESTS_SHOWN = 7
+
+
+def _print_enrichment(console: Console, digests: list[DayEnrichment]) -> None:
+    """The newest digests: how many papers have Hugging Face's metadata, fetched when."""
+    if not digests:
+        return
+    table = Table(title="enrichment (newest digests; `paperbot enrich` fetches)")
+    for column in ("digest", "papers enriched", "fetched"):
+        table.add_column(column)
+    for day in digests[:DIGESTS_SHOWN]:
+        fetched = f"{day.fetched_at:%Y-%m-%d %H:%M UTC}" if day.fetched_at else "—"
+        table.add_row(str(day.date), f"{day.enriched} of {day.papers}", fetched)
     console.print(table)
