@@ -13,6 +13,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from bot.core.cards.card import Card
+from bot.core.cards.paper_meta import PaperMeta
 from bot.core.cards.text import markdown_parser
 
 __all__ = ["SummaryMarkdown", "render_card"]
@@ -58,9 +59,35 @@ def _without_self_links(tokens: list[Token]) -> list[Token]:
     return kept
 
 
+def render_meta(meta: PaperMeta) -> Text:
+    """Hugging Face's facts as plain styled text: nothing in them is read as markup."""
+    text = Text()
+    if meta.withdrawn:
+        text.append("Withdrawn by its authors\n", style="bold red")
+    if meta.title:
+        text.append(meta.title + "\n", style="bold")
+    if meta.authors:
+        text.append(meta.authors_line + "\n")
+    if meta.organization:
+        text.append(meta.organization + "\n", style="italic")
+    facts = [meta.counts_line] if meta.counts_line else []
+    if meta.github_repo:
+        facts.append(f"{meta.github_label} {meta.github_repo}")
+    if meta.project_page:
+        facts.append(f"Project page {meta.project_page}")
+    if facts:
+        text.append(" · ".join(facts) + "\n", style="dim")
+    if meta.shown_keywords:
+        text.append(" · ".join(meta.shown_keywords), style="cyan")
+    text.rstrip()
+    return text
+
+
 def render_card(card: Card) -> Panel:
     """A card as a rich panel: title, sections with Korean and English headings, links."""
     parts: list[RenderableType] = []
+    if card.meta is not None:
+        parts.extend([render_meta(card.meta), Text()])
     if card.note:
         parts.append(SummaryMarkdown(card.note))
     for section in card.sections:

@@ -25,6 +25,7 @@ from discord.utils import escape_markdown
 
 from bot.core.cards.card import Card, CardSection, DigestHeaderCard, section_hint
 from bot.core.cards.fitting import Fitted, fit, fit_all
+from bot.core.cards.paper_meta import PaperMeta, link_safe
 from bot.core.cards.text import cut, neutralise_discord, split, utf16_len
 from digest_parser import SectionKey
 
@@ -173,10 +174,15 @@ def card_embed(card: Card) -> discord.Embed:
     )
     footer = card_footer(card)
     embed.set_footer(text=footer)
+    if card.meta is not None:
+        add_meta(embed, card.meta)
     lead = card.section(SectionKey.MOTIVATION)
     fields = [s for s in card.sections if s is not lead]
     names = [field_name(s.key) for s in fields]
     budget = EMBED_TOTAL_MAX - utf16_len(embed.title or "") - utf16_len(footer)
+    budget -= utf16_len(embed.author.name or "") + sum(
+        utf16_len(f.name or "") + utf16_len(f.value or "") for f in embed.fields
+    )
     budget -= sum(utf16_len(n) for n in names)
     if card.note and not card.sections:
         limit = min(EMBED_DESCRIPTION_MAX, budget)
@@ -190,6 +196,41 @@ def card_embed(card: Card) -> discord.Embed:
     for name, value in zip(names, values, strict=True):
         embed.add_field(name=name[:EMBED_FIELD_NAME_MAX], value=value, inline=False)
     return embed
+
+
+#: The field that carries Hugging Face's facts about the paper.
+META_FIELD: Final = "Hugging Face"
+
+
+def add_meta(embed: discord.Embed, meta: PaperMeta) -> None:
+    """Authors as the embed's author line, the thumbnail, and the facts as its first field.
+
+    Values are bounded when read (:mod:`bot.core.enrichment.response`), so the field stays far
+    below its 1,024 characters; it is cut there anyway.
+    """
+    if meta.authors:
+        embed.set_author(name=plain(meta.authors_line, EMBED_AUTHOR_MAX))
+    if meta.thumbnail:
+        embed.set_thumbnail(url=meta.thumbnail)
+    lines = []
+    if meta.withdrawn:
+        lines.append("⚠️ **Withdrawn** by its authors")
+    if meta.title:
+        lines.append(f"**{plain(meta.title, 300)}**")
+    if meta.organization:
+        lines.append(plain(meta.organization, 100))
+    facts = [meta.counts_line] if meta.counts_line else []
+    if meta.github_repo:
+        facts.append(f"[{meta.github_label}]({link_safe(meta.github_repo)})")
+    if meta.project_page:
+        facts.append(f"[Project page]({link_safe(meta.project_page)})")
+    if facts:
+        lines.append(" · ".join(facts))
+    if meta.shown_keywords:
+        lines.append(" · ".join(plain(k, 100) for k in meta.shown_keywords))
+    if lines:
+        value = cut("\n".join(lines), EMBED_FIELD_VALUE_MAX, length=utf16_len).text
+        embed.add_field(name=META_FIELD, value=value, inline=False)
 
 
 def header_embed(header: DigestHeaderCard) -> discord.Embed:

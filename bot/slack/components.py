@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Final
 
 from bot.core.answers.query import Query
-from bot.core.cards.text import ZWSP, cut, escape_slack
+from bot.core.cards.text import ZWSP, cut
 from bot.slack.limits import (
     BUTTON_TEXT_MAX,
     BUTTON_VALUE_MAX,
@@ -22,6 +22,7 @@ from bot.slack.limits import (
     OPTION_VALUE_MAX,
     SELECT_OPTIONS_MAX,
 )
+from bot.slack.literal import link, literal
 from bot.slack.render import ACTION_SHARE, Block, decode_value, encode_value, plain_text
 
 __all__ = [
@@ -43,18 +44,6 @@ ACTION_PAGE: Final = "paperbot_page"
 PAGE_ACTIONS: Final = re.compile(rf"^{ACTION_PAGE}_(prev|next)$")
 #: ``action_id`` of the "Open…" select that shows one paper's card (digest, search, misses).
 ACTION_OPEN: Final = "paperbot_open"
-#: Slack has no escape for these in mrkdwn; in digest text they become look-alikes.
-_LOOKALIKES: Final = str.maketrans({"*": "∗", "~": "∼", "`": "ˋ"})
-
-
-def literal(text: str) -> str:
-    """Digest or user text for mrkdwn: escaped, and unable to open any formatting."""
-    return escape_slack(text).translate(_LOOKALIKES)
-
-
-def link(url: str, label: str) -> str:
-    """``<url|label>`` with a label that cannot end the link early."""
-    return f"<{url}|{literal(label).replace('|', '∣')}>"
 
 
 def marked(parts: Sequence[tuple[str, bool]]) -> str:

@@ -20,6 +20,7 @@ from typing import Any, Final
 
 from bot.core.cards.card import Card, CardSection, DigestHeaderCard, section_hint
 from bot.core.cards.fitting import Fitted, fit, fit_all
+from bot.core.cards.paper_meta import PaperMeta, link_safe
 from bot.core.cards.text import ZWSP, cut, escape_slack, split
 
 from .limits import (
@@ -30,6 +31,7 @@ from .limits import (
     OPTION_TEXT_MAX,
     SECTION_TEXT_MAX,
 )
+from .literal import link, literal
 from .marker import card_metadata, header_metadata
 from .mrkdwn import to_mrkdwn
 
@@ -181,6 +183,8 @@ def card_blocks(
         {"type": "header", "text": plain_text(card.display_title, HEADER_TEXT_MAX)},
         _context(card, context),
     ]
+    if card.meta is not None:
+        blocks.append(meta_block(card.meta))
     tail: list[Block] = []
     if card.missing and card.sections:
         missing = ", ".join(k.english for k in card.missing)
@@ -202,6 +206,41 @@ def card_blocks(
     for section, body in zip(card.sections, fitted, strict=True):
         blocks.append({"type": "section", "text": mrkdwn_text(_section_text(card, section, body))})
     return [*blocks[: MAX_BLOCKS - len(tail)], *tail]
+
+
+def meta_block(meta: PaperMeta) -> Block:
+    """Hugging Face's facts about the paper, with its thumbnail as the block's image.
+
+    Every value is bounded when read (:mod:`bot.core.enrichment.response`), so the text stays
+    far below :data:`SECTION_TEXT_MAX`; it is cut there anyway.
+    """
+    lines = []
+    if meta.withdrawn:
+        lines.append(":warning: *Withdrawn* by its authors")
+    if meta.title:
+        lines.append(f"*{literal(meta.title)}*")
+    if meta.authors:
+        lines.append(literal(meta.authors_line))
+    if meta.organization:
+        lines.append(f"_{literal(meta.organization)}_")
+    facts = [meta.counts_line] if meta.counts_line else []
+    if meta.github_repo:
+        facts.append(link(link_safe(meta.github_repo), meta.github_label))
+    if meta.project_page:
+        facts.append(link(link_safe(meta.project_page), "Project page"))
+    if facts:
+        lines.append(" · ".join(facts))
+    if meta.shown_keywords:
+        lines.append(" · ".join(f"`{literal(k)}`" for k in meta.shown_keywords))
+    text = cut("\n".join(lines) or literal(meta.arxiv_id), SECTION_TEXT_MAX).text
+    block: Block = {"type": "section", "text": mrkdwn_text(text)}
+    if meta.thumbnail:
+        block["accessory"] = {
+            "type": "image",
+            "image_url": meta.thumbnail,
+            "alt_text": "thumbnail of the paper",
+        }
+    return block
 
 
 def card_message(

@@ -17,10 +17,20 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Final
 
-__all__ = ["AUTHORS_SHOWN", "PaperMeta"]
+__all__ = ["AUTHORS_SHOWN", "KEYWORDS_SHOWN", "PaperMeta", "link_safe"]
 
 #: Authors named on a card before "외 N명" ("and N others").
 AUTHORS_SHOWN: Final = 3
+#: Keywords shown on a card; the rest stay in the archive for search.
+KEYWORDS_SHOWN: Final = 5
+#: Characters that end or break a link in Slack mrkdwn (``<url|label>``) or Markdown
+#: (``[label](url)``), percent-encoded so that no URL can close the link it is in.
+_LINK_BREAKERS: Final = str.maketrans({c: f"%{ord(c):02X}" for c in " ()<>[]|*_~`"})
+
+
+def link_safe(url: str) -> str:
+    """``url`` with every character that could end a Markdown or mrkdwn link percent-encoded."""
+    return url.translate(_LINK_BREAKERS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +66,26 @@ class PaperMeta:
     keywords: tuple[str, ...] = ()
     withdrawn: bool = False
     fetched_at: dt.datetime | None = None
+
+    @property
+    def counts_line(self) -> str:
+        """``▲ 42 upvotes · 3 comments``, or '' when neither is known."""
+        parts = []
+        if self.upvotes is not None:
+            parts.append(f"▲ {self.upvotes} upvote{'s' * (self.upvotes != 1)}")
+        if self.comments:
+            parts.append(f"{self.comments} comment{'s' * (self.comments != 1)}")
+        return " · ".join(parts)
+
+    @property
+    def shown_keywords(self) -> tuple[str, ...]:
+        """The keywords a card shows."""
+        return self.keywords[:KEYWORDS_SHOWN]
+
+    @property
+    def github_label(self) -> str:
+        """``GitHub ★ 1,200`` (or just ``GitHub`` without a star count)."""
+        return f"GitHub ★ {self.github_stars:,}" if self.github_stars is not None else "GitHub"
 
     @property
     def authors_line(self) -> str:
