@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Final
 from bot.config import Config, PacingConfig, Secrets
 from bot.core.archive.ingest import digest_files, ingest_file
 from bot.core.archive.lookup import Lookup
+from bot.core.archive.records import IngestResult
 from bot.core.clock import Clock, SystemClock
 from bot.core.daily.config import sync_subscriptions
 from bot.core.daily.schedule import Scheduler
@@ -45,6 +46,8 @@ from bot.supervise import ServingContext, halt, stop_on_signals, until_stopped
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from bot.core.enrichment.background import BackgroundEnrichment
 
 __all__ = [
     "NothingToServe",
@@ -251,9 +254,12 @@ async def serve(
             recheck=config.schedule.recheck_seconds,
         )
         subscriptions.on_change = scheduler.notify
+        background = await _background_enrichment(stack, store, scheduler, config, clock)
 
-        def landed(*_: object) -> None:
+        def landed(result: IngestResult) -> None:
             scheduler.notify()
+            if background is not None:
+                background.landed(result)
 
         for folder in config.sources.watch:
             await _ingest_existing(store, Path(folder))
@@ -271,6 +277,8 @@ async def serve(
             ("scheduler", scheduler.run, scheduler.stop),
             ("delivery", lambda: _deliver_forever(worker, work, lease, clock), stop_delivery),
         ]
+        if background is not None:
+            components.append(("enrichment", background.run, background.stop))
         if version.watching:
             commits = CommitWatch(version, committed)
             components.append(("outbox watch", commits.run, commits.stop))
@@ -298,6 +306,30 @@ async def serve(
         with settled_heap():
             await until_stopped(stop, running, setup_errors)
         _log.info("stopping: finishing sends in flight, closing connections")
+
+
+async def _background_enrichment(
+    stack: AsyncExitStack, store: Store, scheduler: Scheduler, config: Config, clock: Clock
+) -> BackgroundEnrichment | None:
+    """Enrichment for ``serve`` (None when ``[enrichment] enabled = false``)."""
+    if not config.enrichment.enabled:
+        return None
+    from bot.core.enrichment.background import BackgroundEnrichment  # aiohttp: serve only
+    from bot.core.enrichment.enricher import open_enricher
+
+    enricher = await stack.enter_async_context(open_enricher(config.enrichment, store, clock))
+
+    async def next_posting() -> float | None:
+        times = [s.next_run.timestamp() for s in await scheduler.status() if s.next_run]
+        return min(times, default=None)
+
+    return BackgroundEnrichment(
+        enricher,
+        clock,
+        latest=store.latest_date,
+        next_posting=next_posting,
+        refresh_minutes=config.enrichment.refresh,
+    )
 
 
 def _switched_on(platform: Platform, secrets: Secrets, subscribed: set[str]) -> bool:

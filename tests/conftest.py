@@ -12,6 +12,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 SHARED_DIGESTS = Path(os.environ.get("PAPERBOT_DIGESTS", ROOT.parent / "shared" / "digests"))
+#: No test reaches Hugging Face: a config that names no API gets a closed loopback port (the
+#: discard port: refused at once), and the tests that enrich name their loopback fake.
+#: Set before any config is built, subprocesses included (they inherit the environment).
+os.environ["PAPERBOT_HF_API"] = "http://127.0.0.1:9/api"
 
 
 def real_digest_paths() -> list[Path]:

@@ -6,14 +6,22 @@ a user who never heard of it gets authors, upvotes and code links on their cards
 
 from __future__ import annotations
 
+import os
 from typing import Final
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-__all__ = ["DEFAULT_API", "EnrichmentConfig"]
+__all__ = ["API_ENV", "DEFAULT_API", "EnrichmentConfig"]
 
 #: Hugging Face's public API (``/daily_papers``, ``/papers/{id}``).
 DEFAULT_API: Final = "https://huggingface.co/api"
+#: Overrides the default API for every config that does not name one: a mirror, or a test
+#: suite that must never reach the internet.
+API_ENV: Final = "PAPERBOT_HF_API"
+
+
+def _default_api() -> str:
+    return os.environ.get(API_ENV) or DEFAULT_API
 
 
 class EnrichmentConfig(BaseModel):
@@ -22,7 +30,10 @@ class EnrichmentConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     enabled: bool = Field(True, description="fetch paper metadata from Hugging Face")
-    api_base_url: str = Field(DEFAULT_API, description="the Hugging Face API's base URL")
+    api_base_url: str = Field(
+        default_factory=_default_api,
+        description=f"the Hugging Face API's base URL (default: ${API_ENV}, else {DEFAULT_API})",
+    )
     timeout: float = Field(
         10.0, gt=0, le=120, description="seconds one request may take, retries included"
     )

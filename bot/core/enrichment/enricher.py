@@ -86,7 +86,7 @@ class Enricher:
                 _tell(progress, len(found) + len(unknown), len(wanted))
         except HuggingFaceError as error:
             problem = str(error)
-            _log.warning("enrichment of %s stopped short: %s", date.isoformat(), problem)
+            _log.debug("enrichment of %s stopped short: %s", date.isoformat(), problem)
         await self._store.metadata.save(list(found.values()))
         return EnrichReport(
             date, len(wanted), len(found), self._client.requests - before, tuple(unknown), problem
