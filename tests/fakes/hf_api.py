@@ -69,6 +69,7 @@ class FakeHuggingFace:
     papers: dict[str, Any] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)  # paths with query, in order
+    latency: float = 0.0  # real seconds before each answer (benchmarks/enrich.py)
     _runner: web.AppRunner | None = None
     _port: int | None = None
     _closing: asyncio.Event = field(default_factory=asyncio.Event)
@@ -100,6 +101,8 @@ class FakeHuggingFace:
         self.days[day.isoformat()].extend(items)
 
     async def _misbehave(self) -> web.Response | None:
+        if self.latency:
+            await asyncio.sleep(self.latency)
         if not self.faults:
             return None
         fault = self.faults[0]
