@@ -12,6 +12,7 @@ from typing import Final
 __all__ = [
     "DAYS_SQL",
     "META_COLUMNS",
+    "META_HITS_SQL",
     "META_OF_SQL",
     "PAPER_META_V6",
     "SAVE_META_SQL",
@@ -63,4 +64,20 @@ SELECT d.date, count(e.id), count(m.arxiv_id), min(m.fetched_at)
   LEFT JOIN paper_meta AS m ON m.arxiv_id = e.arxiv_id
  GROUP BY d.date
  ORDER BY d.date DESC
+"""
+
+#: Papers whose English title, or whose author names, contain every ``LIKE`` pattern of the
+#: JSON list ``?1`` (ASCII case-insensitive), each at its newest digest, newest first.
+#: ``coalesce``: a NULL title would make ``NOT LIKE`` NULL, and so match every pattern.
+META_HITS_SQL: Final = r"""
+WITH p(pattern) AS (SELECT value FROM json_each(?1))
+SELECT m.arxiv_id, e.date, e.display_title, m.title, m.authors
+  FROM paper_meta AS m
+  JOIN entries AS e ON e.arxiv_id = m.arxiv_id
+   AND e.date = (SELECT max(date) FROM entries WHERE arxiv_id = m.arxiv_id)
+ WHERE NOT EXISTS (SELECT 1 FROM p WHERE coalesce(m.title, '') NOT LIKE p.pattern ESCAPE '\')
+    OR (m.authors != '[]'
+        AND NOT EXISTS (SELECT 1 FROM p WHERE m.authors NOT LIKE p.pattern ESCAPE '\'))
+ ORDER BY e.date DESC, e.position
+ LIMIT ?2
 """

@@ -29,8 +29,9 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Final, Literal
 
-from bot.core.archive.records import SearchHit, Snippet, Suggestion, clean_query
+from bot.core.archive.records import MetaField, SearchHit, Snippet, Suggestion, clean_query
 from bot.storage.sqlite.connections import Read
+from bot.storage.sqlite.metadata_sql import META_HITS_SQL
 from bot.storage.sqlite.schema import Row, entry_span, section_span
 from bot.storage.sqlite.store_sql import (
     FLOOR_SQL,
@@ -103,12 +104,45 @@ class Searcher:
         return distinct(rows, limit)
 
     async def search(self, query: str, *, limit: int = 10, offset: int = 0) -> list[SearchHit]:
-        """Ranked hits for ``query`` in titles and section bodies; no user text raises."""
+        """Ranked hits for ``query``; no user text raises.
+
+        Papers whose English title or authors match come first (a name is a precise ask),
+        then the hits in digest titles and section bodies, as before enrichment.
+        """
         query = clean_query(query)
         if not query or limit <= 0:
             return []
         if len(query) < 3:
             return await self._short(query, limit, offset)
+        meta = await self._meta_hits(query, offset + limit)
+        shown = meta[offset : offset + limit]
+        if len(shown) == limit:
+            return shown
+        rest = await self._text(query, limit - len(shown), max(0, offset - len(meta)))
+        return shown + rest
+
+    async def _meta_hits(self, query: str, wanted: int) -> list[SearchHit]:
+        """Hits in Hugging Face's English titles and author names."""
+        terms = search_terms(query)
+        hits = []
+        for aid, day, shown, title, authors in await self._read(
+            META_HITS_SQL, _patterns(query), wanted
+        ):
+            if title and all(t.casefold() in title.casefold() for t in terms):
+                field: MetaField = "title_en"
+                snippet = snippet_around(title, terms, None)
+            else:
+                names = [
+                    n
+                    for n in json.loads(authors)
+                    if any(t.casefold() in n.casefold() for t in terms)
+                ]
+                field, snippet = "authors", snippet_around(", ".join(names), terms, None)
+            hits.append(SearchHit(aid, dt.date.fromisoformat(day), shown, field, snippet))
+        return hits
+
+    async def _text(self, query: str, limit: int, offset: int) -> list[SearchHit]:
+        """Hits in digest titles and section bodies (three characters or more)."""
         if not await self._lagging():
             return await self._ranked(self._read, query, limit, offset)
         wanted, terms, patterns = offset + limit, search_terms(query), _patterns(query)

@@ -88,3 +88,23 @@ async def test_names_are_kept_as_text(backend_store: Store, name: str) -> None:
     meta = PaperMeta(arxiv_id="2601.01234", authors=(name,), keywords=(name,), title=name)
     await backend_store.metadata.save([meta])
     assert (await backend_store.metadata.of_papers([meta.arxiv_id]))[meta.arxiv_id] == meta
+
+
+async def test_search_finds_papers_by_author_and_english_title(
+    backend_store: Store, tmp_path: Path
+) -> None:
+    await ingest_digest(backend_store, tmp_path, DAY)
+    before = await backend_store.search("self-verifying")
+    await backend_store.metadata.save([FULL])
+    by_author = await backend_store.search("ana souza")
+    assert [(h.arxiv_id, h.field, h.where) for h in by_author][:1] == [
+        (FULL.arxiv_id, "authors", "authors")
+    ]
+    assert by_author[0].snippet.marked() == "**Ana** **Souza**"
+    by_title = await backend_store.search("self-verifying agents")
+    assert (by_title[0].arxiv_id, by_title[0].field) == (FULL.arxiv_id, "title_en")
+    assert by_title[0].snippet.text == "Self-Verifying Agents"
+    # The digest-text hits follow, as before, and pages continue across both.
+    assert by_title[1:] == [h for h in before if h in by_title[1:]]
+    assert await backend_store.search("self-verifying agents", limit=1, offset=1) == by_title[1:2]
+    assert await backend_store.search("nobody at all") == []
