@@ -17,6 +17,7 @@ Failures are raised as the :mod:`bot.core.delivery.poster` tree (see :mod:`bot.s
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any, Final
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Final
 import aiohttp
 from slack_sdk.errors import SlackApiError
 
-from bot.core.delivery.poster import Posted, PostKey, TransientError
+from bot.core.delivery.poster import MessageRejected, Posted, PostKey, TransientError
 from bot.core.delivery.reconcile import find_recent
 
 from .client import BOT_TOKEN_ENV, request_timeout, require_secret, web_client
@@ -73,8 +74,20 @@ class SlackPoster:
     async def post_card(
         self, channel: str, card: Card, *, key: PostKey, thread: str | None = None
     ) -> Posted:
-        """Post one card with its section menu and links, in ``thread`` (a ``ts``) when given."""
-        ts = await self._post(card_message(card, channel=channel), key, thread)
+        """Post one card with its section menu and links, in ``thread`` (a ``ts``) when given.
+
+        Slack fetches an image accessory's URL itself and refuses the whole message
+        (``invalid_blocks``) when it cannot: a card whose thumbnail Slack refused goes out
+        again without it, rather than not at all (nothing was posted the first time).
+        """
+        try:
+            ts = await self._post(card_message(card, channel=channel), key, thread)
+        except MessageRejected:
+            if card.meta is None or card.meta.thumbnail is None:
+                raise
+            _log.warning("Slack refused %s with its thumbnail; posting it without", card.arxiv_id)
+            bare = dataclasses.replace(card, meta=dataclasses.replace(card.meta, thumbnail=None))
+            ts = await self._post(card_message(bare, channel=channel), key, thread)
         _log.info("posted %s (%s) to %s as %s", card.arxiv_id, key.digest_date, channel, ts)
         return Posted(ts, thread)
 

@@ -6,6 +6,7 @@ metadata and every argument sent are what Slack would receive.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 from types import SimpleNamespace
@@ -265,3 +266,17 @@ async def test_a_missing_token_names_the_variable(slack: FakeSlackAPI) -> None:
     with pytest.raises(SlackSetupError, match="SLACK_BOT_TOKEN is not set"):
         async with slack_poster(config_for(slack), None):
             pass
+
+
+async def test_a_refused_thumbnail_does_not_cost_the_card(slack: FakeSlackAPI) -> None:
+    from bot.core.cards.paper_meta import PaperMeta
+
+    _, cards = day_of(EXAMPLE)
+    thumbnail = "https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/x.png"
+    card = dataclasses.replace(cards[0], meta=PaperMeta(cards[0].arxiv_id, thumbnail=thumbnail))
+    key = PostKey(CHANNEL, "2026-01-05", card.arxiv_id)
+    slack.faults.inject("chat.postMessage", Fault.api_error("invalid_blocks"))
+    async with slack_poster(config_for(slack), slack.bot_token) as poster:
+        await poster.post_card(CHANNEL, card, key=key)
+    (posted,) = slack.posted(CHANNEL)
+    assert "accessory" not in str(posted.blocks)
