@@ -107,3 +107,23 @@ def test_hugging_face_down_exits_3_and_says_why(tmp_path: Path, hf: FakeHuggingF
     assert done.output == (
         "2026-01-05: 0 of 3 papers enriched (1 request); stopped short: /daily_papers: HTTP 403\n"
     )
+
+
+def test_lookup_paper_shows_what_enrich_fetched(tmp_path: Path, hf: FakeHuggingFace) -> None:
+    db = _archive(tmp_path, DAY)
+    hf.list_day(DAY, *(paper_json(p) for p in PAPERS))
+    assert (
+        runner.invoke(app, ["enrich", "--db", db, "--config", _config(tmp_path, hf)]).exit_code == 0
+    )
+    shown = runner.invoke(app, ["lookup", "paper", PAPERS[0], "--db", db])
+    assert shown.exit_code == 0, shown.output
+    assert (
+        "Paper 2601.01234" in shown.output and "Author 1, Author 2, Author 3 외 2명" in shown.output
+    )
+    as_json = runner.invoke(app, ["lookup", "paper", PAPERS[0], "--format", "json", "--db", db])
+    meta = json.loads(as_json.output)["meta"]
+    assert (meta["title"], meta["upvotes"], meta["authors"][0]) == (
+        "Paper 2601.01234",
+        7,
+        "Author 1",
+    )
