@@ -160,3 +160,18 @@ def _console(card: Card) -> str:
     console = Console(width=200, record=True, color_system=None)
     console.print(render_card(card))
     return console.export_text()
+
+
+def test_search_hits_in_metadata_say_where_they_matched() -> None:
+    from bot.core.archive.lookup import SearchResults
+    from bot.core.archive.records import SearchHit, Snippet
+    from bot.discord.replies import _search
+
+    hits = (
+        SearchHit("2601.01234", dt.date(2026, 1, 5), "제목", "authors", Snippet((("Ana", True),))),
+        SearchHit("2601.02345", dt.date(2026, 1, 5), "제목", "title_en", Snippet((("X", True),))),
+    )
+    results = SearchResults("ana", 0, 10, hits, False)
+    (message,) = _search(results, None).messages
+    text = " ".join(e.description or "" for e in message.embeds)
+    assert "*authors:*" in text and "*English title:*" in text

@@ -166,7 +166,7 @@ def _search(results: SearchResults, share: Query | None) -> Reply:
         title = escaped(hit.title or "untitled", 150)
         link = f"[{hit.arxiv_id}](https://huggingface.co/papers/{hit.arxiv_id})"
         lines.append(f"**{n}.** {link} · {hit.date} · {title}")
-        lines.append(f"> *{where.get(str(hit.field), str(hit.field))}:* {_snippet(hit)}")
+        lines.append(f"> *{where.get(str(hit.field), hit.where)}:* {_snippet(hit)}")
     empty = f"No paper matches {plain(results.query, 100) or 'that'}. Try fewer or other words."
     groups = long_text_messages(
         neutralise_discord("\n".join(lines)) or empty,  # once for all the untrusted parts
