@@ -67,17 +67,24 @@ SELECT d.date, count(e.id), count(m.arxiv_id), min(m.fetched_at)
 """
 
 #: Papers whose English title, or whose author names, contain every ``LIKE`` pattern of the
-#: JSON list ``?1`` (ASCII case-insensitive), each at its newest digest, newest first.
+#: JSON list ``?1`` (ASCII case-insensitive), each at its newest digest, newest first, at most
+#: ``?2``. MATERIALIZED: one pass over the two columns (~25 ms at 95,000 papers; 125 ms when
+#: SQLite flattens it into the join), then the newest digest only of the papers that match.
 #: ``coalesce``: a NULL title would make ``NOT LIKE`` NULL, and so match every pattern.
 META_HITS_SQL: Final = r"""
-WITH p(pattern) AS (SELECT value FROM json_each(?1))
-SELECT m.arxiv_id, e.date, e.display_title, m.title, m.authors
-  FROM paper_meta AS m
-  JOIN entries AS e ON e.arxiv_id = m.arxiv_id
-   AND e.date = (SELECT max(date) FROM entries WHERE arxiv_id = m.arxiv_id)
- WHERE NOT EXISTS (SELECT 1 FROM p WHERE coalesce(m.title, '') NOT LIKE p.pattern ESCAPE '\')
-    OR (m.authors != '[]'
-        AND NOT EXISTS (SELECT 1 FROM p WHERE m.authors NOT LIKE p.pattern ESCAPE '\'))
+WITH p(pattern) AS MATERIALIZED (SELECT value FROM json_each(?1)),
+hit AS MATERIALIZED (
+    SELECT arxiv_id, title, authors
+      FROM paper_meta AS m
+     WHERE NOT EXISTS (
+               SELECT 1 FROM p WHERE coalesce(m.title, '') NOT LIKE p.pattern ESCAPE '\')
+        OR (m.authors != '[]'
+            AND NOT EXISTS (SELECT 1 FROM p WHERE m.authors NOT LIKE p.pattern ESCAPE '\'))
+)
+SELECT h.arxiv_id, e.date, e.display_title, h.title, h.authors
+  FROM hit AS h
+  JOIN entries AS e ON e.arxiv_id = h.arxiv_id
+ WHERE e.date = (SELECT max(date) FROM entries WHERE arxiv_id = h.arxiv_id)
  ORDER BY e.date DESC, e.position
  LIMIT ?2
 """

@@ -122,23 +122,29 @@ class Searcher:
         return shown + rest
 
     async def _meta_hits(self, query: str, wanted: int) -> list[SearchHit]:
-        """Hits in Hugging Face's English titles and author names."""
-        terms = search_terms(query)
+        """Hits in Hugging Face's English titles and author names (Latin-script queries).
+
+        Names and English titles are in Latin script, so a Hangul query skips the scan.
+        Every term must match the title, or the author names (one name each, checked here).
+        """
+        if not query.isascii():
+            return []
+        terms = [t.casefold() for t in search_terms(query)]
+        rows = await self._read(META_HITS_SQL, _patterns(query), wanted + 50)
         hits = []
-        for aid, day, shown, title, authors in await self._read(
-            META_HITS_SQL, _patterns(query), wanted
-        ):
-            if title and all(t.casefold() in title.casefold() for t in terms):
-                field: MetaField = "title_en"
-                snippet = snippet_around(title, terms, None)
+        for aid, day, shown, title, authors in rows:
+            names = json.loads(authors)
+            field: MetaField
+            if title and all(t in title.casefold() for t in terms):
+                field, snippet = "title_en", snippet_around(title, terms, None)
+            elif all(any(t in n.casefold() for n in names) for t in terms):
+                matched = [n for n in names if any(t in n.casefold() for t in terms)]
+                field, snippet = "authors", snippet_around(", ".join(matched), terms, None)
             else:
-                names = [
-                    n
-                    for n in json.loads(authors)
-                    if any(t.casefold() in n.casefold() for t in terms)
-                ]
-                field, snippet = "authors", snippet_around(", ".join(names), terms, None)
+                continue
             hits.append(SearchHit(aid, dt.date.fromisoformat(day), shown, field, snippet))
+            if len(hits) == wanted:
+                break
         return hits
 
     async def _text(self, query: str, limit: int, offset: int) -> list[SearchHit]:
