@@ -167,7 +167,8 @@ class Config(_Tables):
     subscriptions: tuple[SubscriptionConfig, ...] = ()
     schedule: ScheduleConfig = ScheduleConfig()
     sources: SourcesConfig = SourcesConfig()
-    enrichment: EnrichmentConfig = EnrichmentConfig()
+    #: Built per Config, so the default API reads $PAPERBOT_HF_API then, not at import.
+    enrichment: EnrichmentConfig = Field(default_factory=EnrichmentConfig)
 
     def section(self, name: str, model: type[M]) -> M:
         """The ``[name]`` table of a platform, as its model.
