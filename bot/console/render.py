@@ -71,10 +71,7 @@ def render_meta(meta: PaperMeta) -> Text:
     if meta.organization:
         text.append(meta.organization + "\n", style="italic")
     facts = [meta.counts_line] if meta.counts_line else []
-    if meta.github_repo:
-        facts.append(f"{meta.github_label} {meta.github_repo}")
-    if meta.project_page:
-        facts.append(f"Project page {meta.project_page}")
+    facts += [f"{label} {url}" for label, url in meta.links]
     if facts:
         text.append(" · ".join(facts) + "\n", style="dim")
     if meta.shown_keywords:

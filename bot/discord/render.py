@@ -220,10 +220,7 @@ def add_meta(embed: discord.Embed, meta: PaperMeta) -> None:
     if meta.organization:
         lines.append(plain(meta.organization, 100))
     facts = [meta.counts_line] if meta.counts_line else []
-    if meta.github_repo:
-        facts.append(f"[{meta.github_label}]({link_safe(meta.github_repo)})")
-    if meta.project_page:
-        facts.append(f"[Project page]({link_safe(meta.project_page)})")
+    facts += [f"[{label}]({link_safe(url)})" for label, url in meta.links]
     if facts:
         lines.append(" · ".join(facts))
     if meta.shown_keywords:

@@ -224,10 +224,7 @@ def meta_block(meta: PaperMeta) -> Block:
     if meta.organization:
         lines.append(f"_{literal(meta.organization)}_")
     facts = [meta.counts_line] if meta.counts_line else []
-    if meta.github_repo:
-        facts.append(link(link_safe(meta.github_repo), meta.github_label))
-    if meta.project_page:
-        facts.append(link(link_safe(meta.project_page), "Project page"))
+    facts += [link(link_safe(url), label) for label, url in meta.links]
     if facts:
         lines.append(" · ".join(facts))
     if meta.shown_keywords:

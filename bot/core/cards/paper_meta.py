@@ -88,6 +88,12 @@ class PaperMeta:
         return f"GitHub ★ {self.github_stars:,}" if self.github_stars is not None else "GitHub"
 
     @property
+    def links(self) -> tuple[tuple[str, str], ...]:
+        """``(label, url)`` of the code repository and the project page, those known."""
+        found = ((self.github_label, self.github_repo), ("Project page", self.project_page))
+        return tuple((label, url) for label, url in found if url)
+
+    @property
     def authors_line(self) -> str:
         """The first :data:`AUTHORS_SHOWN` authors, then "외 N명" for the rest; '' if none."""
         shown = ", ".join(self.authors[:AUTHORS_SHOWN])
