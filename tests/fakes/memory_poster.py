@@ -19,9 +19,11 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.core.cards.card import Card, DigestHeaderCard
+from bot.core.cards.listing import DigestListing, Fits, ListingItem
 from bot.core.clock import Clock
 from bot.core.delivery.poster import DeliveryError, Posted, PostKey, TransientError
 from bot.core.delivery.reconcile import find_recent
@@ -47,7 +49,7 @@ class Stored:
     where: str
     key: PostKey
     at: float
-    item: Card | DigestHeaderCard
+    item: Card | DigestHeaderCard | DigestListing
 
 
 class MemoryPoster:
@@ -107,6 +109,21 @@ class MemoryPoster:
         """Store the card in ``channel``, or in ``thread`` when given."""
         return Posted(await self._post(channel, card, key, thread), thread)
 
+    async def post_listing(self, channel: str, listing: DigestListing, *, key: PostKey) -> Posted:
+        """Store one page of a listing."""
+        return Posted(await self._post(channel, listing, key, None))
+
+    #: Lines per listing page: small, so core tests see listings of several pages.
+    listing_page_size = 20
+
+    def listing_fits(self) -> Fits:
+        """A page holds ``listing_page_size`` lines."""
+
+        def fits(items: Sequence[ListingItem]) -> bool:
+            return len(items) <= self.listing_page_size
+
+        return fits
+
     async def find_message(
         self, where: str, key: PostKey, *, since: float | None, limit: int | None = None
     ) -> str | None:
@@ -137,7 +154,11 @@ class MemoryPoster:
         )
 
     async def _post(
-        self, channel: str, item: Card | DigestHeaderCard, key: PostKey, thread: str | None
+        self,
+        channel: str,
+        item: Card | DigestHeaderCard | DigestListing,
+        key: PostKey,
+        thread: str | None,
     ) -> str:
         self.attempts.append(Attempt(channel, key.paper, thread, self._clock.now()))
         if self.gate is not None:

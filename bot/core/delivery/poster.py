@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Final, Protocol
 
 from bot.core.cards.card import Card, DigestHeaderCard
+from bot.core.cards.listing import DigestListing, Fits
 
 __all__ = [
     "CONSOLE_CHANNEL",
@@ -72,7 +73,7 @@ class PostKey:
 
     channel: str
     digest_date: str
-    paper: str  # arXiv id, or "header" for the digest header card
+    paper: str  # arXiv id, "header" for the digest header card, "listing-N" for a listing page
 
     @property
     def token(self) -> str:
@@ -116,6 +117,14 @@ class Poster(Protocol):
         self, channel: str, card: Card, *, key: PostKey, thread: str | None = None
     ) -> Posted:
         """Post one paper card, optionally in the thread under the day's header."""
+        ...
+
+    async def post_listing(self, channel: str, listing: DigestListing, *, key: PostKey) -> Posted:
+        """Post one page of a digest listing (``digest`` and ``weekly`` mode)."""
+        ...
+
+    def listing_fits(self) -> Fits:
+        """What one listing page may hold on this platform (see :func:`~bot.core.cards.listing.pack`)."""
         ...
 
     async def find_message(
