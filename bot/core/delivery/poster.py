@@ -124,7 +124,7 @@ class Poster(Protocol):
         ...
 
     def listing_fits(self) -> Fits:
-        """What one listing page may hold on this platform (see :func:`~bot.core.cards.listing.pack`)."""
+        """What one listing page may hold here (for :func:`~bot.core.cards.listing.pack`)."""
         ...
 
     async def find_message(
