@@ -15,15 +15,26 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Final
 
-from bot.core.delivery.repositories import DeliveryStore, PlannedRow
+from bot.core.delivery.repositories import DeliveryStore, LeftOutRow, PlannedRow
 
 if TYPE_CHECKING:
     from bot.core.clock import Clock
     from bot.core.delivery.poster import Posted
 
-__all__ = ["HEADER", "RATE_LIMITED", "ChannelStatus", "Outbox", "OutboxRow", "Requeued", "RowState"]
+__all__ = [
+    "HEADER",
+    "LISTING",
+    "RATE_LIMITED",
+    "ChannelStatus",
+    "Outbox",
+    "OutboxRow",
+    "Requeued",
+    "RowState",
+]
 
 HEADER: Final = "header"
+#: How the ``paper`` key of a listing page starts: ``listing-1``, ``listing-2``…
+LISTING: Final = "listing-"
 #: How a row's ``last_error`` starts when it waits out a 429, not an error of its own.
 RATE_LIMITED: Final = "rate limited"
 
@@ -56,11 +67,17 @@ class OutboxRow:
     last_error: str | None
     message_id: str | None
     thread_id: str | None
+    content: str = ""  # a listing page's ListingPage JSON; "" for a header or a card
 
     @property
     def is_header(self) -> bool:
         """The digest header card rather than a paper card."""
         return self.paper == HEADER
+
+    @property
+    def is_listing(self) -> bool:
+        """A page of a digest listing (``digest`` or ``weekly`` mode)."""
+        return self.paper.startswith(LISTING)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +91,8 @@ class ChannelStatus:
     sending: int
     failed: tuple[tuple[str, str, str], ...]  # (digest date, paper, reason)
     paused: str | None
+    filtered: int = 0  # papers of its newest filtered digest that its filters left out
+    filtered_date: str | None = None  # that digest
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +133,18 @@ class Outbox:
             for n, paper in enumerate([HEADER, *papers])
         ]
         return await self._rows.add(rows, now=self._clock.now())
+
+    async def plan_rows(
+        self, rows: Sequence[PlannedRow], left_out: Sequence[LeftOutRow] = ()
+    ) -> int:
+        """Plan rows a router built (and what it left out), in one transaction; how many new."""
+        return await self._rows.add(rows, now=self._clock.now(), left_out=left_out)
+
+    async def left_out(
+        self, platform: str, channel: str, digest_date: dt.date
+    ) -> list[tuple[str, str]]:
+        """What the channel's filters left out of a digest: (arXiv id, reason), in order."""
+        return await self._rows.left_out(platform, channel, digest_date)
 
     async def head(self, platform: str, channel: str) -> OutboxRow | None:
         """The channel's next row: the earliest unsent one, in digest order.

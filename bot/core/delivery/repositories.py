@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from bot.core.delivery.outbox import ChannelStatus, OutboxRow, Requeued
     from bot.core.delivery.poster import Posted
 
-__all__ = ["DeliveryStore", "LeaseRepository", "OutboxRepository", "PlannedRow"]
+__all__ = ["DeliveryStore", "LeaseRepository", "LeftOutRow", "OutboxRepository", "PlannedRow"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,13 +35,31 @@ class PlannedRow:
     position: int  # 0 for the header, then 1..N in digest order
     sections: str  # comma-separated keys shown ('' = all)
     in_thread: bool
+    content: str = ""  # a listing page: which papers it lists (ListingPage JSON)
+
+
+@dataclass(frozen=True, slots=True)
+class LeftOutRow:
+    """A paper a channel's filters left out of a digest, planned with the day's rows."""
+
+    platform: str
+    channel: str
+    digest_date: str  # ISO date of the digest
+    paper: str  # arXiv id
+    reason: str
 
 
 class OutboxRepository(Protocol):
     """The ``outbox`` rows and the paused channels."""
 
-    async def add(self, rows: Sequence[PlannedRow], *, now: float) -> int:
-        """Insert the rows not planned yet (a planned one stays as it is); how many were new."""
+    async def add(
+        self, rows: Sequence[PlannedRow], *, now: float, left_out: Sequence[LeftOutRow] = ()
+    ) -> int:
+        """Insert the rows not planned yet (a planned one stays as it is); how many were new.
+
+        ``left_out`` is recorded in the same transaction, so a day is planned whole or not at
+        all, even one where the filters left everything out.
+        """
         ...
 
     async def head(self, platform: str, channel: str) -> OutboxRow | None:
@@ -52,6 +70,12 @@ class OutboxRepository(Protocol):
         """Every row planned for one channel and digest, in position order."""
         ...
 
+    async def left_out(
+        self, platform: str, channel: str, digest_date: dt.date
+    ) -> list[tuple[str, str]]:
+        """The papers the channel's filters left out of one digest: (arXiv id, reason)."""
+        ...
+
     async def sent_message(
         self, platform: str, channel: str, digest_date: str, paper: str
     ) -> str | None:
@@ -59,7 +83,7 @@ class OutboxRepository(Protocol):
         ...
 
     async def newest_date(self, platform: str, channel: str) -> dt.date | None:
-        """The newest digest date planned for the channel, in any state."""
+        """The newest digest date planned for the channel, in any state (or left out whole)."""
         ...
 
     async def claim(self, row_id: int, *, now: float) -> bool:
@@ -85,7 +109,10 @@ class OutboxRepository(Protocol):
         ...
 
     async def forget(self, platform: str, channel: str, digest_date: dt.date) -> int:
-        """Delete a channel's rows of one digest, except ``sending`` ones; how many went."""
+        """Delete a channel's rows of one digest, except ``sending`` ones; how many went.
+
+        What its filters left out is forgotten too: planned again, the day is judged anew.
+        """
         ...
 
     async def channels_with_work(self) -> list[tuple[str, str]]:

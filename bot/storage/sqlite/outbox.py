@@ -38,10 +38,17 @@ from bot.storage.sqlite.outbox_sql import (
     STATUS_COUNTS_SQL,
     STATUS_FAILED_SQL,
 )
+from bot.storage.sqlite.routing_sql import (
+    FORGET_LEFT_OUT_SQL,
+    LEFT_OUT_OF_DAY_SQL,
+    NEWEST_LEFT_OUT_SQL,
+    PLAN_LEFT_OUT_SQL,
+    STATUS_FILTERED_SQL,
+)
 
 if TYPE_CHECKING:
     from bot.core.delivery.poster import Posted
-    from bot.core.delivery.repositories import PlannedRow
+    from bot.core.delivery.repositories import LeftOutRow, PlannedRow
     from bot.storage.sqlite.tables import Database
 
 __all__ = ["SqliteOutbox"]
@@ -53,16 +60,28 @@ class SqliteOutbox:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def add(self, rows: Sequence[PlannedRow], *, now: float) -> int:
+    async def add(
+        self, rows: Sequence[PlannedRow], *, now: float, left_out: Sequence[LeftOutRow] = ()
+    ) -> int:
         values = [
             (r.platform, r.channel, r.digest_date, r.paper, r.position, r.sections,
-             int(r.in_thread), now)
+             int(r.in_thread), r.content, now)
             for r in rows
         ]  # fmt: skip
+        skipped = [(r.platform, r.channel, r.digest_date, r.paper, r.reason, now) for r in left_out]
         async with self._db.transaction() as conn:
             before = conn.total_changes
             await conn.executemany(PLAN_SQL, values)
-            return conn.total_changes - before
+            planned = conn.total_changes - before
+            if skipped:
+                await conn.executemany(PLAN_LEFT_OUT_SQL, skipped)
+            return planned
+
+    async def left_out(
+        self, platform: str, channel: str, digest_date: dt.date
+    ) -> list[tuple[str, str]]:
+        rows = await self._db.query(LEFT_OUT_OF_DAY_SQL, platform, channel, digest_date.isoformat())
+        return [(str(paper), str(reason)) for paper, reason in rows]
 
     async def head(self, platform: str, channel: str) -> OutboxRow | None:
         rows = await self._db.query(HEAD_SQL, platform, channel)
@@ -80,7 +99,9 @@ class SqliteOutbox:
 
     async def newest_date(self, platform: str, channel: str) -> dt.date | None:
         ((day,),) = await self._db.query(NEWEST_DATE_SQL, platform, channel)
-        return dt.date.fromisoformat(day) if day else None
+        ((skipped,),) = await self._db.query(NEWEST_LEFT_OUT_SQL, platform, channel)
+        newest = max((d for d in (day, skipped) if d), default=None)
+        return dt.date.fromisoformat(newest) if newest else None
 
     async def claim(self, row_id: int, *, now: float) -> bool:
         async with self._db.transaction() as conn:
@@ -102,8 +123,10 @@ class SqliteOutbox:
         await self._write(MARK_FAILED_SQL, reason, row_id)
 
     async def forget(self, platform: str, channel: str, digest_date: dt.date) -> int:
+        which = (platform, channel, digest_date.isoformat())
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(FORGET_SQL, (platform, channel, digest_date.isoformat()))
+            cursor = await conn.execute(FORGET_SQL, which)
+            await conn.execute(FORGET_LEFT_OUT_SQL, which)
             return cursor.rowcount
 
     async def channels_with_work(self) -> list[tuple[str, str]]:
@@ -137,16 +160,35 @@ class SqliteOutbox:
         counts = await self._db.query(STATUS_COUNTS_SQL)
         failed = await self._db.query(STATUS_FAILED_SQL)
         paused = {(str(p), str(c)): str(r) for p, c, r in await self._db.query(PAUSED_SQL)}
+        filtered = {
+            (str(p), str(c)): (str(d), int(n))
+            for p, c, d, n in await self._db.query(STATUS_FILTERED_SQL)
+        }
         result = []
         for platform, channel, last, pending, sending in counts:
             key = (str(platform), str(channel))
             fails = tuple((str(d), str(p), str(r)) for pl, ch, d, p, r in failed if (pl, ch) == key)
+            day, count = filtered.pop(key, (None, 0))
             result.append(
                 ChannelStatus(
-                    key[0], key[1], last, int(pending), int(sending), fails, paused.get(key)
+                    key[0],
+                    key[1],
+                    last,
+                    int(pending),
+                    int(sending),
+                    fails,
+                    paused.get(key),
+                    count,
+                    day,
                 )
             )
-        return result
+        for (platform, channel), (day, count) in filtered.items():  # every paper left out
+            result.append(
+                ChannelStatus(
+                    platform, channel, None, 0, 0, (), paused.get((platform, channel)), count, day
+                )
+            )
+        return sorted(result, key=lambda item: (item.platform, item.channel))
 
     async def _write(self, sql: str, *params: Any) -> None:
         async with self._db.transaction() as conn:

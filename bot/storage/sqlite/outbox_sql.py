@@ -88,12 +88,12 @@ CREATE TABLE leases (
 # The outbox. Every read of rows names these columns, in the order ``_outbox_row`` reads.
 _ROW: Final = (
     "id, platform, channel, digest_date, paper, position, sections, in_thread, state,"
-    " attempts, not_before, attempted_at, last_error, message_id, thread_id"
+    " attempts, not_before, attempted_at, last_error, message_id, thread_id, content"
 )
 
 PLAN_SQL: Final = (
     "INSERT INTO outbox (platform, channel, digest_date, paper, position, sections,"
-    " in_thread, planned_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    " in_thread, content, planned_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
     " ON CONFLICT (platform, channel, digest_date, paper) DO NOTHING"
 )
 HEAD_SQL: Final = (

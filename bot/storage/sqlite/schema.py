@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import sqlite3
 from collections.abc import Sequence
 from typing import Any, Final, NamedTuple
 
@@ -28,6 +29,7 @@ from bot.storage.sqlite.console_channel_sql import CONSOLE_CHANNEL_V5
 from bot.storage.sqlite.indexer_sql import SEARCH_INDEX_V4
 from bot.storage.sqlite.metadata_sql import PAPER_META_V6
 from bot.storage.sqlite.outbox_sql import OUTBOX_V2
+from bot.storage.sqlite.routing_sql import ROUTING_V7
 from bot.storage.sqlite.subscriptions_sql import SUBSCRIPTIONS_V3
 from digest_parser import Digest, ParseWarning
 
@@ -131,6 +133,7 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     SEARCH_INDEX_V4,
     CONSOLE_CHANNEL_V5,
     PAPER_META_V6,
+    ROUTING_V7,
 )
 
 
@@ -222,9 +225,7 @@ async def migrate(conn: aiosqlite.Connection, migrations: Sequence[str] = MIGRAT
         SchemaError: The file is newer than ``migrations`` (written by a later paperbot), or a
             migration failed; in the second case the file is left at its previous version.
     """
-    async with conn.execute("PRAGMA user_version") as cursor:
-        row = await cursor.fetchone()
-    current = int(row[0]) if row else 0
+    current = await _version(conn)
     if current > len(migrations):
         raise SchemaError(
             f"database schema is version {current}, newer than this paperbot knows "
@@ -232,19 +233,40 @@ async def migrate(conn: aiosqlite.Connection, migrations: Sequence[str] = MIGRAT
         )
     for version, script in enumerate(migrations[current:], start=current + 1):
         try:
-            # executescript() runs the whole text, BEGIN to COMMIT, on the database thread.
-            await conn.executescript(
-                f"BEGIN IMMEDIATE;\n{script}\n;PRAGMA user_version = {version};\nCOMMIT;"
-            )
+            await conn.execute("BEGIN IMMEDIATE")
+            # Another process may have applied this migration while we waited for the lock
+            # (two processes opening a new file at once): read the version again under it.
+            if await _version(conn) >= version:
+                await conn.execute("COMMIT")
+                continue
+            for statement in _statements(script):
+                await conn.execute(statement)
+            await conn.execute(f"PRAGMA user_version = {version}")
+            await conn.execute("COMMIT")
         except Exception as error:
             if conn.in_transaction:
                 await conn.rollback()
-            async with conn.execute("PRAGMA user_version") as cursor:
-                row = await cursor.fetchone()
-            if row is not None and int(row[0]) >= version:
-                # Another process opened the same new file at the same moment and applied
-                # this migration while we waited for the write lock: nothing left to do.
-                continue
             raise SchemaError(f"migration to schema version {version} failed: {error}") from error
         _log.info("database schema migrated to version %d", version)
     return len(migrations)
+
+
+async def _version(conn: aiosqlite.Connection) -> int:
+    async with conn.execute("PRAGMA user_version") as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+def _statements(script: str) -> list[str]:
+    """A migration's statements, one by one (a trigger's ``BEGIN … END`` stays whole)."""
+    statements: list[str] = []
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            if pending.strip().strip(";").strip():
+                statements.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        statements.append(pending.strip())
+    return statements

@@ -1,0 +1,155 @@
+"""Apply a channel's filters to archived papers: who gets in, and why each other one did not.
+
+The rules, in the order they are checked for each paper:
+
+1. A paper by a followed author is in, whatever the other rules say.
+2. An ``exclude`` term found → left out ("excluded by "survey"").
+3. ``include`` terms given and none found → left out.
+4. ``min_upvotes``: fewer upvotes → left out; no Hugging Face numbers → left out as unknown.
+5. ``top``: the rest ranked by upvotes, then digest order; beyond N → left out; papers
+   without numbers cannot be ranked → left out as unknown.
+
+Terms are looked for in one normalised text per paper (both titles, every section, authors,
+organisation, keywords), built once per :class:`Corpus` and shared by every channel planned
+from it; each term's matches are computed once per corpus too, so a thousand channels with
+overlapping terms cost a thousand set lookups per paper, not a thousand scans.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from bot.core.archive.records import PaperEntry
+from bot.core.routing.filters import Filters
+from bot.core.routing.terms import Term, normalise
+
+__all__ = ["Corpus", "LeftOut", "Selection", "select"]
+
+PaperKey = tuple[dt.date, str]  # (digest date, arXiv id)
+
+
+@dataclass(frozen=True, slots=True)
+class LeftOut:
+    """A paper a channel does not get, and why, in words for the preview and status."""
+
+    date: dt.date
+    arxiv_id: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """What a channel gets of a corpus."""
+
+    chosen: tuple[PaperEntry, ...]  # in digest order (date, then position)
+    left_out: tuple[LeftOut, ...]  # in digest order
+    followed: frozenset[PaperKey]  # chosen because of a followed author
+
+    def ranked(self) -> tuple[PaperEntry, ...]:
+        """The chosen papers by upvotes (unknown last), then digest order: a week's top."""
+        return tuple(sorted(self.chosen, key=_rank))
+
+
+def _rank(entry: PaperEntry) -> tuple[int, dt.date, int]:
+    upvotes = entry.meta.upvotes if entry.meta is not None else None
+    return (-(upvotes if upvotes is not None else -1), entry.date, entry.position)
+
+
+def _key(entry: PaperEntry) -> PaperKey:
+    return entry.date, entry.paper.arxiv_id
+
+
+def _haystack(entry: PaperEntry) -> str:
+    paper, meta = entry.paper, entry.meta
+    parts: list[str] = [paper.title or "", paper.preamble]
+    parts.extend(section.body for section in paper.sections)
+    if meta is not None:
+        parts.extend((meta.title or "", meta.organization or "", *meta.authors, *meta.keywords))
+    return normalise("\n".join(parts))
+
+
+def _authors(entry: PaperEntry) -> str:
+    return normalise(" ; ".join(entry.meta.authors)) if entry.meta is not None else ""
+
+
+class Corpus:
+    """A day's (or a week's) archived papers, prepared for matching many channels' filters."""
+
+    def __init__(self, entries: Iterable[PaperEntry]) -> None:
+        self.entries: tuple[PaperEntry, ...] = tuple(sorted(entries, key=_order))
+        self._texts = [_haystack(e) for e in self.entries]
+        self._authors = [_authors(e) for e in self.entries]
+        self._hits: dict[tuple[Term, bool], frozenset[int]] = {}
+
+    def hits(self, term: Term, *, authors: bool = False) -> frozenset[int]:
+        """Indexes (into :attr:`entries`) of the papers where ``term`` occurs."""
+        found = self._hits.get((term, authors))
+        if found is None:
+            texts = self._authors if authors else self._texts
+            found = frozenset(i for i, text in enumerate(texts) if term.found_in(text))
+            self._hits[(term, authors)] = found
+        return found
+
+    def first_hit(self, terms: Sequence[Term], index: int, *, authors: bool = False) -> Term | None:
+        """The first of ``terms`` found in paper ``index``."""
+        return next((t for t in terms if index in self.hits(t, authors=authors)), None)
+
+
+def _order(entry: PaperEntry) -> tuple[dt.date, int]:
+    return entry.date, entry.position
+
+
+def select(corpus: Corpus, filters: Filters) -> Selection:
+    """The papers of ``corpus`` a channel with ``filters`` gets, and a reason for each other."""
+    if not filters.active:
+        return Selection(corpus.entries, (), frozenset())
+    followed: set[int] = set()
+    passed: list[int] = []
+    reasons: dict[int, str] = {}
+    for i, entry in enumerate(corpus.entries):
+        if corpus.first_hit(filters.authors, i, authors=True) is not None:
+            followed.add(i)
+            continue
+        reason = _judge(corpus, filters, i, entry)
+        if reason is None:
+            passed.append(i)
+        else:
+            reasons[i] = reason
+    if filters.top is not None:
+        ranked = sorted(passed, key=lambda i: _rank(corpus.entries[i]))
+        for place, i in enumerate(ranked, start=1):
+            if place > filters.top:
+                upvotes = corpus.entries[i].meta.upvotes  # type: ignore[union-attr]
+                reasons[i] = f"beyond the top {filters.top} ({_upvotes(upvotes)})"
+        passed = [i for i in passed if i not in reasons]
+    chosen = sorted({*passed, *followed})
+    return Selection(
+        tuple(corpus.entries[i] for i in chosen),
+        tuple(
+            LeftOut(corpus.entries[i].date, corpus.entries[i].paper.arxiv_id, reasons[i])
+            for i in sorted(reasons)
+        ),
+        frozenset(_key(corpus.entries[i]) for i in followed),
+    )
+
+
+def _judge(corpus: Corpus, filters: Filters, index: int, entry: PaperEntry) -> str | None:
+    """Why paper ``index`` is left out by the rules before ``top``, or None if it passes."""
+    excluded = corpus.first_hit(filters.exclude, index)
+    if excluded is not None:
+        return f'excluded by "{excluded.text}"'
+    if filters.include and corpus.first_hit(filters.include, index) is None:
+        return "matches none of the include terms"
+    if filters.needs_upvotes:
+        upvotes = entry.meta.upvotes if entry.meta is not None else None
+        if upvotes is None:
+            return "upvotes unknown (no Hugging Face data yet)"
+        if filters.min_upvotes is not None and upvotes < filters.min_upvotes:
+            return f"below {filters.min_upvotes} upvotes ({_upvotes(upvotes)})"
+    return None
+
+
+def _upvotes(count: int | None) -> str:
+    return f"{count} upvote{'s' if count != 1 else ''}"
