@@ -111,16 +111,19 @@ def listing_menus(items: Sequence[ListingItem]) -> list[list[discord.SelectOptio
     return [options[i : i + SELECT_OPTIONS_MAX] for i in range(0, len(options), SELECT_OPTIONS_MAX)]
 
 
-def _placeholder(options: Sequence[discord.SelectOption]) -> str:
-    first, last = (o.label.split(".", 1)[0] for o in (options[0], options[-1]))
+def _placeholder(items: Sequence[ListingItem]) -> str:
+    first, last = items[0].number, items[-1].number
     return f"Open paper {first}…" if first == last else f"Open a paper's card ({first}–{last})…"
 
 
 def listing_view(listing: DigestListing) -> discord.ui.View:
     """The page's menus, one row each (built stopped: clicks are routed by ``OpenSelect``)."""
     view = discord.ui.View(timeout=None)
-    for number, options in enumerate(listing_menus(listing.items)[:ROWS_PER_MESSAGE], 1):
-        view.add_item(OpenSelect(number, options, _placeholder(options)))
+    menus = listing_menus(listing.items)[:ROWS_PER_MESSAGE]
+    for number, options in enumerate(menus, 1):
+        start = (number - 1) * SELECT_OPTIONS_MAX
+        shown = listing.items[start : start + len(options)]
+        view.add_item(OpenSelect(number, options, _placeholder(shown)))
     view.stop()
     return view
 
@@ -151,6 +154,8 @@ def listing_problems(
     for n, options in enumerate(menus, 1):
         if len(options) > SELECT_OPTIONS_MAX:
             problems.append(f"menu {n}: {len(options)} options > {SELECT_OPTIONS_MAX}")
+        if len({o.value for o in options}) < len(options):  # Discord refuses repeated values
+            problems.append(f"menu {n}: a paper is offered twice")
         for option in options:
             texts = (option.label, option.value, option.description or "")
             if any(utf16_len(t) > SELECT_OPTION_TEXT_MAX for t in texts):
