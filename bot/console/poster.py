@@ -11,15 +11,17 @@ shows it again (:meth:`ConsolePoster.find_message` cannot find it). The console 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 
 from rich.console import Console
 from rich.rule import Rule
 from rich.text import Text
 
 from bot.core.cards.card import Card, DigestHeaderCard
+from bot.core.cards.listing import DigestListing, Fits, ListingItem
 from bot.core.delivery.poster import Posted, PostKey
 
-from .render import render_card
+from .render import render_card, render_listing
 from .terminal import TerminalConsole
 
 __all__ = ["ConsolePoster"]
@@ -46,6 +48,19 @@ class ConsolePoster:
         """Print one card."""
         self.console.print(render_card(card))
         return Posted(message_id=f"console-{next(self._ids)}", thread_id=thread)
+
+    async def post_listing(self, channel: str, listing: DigestListing, *, key: PostKey) -> Posted:
+        """Print one page of a digest listing as a panel."""
+        self.console.print(render_listing(listing))
+        return Posted(message_id=f"console-{next(self._ids)}")
+
+    def listing_fits(self) -> Fits:
+        """A terminal has no message limit: a whole listing is one page."""
+
+        def fits(items: Sequence[ListingItem]) -> bool:
+            return True
+
+        return fits
 
     async def find_message(
         self, where: str, key: PostKey, *, since: float | None, limit: int | None = None

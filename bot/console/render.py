@@ -1,7 +1,8 @@
 """Cards as rich renderables: the console rendering of the platform-neutral card.
 
-A terminal has no message limit, so bodies are shown whole; Markdown is parsed by our own
-parser (:class:`SummaryMarkdown`) so that Korean emphasis renders and links cannot deceive.
+A terminal has no message limit, so bodies are shown whole and a listing is one panel;
+Markdown is parsed by our own parser (:class:`SummaryMarkdown`) so that Korean emphasis
+renders and links cannot deceive.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from rich.panel import Panel
 from rich.text import Text
 
 from bot.core.cards.card import Card
+from bot.core.cards.listing import DigestListing
 from bot.core.cards.paper_meta import PaperMeta
 from bot.core.cards.text import markdown_parser
 
-__all__ = ["SummaryMarkdown", "render_card"]
+__all__ = ["SummaryMarkdown", "render_card", "render_listing"]
 
 _PARSER = markdown_parser()
 
@@ -108,4 +110,34 @@ def render_card(card: Card) -> Panel:
         subtitle=Text(f"{card.arxiv_id} · {card.date_label} · {card.position_label}"),
         subtitle_align="right",
         border_style="blue",
+    )
+
+
+def render_listing(listing: DigestListing) -> Panel:
+    """A digest listing as one panel: numbered lines of title, gist and upvotes.
+
+    Digest text goes in as :class:`~rich.text.Text`, never as markup, so ``[red]`` or
+    ``[link=…]`` in a title is shown as written; the terminal strips control sequences
+    (:mod:`bot.console.terminal`). A terminal has no menu: the subtitle says how to open a card.
+    """
+    lines = Text()
+    for item in listing.items:
+        if lines:
+            lines.append("\n")
+        lines.append(f"{item.number:>3}. ", style="bold cyan")
+        lines.append(" ".join(item.title.split()), style="bold")
+        if item.withdrawn:
+            lines.append(" (withdrawn)", style="bold red")
+        if item.gist:
+            lines.append(f" — {item.gist}", style="dim")
+        if item.upvotes is not None:
+            lines.append(f"  ▲ {item.upvotes}", style="yellow")
+        lines.append(f"  {item.arxiv_id}", style="dim cyan")
+    return Panel(
+        lines or Text("No papers.", style="dim"),
+        title=Text(f"{listing.title} {listing.page_label}".strip(), style="bold"),
+        title_align="left",
+        subtitle=Text(f"{listing.summary} · `paperbot lookup paper ID` shows a card"),
+        subtitle_align="right",
+        border_style="magenta",
     )

@@ -17,6 +17,8 @@ Custom ids (at most 100 characters; arXiv ids, ISO dates and section slugs conta
     paperbot:section:<paper>:<date>           the "Show section…" select; values are slugs
     paperbot:share:<query>                    "Post to channel": the answer to post again
     paperbot:page:<section>:<date>:<page>     previous/next page of /section across a digest
+    paperbot:open:<n>                         a listing's n-th "Open…" menu; values are the
+                                              ``paper:…`` queries of its papers
 
 The last is ``paperbot:`` and a section query's own id (``page:…``), so a page button and a
 page's "Post to channel" say the same query the same way.
@@ -33,13 +35,19 @@ import discord
 
 from bot.core.answers.query import Query
 from bot.core.cards.card import Card
-from bot.discord.limits import CUSTOM_ID_MAX, SELECT_OPTION_TEXT_MAX, SELECT_OPTIONS_MAX
+from bot.discord.limits import (
+    CUSTOM_ID_MAX,
+    SELECT_OPTION_TEXT_MAX,
+    SELECT_OPTIONS_MAX,
+    SELECT_PLACEHOLDER_MAX,
+)
 
 if TYPE_CHECKING:
     from digest_parser import SectionKey
 
 __all__ = [
     "ComponentHandler",
+    "OpenSelect",
     "PageButton",
     "SectionSelect",
     "ShareButton",
@@ -56,6 +64,8 @@ _log = logging.getLogger(__name__)
 _SECTION: Final = "paperbot:section:"
 _SHARE: Final = "paperbot:share:"
 _PAGE: Final = "paperbot:page:"
+_OPEN: Final = "paperbot:open:"
+_OPEN_ID: Final = r"paperbot:open:\d{1,2}"
 _SECTION_ID: Final = r"paperbot:section:[^:]+:[^:]+"
 _SHARE_ID: Final = r"paperbot:share:(?:paper|section|page|digest|search|q):.*"
 _STALE: Final = "This button is from an older paperbot and no longer works: run the command again."
@@ -100,6 +110,9 @@ class ComponentHandler(Protocol):
 
     async def turn_page(self, interaction: discord.Interaction[Any], query: Query) -> None:
         """Replace a section page with another page."""
+
+    async def open_paper(self, interaction: discord.Interaction[Any], query: Query) -> None:
+        """Answer a listing's menu: the chosen paper's card, ephemerally."""
 
 
 def _handler(interaction: discord.Interaction[Any]) -> ComponentHandler:
@@ -210,9 +223,48 @@ class PageButton(discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], tem
         await _handler(interaction).turn_page(interaction, self.query)
 
 
+class OpenSelect(discord.ui.DynamicItem[discord.ui.Select[discord.ui.View]], template=_OPEN_ID):
+    """A digest listing's "Open…" menu: the chosen paper's card, only to the one who chose.
+
+    Each option's value is the paper's query in its compact form (``paper:ID:DATE``), so the
+    menu needs nothing but its own option to answer; a listing has one menu per 25 papers,
+    numbered in its ``custom_id`` (ids must differ within a message).
+    """
+
+    def __init__(
+        self, number: int, options: Sequence[discord.SelectOption] = (), placeholder: str = ""
+    ) -> None:
+        super().__init__(
+            discord.ui.Select(
+                custom_id=f"{_OPEN}{number}",
+                placeholder=placeholder[:SELECT_PLACEHOLDER_MAX] or None,
+                options=list(options)[:SELECT_OPTIONS_MAX],
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
+        """Rebuild the menu from its id, keeping the options the message shows."""
+        options = item.options if isinstance(item, discord.ui.Select) else []
+        return cls(int(match.string.removeprefix(_OPEN)), options)
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        """Open the chosen paper's card; a value that is no paper's query gets a note."""
+        query = Query.decode(self.item.values[0]) if self.item.values else None
+        if query is None or query.command != "paper":
+            try:
+                await interaction.response.send_message(_STALE, ephemeral=True)
+            except discord.HTTPException as error:
+                _log.warning("Discord refused the note on a stale menu: %s", error)
+            return
+        await _handler(interaction).open_paper(interaction, query)
+
+
 def dynamic_items() -> tuple[type[discord.ui.DynamicItem[Any]], ...]:
     """Every dynamic item class, for ``client.add_dynamic_items`` in ``setup_hook``."""
-    return (SectionSelect, ShareButton, PageButton)
+    return (SectionSelect, ShareButton, PageButton, OpenSelect)
 
 
 def _links(view: discord.ui.View, card: Card) -> None:

@@ -5,6 +5,8 @@ recognises its own posts by what readers see, written and read here only:
 
 - a card's footer starts ``2601.00001 · 2026-01-05 · `` (paper, digest date), then its
   position and any sections the summary lacks: :func:`footer`;
+- a listing page's footer starts ``listing-1 · 2026-01-05 · `` (its post key's "paper" and
+  digest date), like a card's: :func:`listing_footer`;
 - the day's header title starts ``Hugging Face Daily Papers – 2026-01-05 ·``, then the paper
   count: :func:`header_title`.
 
@@ -29,7 +31,7 @@ if TYPE_CHECKING:
     from bot.core.cards.card import Card, DigestHeaderCard
     from bot.core.delivery.poster import PostKey
 
-__all__ = ["Embedded", "footer", "header_title", "is_for"]
+__all__ = ["Embedded", "footer", "header_title", "is_for", "listing_footer"]
 
 
 class Embedded(Protocol):
@@ -56,6 +58,13 @@ def footer(card: Card) -> str:
         parts.append("not in this summary: " + ", ".join(k.english for k in card.missing))
     text = _card_mark(card.arxiv_id, card.date_label) + " · ".join(parts)
     return cut(text, EMBED_FOOTER_MAX, length=utf16_len).text
+
+
+def listing_footer(key: PostKey, text: str) -> str:
+    """A listing page's footer: the mark of its post key, then ``text`` (cut to fit)."""
+    return cut(
+        _card_mark(key.paper, key.digest_date) + text, EMBED_FOOTER_MAX, length=utf16_len
+    ).text
 
 
 def header_title(header: DigestHeaderCard) -> str:

@@ -46,6 +46,7 @@ from .errors import (
     login_error,
 )
 from .limits import THREAD_NAME_MAX
+from .listing import listing_fits, listing_message
 from .marker import header_title, is_for
 from .platform import CHANNEL_IDS
 from .render import card_embed, header_embed
@@ -55,6 +56,7 @@ from .voice import without_voice
 
 if TYPE_CHECKING:
     from bot.core.cards.card import Card, DigestHeaderCard
+    from bot.core.cards.listing import DigestListing, Fits
     from bot.discord.config import DiscordConfig
 
 __all__ = ["MAX_RATE_LIMIT_WAIT", "NO_MENTIONS", "DiscordPoster", "discord_poster", "send_message"]
@@ -118,6 +120,16 @@ class DiscordPoster:
         message_id = await self._send(channel, message, key, thread)
         _log.info("posted %s (%s) to %s as %s", key.paper, key.digest_date, channel, message_id)
         return Posted(message_id, thread)
+
+    async def post_listing(self, channel: str, listing: DigestListing, *, key: PostKey) -> Posted:
+        """Post one page of a digest listing: its embed and "Open…" menus, never in a thread."""
+        message_id = await self._send(channel, listing_message(listing, key), key)
+        _log.info("posted %s (%s) to %s as %s", key.paper, key.digest_date, channel, message_id)
+        return Posted(message_id)
+
+    def listing_fits(self) -> Fits:
+        """A page fits when its embed and menus pass every Discord limit, uncut."""
+        return listing_fits()
 
     @property
     def threads(self) -> bool:

@@ -268,6 +268,14 @@ class Responder:
         """
         await self.answer(interaction, query, lambda: self.reply_to(query, usage_of="section"))
 
+    async def open_paper(self, interaction: discord.Interaction[Any], query: Query) -> None:
+        """A listing's menu: the chosen paper's card, to the one who chose it.
+
+        The query is the one ``/paper ID DATE`` asks (pinned to the listing's digest), so the
+        card is kept once for everyone who picks it from the same listing.
+        """
+        await self.answer(interaction, query, lambda: self.reply_to(query, usage_of="paper"))
+
     async def turn_page(self, interaction: discord.Interaction[Any], query: Query) -> None:
         """Replace a section page with another page of the same digest."""
         async with self._failing_politely(interaction):

@@ -6,6 +6,7 @@ bot finds its own cards again without parsing what readers see. Written and read
 
     paperbot_digest   the day's header        {"digest_date", "paper": "header", "key"}
     paperbot_card     one paper's card        {"digest_date", "paper", "key"}
+    paperbot_listing  a page of a listing     {"digest_date", "paper": "listing-N", "key"}
     paperbot_share    an answer someone shared to the channel: not a delivered post
 
 ``key`` is the :attr:`~bot.core.delivery.poster.PostKey.token` of the post, added by
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CARD_EVENT",
     "HEADER_EVENT",
+    "LISTING_EVENT",
     "SHARE_EVENT",
     "card_metadata",
     "carries",
@@ -38,9 +40,12 @@ __all__ = [
 #: Message metadata event types: let the bot find its own cards in channel history.
 CARD_EVENT: Final = "paperbot_card"
 HEADER_EVENT: Final = "paperbot_digest"
+LISTING_EVENT: Final = "paperbot_listing"
 #: A shared reply: not a delivered card, so reconciliation skips it.
 SHARE_EVENT: Final = "paperbot_share"
-_OURS: Final = frozenset({CARD_EVENT, HEADER_EVENT})
+_OURS: Final = frozenset({CARD_EVENT, HEADER_EVENT, LISTING_EVENT})
+#: How the outbox names a listing page's post (``listing-1``, ``listing-2``…).
+_LISTING_PAPER: Final = "listing-"
 
 
 def card_metadata(card: Card) -> dict[str, Any]:
@@ -64,8 +69,14 @@ def share_metadata(value: str) -> dict[str, Any]:
 
 def stamp(message: dict[str, Any], key: PostKey) -> None:
     """Mark ``message`` (``chat.postMessage`` arguments) as the post ``key`` names."""
+    if key.paper == HEADER:
+        event = HEADER_EVENT
+    elif key.paper.startswith(_LISTING_PAPER):
+        event = LISTING_EVENT
+    else:
+        event = CARD_EVENT
     message["metadata"] = {
-        "event_type": HEADER_EVENT if key.paper == HEADER else CARD_EVENT,
+        "event_type": event,
         "event_payload": {"digest_date": key.digest_date, "paper": key.paper, "key": key.token},
     }
 

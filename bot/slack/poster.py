@@ -30,6 +30,7 @@ from bot.core.delivery.reconcile import find_recent
 
 from .client import BOT_TOKEN_ENV, request_timeout, require_secret, web_client
 from .errors import delivery_error
+from .listing import listing_fits, listing_message
 from .marker import carries, stamp
 from .render import card_message, header_message
 
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from slack_sdk.web.async_client import AsyncWebClient
 
     from bot.core.cards.card import Card, DigestHeaderCard
+    from bot.core.cards.listing import DigestListing, Fits
     from bot.slack.config import SlackConfig
 
 __all__ = ["POSTER_RATE_LIMIT_RETRIES", "SlackPoster", "slack_poster"]
@@ -90,6 +92,16 @@ class SlackPoster:
             ts = await self._post(card_message(bare, channel=channel), key, thread)
         _log.info("posted %s (%s) to %s as %s", card.arxiv_id, key.digest_date, channel, ts)
         return Posted(ts, thread)
+
+    async def post_listing(self, channel: str, listing: DigestListing, *, key: PostKey) -> Posted:
+        """Post one page of a digest listing, marked like a card so reconciliation finds it."""
+        ts = await self._post(listing_message(listing, channel=channel), key, None)
+        _log.info("posted %s (%s) to %s as %s", key.paper, key.digest_date, channel, ts)
+        return Posted(ts)
+
+    def listing_fits(self) -> Fits:
+        """A page fits when its Block Kit passes every Slack limit (:mod:`bot.slack.listing`)."""
+        return listing_fits()
 
     @property
     def threads(self) -> bool:
