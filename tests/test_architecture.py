@@ -46,8 +46,9 @@ CORE_LAYERS: Final = {
     "archive": ("cards",),
     "delivery": ("cards", "archive"),
     "enrichment": ("cards", "archive"),
-    "daily": ("cards", "archive", "delivery", "enrichment"),
-    "answers": ("cards", "archive", "daily"),
+    "routing": ("cards", "archive"),
+    "daily": ("cards", "archive", "delivery", "enrichment", "routing"),
+    "answers": ("cards", "archive", "daily", "routing"),
 }
 #: Modules at the root of ``bot.core``: every sub-package may import them; they import nothing
 #: from ``bot.core``.
@@ -447,6 +448,12 @@ BAD_BY_RULE: Final = [
     (
         "enrichment-layer",
         "bot.core.enrichment.enricher",
+        "from ..delivery.outbox import Outbox",
+        "bot.core.delivery",
+    ),
+    (
+        "routing-layer",
+        "bot.core.routing.selection",
         "from ..delivery.outbox import Outbox",
         "bot.core.delivery",
     ),

@@ -7,8 +7,10 @@ Up to schema 4, ``post`` printed to ``console:console`` and the shipped config s
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -22,7 +24,7 @@ from bot.core.clock import SystemClock
 from bot.core.daily.config import ScheduleConfig, SourcesConfig
 from bot.core.daily.subscriptions import Subscriptions
 from bot.core.delivery.outbox import Outbox
-from bot.core.delivery.poster import CONSOLE_CHANNEL, Posted
+from bot.core.delivery.poster import CONSOLE_CHANNEL
 from bot.storage.sqlite.schema import MIGRATIONS
 from bot.storage.sqlite.store import Store
 from tests.conftest import EXAMPLES
@@ -95,18 +97,26 @@ async def test_an_old_database_is_not_shown_again_after_the_upgrade(
     clock = SystemClock()
     async with Store.open(db, migrations=MIGRATIONS[:4]) as store:
         assert (await ingest_file(store, EXAMPLE)).result is not None
-        await Subscriptions(store, clock).add("console", "terminal", time="08:00", source="config")
-        outbox = Outbox(store, clock)
-        await outbox.plan("console", "terminal", DAY, PAPERS)
-        while (row := await outbox.head("console", "terminal")) is not None:
-            assert await outbox.claim(row)
-            await outbox.mark_sent(row, Posted("shown"))
-        await outbox.plan("console", "console", DAY, PAPERS)
-        for sent in (True, False):  # the header shown, then killed printing the first card
-            row = await outbox.head("console", "console")
-            assert row is not None and await outbox.claim(row)
-            if sent:
-                await outbox.mark_sent(row, Posted("shown"))
+    # the rows as schema 4's code wrote them (today's code writes today's columns)
+    now = clock.now()
+    with contextlib.closing(sqlite3.connect(db)) as conn, conn:
+        conn.execute(
+            "INSERT INTO subscriptions (platform, channel, time, source, created_at, updated_at)"
+            " VALUES ('console', 'terminal', '08:00', 'config', ?, ?)",
+            (now, now),
+        )
+        shown = [("terminal", p, n, "sent") for n, p in enumerate(["header", *PAPERS])]
+        half = [("console", "header", 0, "sent"), ("console", PAPERS[0], 1, "sending")]
+        half += [("console", p, n, "pending") for n, p in enumerate(PAPERS[1:], start=2)]
+        conn.executemany(
+            "INSERT INTO outbox (platform, channel, digest_date, paper, position, state,"
+            " attempts, message_id, planned_at) VALUES ('console', ?, ?, ?, ?, ?, 1, ?, ?)",
+            [
+                (channel, DAY.isoformat(), paper, n, state, "shown" if state == "sent" else None,
+                 now)
+                for channel, paper, n, state in shown + half
+            ],
+        )  # fmt: skip
 
     await _serve_until_idle(_config(_watched(tmp_path)), db, caplog)
     assert TITLE not in capsys.readouterr().out  # nothing shown twice

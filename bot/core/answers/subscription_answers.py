@@ -144,7 +144,7 @@ def describe(sub: Subscription, now: float | None = None) -> str:
     if sub.paused:
         parts.append("paused")
     elif now is not None:
-        slot = next_slot(now, sub.local_time, sub.zone)
+        slot = next_slot(now, sub.local_time, sub.zone, sub.slot_weekday)
         parts.append(f"next {slot.local(sub.zone):%a %Y-%m-%d %H:%M %Z}")
     return " · ".join(parts)
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Protocol
 
+from bot.core.archive.repositories import ArchiveRepository
 from bot.core.delivery.repositories import DeliveryStore
 
 if TYPE_CHECKING:
-    from bot.core.archive.records import DigestSummary
     from bot.core.daily.schedule_runs import ScheduleRun
     from bot.core.daily.subscriptions import Subscription
 
@@ -78,13 +78,5 @@ class DailyStore(DeliveryStore, Protocol):
         ...
 
 
-class SchedulerStore(DailyStore, Protocol):
+class SchedulerStore(DailyStore, ArchiveRepository, Protocol):
     """A daily store that also reads the archive: what the scheduler plans from."""
-
-    async def latest_date(self) -> dt.date | None:
-        """The newest archived digest's date, or None while the archive is empty."""
-        ...
-
-    async def digest(self, date: dt.date) -> DigestSummary | None:
-        """The digest of ``date``: its papers in order, or None."""
-        ...

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from bot.core.clock import Clock, sleep_unless
+from bot.core.daily.planner import DayPlan, Planner, Routing
 from bot.core.daily.schedule_runs import RunState, ScheduleRun, ScheduleRuns
 from bot.core.daily.slots import Slot, latest_slot, next_slot
 from bot.core.daily.subscriptions import Subscription, Subscriptions
@@ -35,6 +36,7 @@ from bot.core.delivery.outbox import Outbox
 from bot.core.errors import StorageError
 
 if TYPE_CHECKING:
+    from bot.core.cards.listing import Fits
     from bot.core.daily.repositories import SchedulerStore
 
 __all__ = ["DEFAULT_RECHECK", "DEFAULT_WAIT", "OnPlanned", "ScheduleStatus", "Scheduler"]
@@ -75,6 +77,7 @@ class Scheduler:
         *,
         wait: float = DEFAULT_WAIT,
         recheck: float = DEFAULT_RECHECK,
+        fits: Callable[[str], Fits] | None = None,
     ) -> None:
         if not 0 <= wait < 24 * 3600 or recheck <= 0:
             raise ValueError("wait must be within [0, 24 h) and recheck positive")
@@ -85,6 +88,7 @@ class Scheduler:
         self._wait = wait
         self._recheck = recheck
         self._outbox = Outbox(store, clock)
+        self._planner = Planner(store, self._outbox, fits)
         self._runs = ScheduleRuns(store, clock)
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
@@ -123,6 +127,7 @@ class Scheduler:
         now = self._clock.now()
         wake: float | None = None
         async with self._lock:
+            self._planner.forget()  # read the archive anew, once for every channel due now
             for sub in await self._subscriptions.list():
                 if sub.paused:
                     continue
@@ -144,8 +149,9 @@ class Scheduler:
         """
         async with self._lock:
             sub = await self._subscriptions.get(platform, channel)
-            if sub is None or sub.paused:
+            if sub is None or sub.paused or sub.mode == "weekly":  # weekly: on its day only
                 return None
+            self._planner.forget()
             day = await self._unreceived(sub)
             if day is None:
                 return None
@@ -156,7 +162,9 @@ class Scheduler:
         """Every subscription with its next run time and its latest slot."""
         now, result = self._clock.now(), []
         for sub in await self._subscriptions.list():
-            upcoming = None if sub.paused else next_slot(now, sub.local_time, sub.zone)
+            upcoming = (
+                None if sub.paused else next_slot(now, sub.local_time, sub.zone, sub.slot_weekday)
+            )
             recent = await self._runs.recent(sub.platform, sub.channel, limit=1)
             local = upcoming.local(sub.zone) if upcoming else None
             result.append(ScheduleStatus(sub, local, recent[0] if recent else None))
@@ -164,8 +172,8 @@ class Scheduler:
 
     async def _check(self, sub: Subscription, now: float) -> float:
         """Act on the subscription's latest slot if it is open; when to look again."""
-        upcoming = next_slot(now, sub.local_time, sub.zone).at
-        slot = latest_slot(now, sub.local_time, sub.zone)
+        upcoming = next_slot(now, sub.local_time, sub.zone, sub.slot_weekday).at
+        slot = latest_slot(now, sub.local_time, sub.zone, sub.slot_weekday)
         if slot.at < sub.created_at:
             return upcoming
         run = await self._runs.get(sub.platform, sub.channel, slot.local_date)
@@ -181,6 +189,8 @@ class Scheduler:
 
     async def _attempt(self, sub: Subscription, slot: Slot, run: ScheduleRun | None) -> bool:
         """Plan the slot's digest; False while there is none to plan."""
+        if sub.mode == "weekly":
+            return await self._weekly(sub, slot)
         day = run.digest_date if run is not None and run.state is RunState.PLANNING else None
         if day is None:  # not chosen before a restart: choose now
             day = await self._unreceived(sub)
@@ -196,6 +206,32 @@ class Scheduler:
                 return True
         await self._plan_and_hand_over(sub, day)
         await self._runs.record(sub.platform, sub.channel, slot, RunState.PLANNED, digest_date=day)
+        return True
+
+    async def _weekly(self, sub: Subscription, slot: Slot) -> bool:
+        """Plan the week that ends on the slot's date: its top papers, in one listing.
+
+        No waiting for a late digest: the week is what the archive holds at the slot. A week
+        without a digest is skipped, with the reason. The outbox key (the week's newest digest,
+        ``listing-N``) and the slot's row make it once per week across restarts.
+        """
+        where = f"{sub.platform}:{sub.channel}"
+        plan = await self._planner.week(sub.platform, sub.channel, slot.local_date, Routing.of(sub))
+        if plan is None:
+            reason = f"no digest in the week to {slot.local_date}"
+            await self._runs.record(
+                sub.platform, sub.channel, slot, RunState.SKIPPED, reason=reason
+            )
+            _log.info("%s: weekly listing skipped: %s", where, reason)
+            return True
+        if not await self._runs.record(
+            sub.platform, sub.channel, slot, RunState.PLANNING, digest_date=plan.digest_date
+        ):
+            return True
+        await self._hand_over(sub, plan)
+        await self._runs.record(
+            sub.platform, sub.channel, slot, RunState.PLANNED, digest_date=plan.digest_date
+        )
         return True
 
     async def _skip(
@@ -225,26 +261,27 @@ class Scheduler:
         return newest
 
     async def _plan_and_hand_over(self, sub: Subscription, day: dt.date) -> None:
-        summary = await self._store.digest(day)
-        if summary is None:  # removed from the archive since it was chosen
+        plan = await self._planner.day(sub.platform, sub.channel, day, Routing.of(sub))
+        if plan is None:  # removed from the archive since it was chosen
             _log.warning("%s:%s: the %s digest is gone", sub.platform, sub.channel, day)
             return
-        papers = [item.arxiv_id for item in summary.papers]
-        planned = await self._outbox.plan(
-            sub.platform,
-            sub.channel,
-            day,
-            papers,
-            sections=[key.value for key in sub.sections],
-            in_thread=sub.in_thread,
-        )
-        _log.info("%s:%s: the %s digest planned (%d new)", sub.platform, sub.channel, day, planned)
+        await self._hand_over(sub, plan)
+
+    async def _hand_over(self, sub: Subscription, plan: DayPlan) -> None:
+        """Write the plan, then wake the worker."""
+        where, day = f"{sub.platform}:{sub.channel}", plan.digest_date
+        planned = await self._planner.write(plan)
+        left = len(plan.left_out)
+        _log.info(
+            "%s: the %s digest planned (%d new messages, %d papers, %d left out by filters)",
+            where, day, planned, plan.papers, left,
+        )  # fmt: skip
+        if plan.nothing:
+            return
         try:
             await self._on_planned(sub, day)
         except Exception:  # the rows are planned: the worker's next drain sends them anyway
-            _log.exception(
-                "%s:%s: handing the %s digest over failed", sub.platform, sub.channel, day
-            )
+            _log.exception("%s: handing the %s digest over failed", where, day)
 
     async def _sleep_until(self, when: float | None) -> None:
         """Sleep on the injected clock until ``when`` (None: until notified), or a notify."""

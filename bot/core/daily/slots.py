@@ -7,6 +7,8 @@ two traps this module settles once:
   second Sunday of March) never happens; the slot is the first instant that does, the end of
   the gap (03:00 EDT). On a fall-back day a wall time happens twice; the slot is the first
   (``fold=0``), and because slots are counted per *local date*, the second is not a slot.
+* Weekly slots. A weekly channel's slot falls on one local weekday; the same rules hold, the
+  date stepping a week instead of a day. The slot's local date keys the week's run.
 * Midnight between zones. 08:00 in Seoul is 23:00 UTC the day before, so a slot's date is
   always its local date, never the UTC date of the instant.
 """
@@ -59,15 +61,21 @@ def slot_on(day: dt.date, time: dt.time, zone: ZoneInfo) -> Slot:
     return Slot(day, instant.timestamp())
 
 
-def latest_slot(now: float, time: dt.time, zone: ZoneInfo) -> Slot:
-    """The most recent slot at or before ``now``."""
+def latest_slot(now: float, time: dt.time, zone: ZoneInfo, weekday: int | None = None) -> Slot:
+    """The most recent slot at or before ``now`` (on ``weekday`` only, for a weekly slot)."""
     today = dt.datetime.fromtimestamp(now, zone).date()
+    step = dt.timedelta(days=1 if weekday is None else 7)
+    if weekday is not None:
+        today -= dt.timedelta(days=(today.weekday() - weekday) % 7)
     slot = slot_on(today, time, zone)
-    return slot if slot.at <= now else slot_on(today - dt.timedelta(days=1), time, zone)
+    return slot if slot.at <= now else slot_on(today - step, time, zone)
 
 
-def next_slot(now: float, time: dt.time, zone: ZoneInfo) -> Slot:
-    """The first slot strictly after ``now``."""
+def next_slot(now: float, time: dt.time, zone: ZoneInfo, weekday: int | None = None) -> Slot:
+    """The first slot strictly after ``now`` (on ``weekday`` only, for a weekly slot)."""
     today = dt.datetime.fromtimestamp(now, zone).date()
+    step = dt.timedelta(days=1 if weekday is None else 7)
+    if weekday is not None:
+        today += dt.timedelta(days=(weekday - today.weekday()) % 7)
     slot = slot_on(today, time, zone)
-    return slot if slot.at > now else slot_on(today + dt.timedelta(days=1), time, zone)
+    return slot if slot.at > now else slot_on(today + step, time, zone)

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.core.routing.filters import NO_FILTERS, Filters
+from bot.core.routing.terms import FilterError
 from digest_parser import SectionKey
 
 if TYPE_CHECKING:
@@ -31,19 +33,41 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_TIMEZONE",
+    "MODES",
+    "WEEKDAYS",
+    "Mode",
     "NotSubscribed",
     "Subscription",
     "SubscriptionError",
     "Subscriptions",
+    "parse_filters",
+    "parse_mode",
     "parse_sections",
     "parse_time",
     "parse_timezone",
+    "parse_weekday",
 ]
 
 _log = logging.getLogger(__name__)
 
 DEFAULT_TIMEZONE: Final = "Asia/Seoul"  # the digest is Korean; most readers are in KST
 Source = Literal["config", "chat"]
+#: How a channel gets its papers: a card each, one listing a day, or a weekly top listing.
+Mode = Literal["cards", "digest", "weekly"]
+MODES: Final[tuple[Mode, ...]] = ("cards", "digest", "weekly")
+#: Weekday names as ``/subscribe weekday:`` takes them; index 0 is Monday, as in ``date.weekday``.
+WEEKDAYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_WEEKDAY_NAMES: Final = {
+    **{name: n for n, name in enumerate(WEEKDAYS)},
+    **{
+        name: n
+        for n, name in enumerate(
+            ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+        )
+    },
+    **{name: n for n, name in enumerate("월화수목금토일")},
+    **{f"{name}요일": n for n, name in enumerate("월화수목금토일")},
+}
 _TIME: Final = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])")
 
 
@@ -105,6 +129,47 @@ def parse_sections(names: str | Iterable[str]) -> tuple[SectionKey, ...]:
     return tuple(k for k in SectionKey.ordered() if k in found)
 
 
+def parse_mode(text: str) -> Mode:
+    """``cards``, ``digest`` or ``weekly`` (any case).
+
+    Raises:
+        SubscriptionError: Another word.
+    """
+    name = text.strip().casefold()
+    for mode in MODES:
+        if name == mode:
+            return mode
+    raise SubscriptionError(
+        "unknown mode: use cards (a card per paper), digest (one message a day) "
+        "or weekly (the week's top papers in one message)"
+    )
+
+
+def parse_weekday(text: str) -> int:
+    """``mon``, ``Monday``, ``월`` or ``월요일`` → 0 (Monday) … 6 (Sunday).
+
+    Raises:
+        SubscriptionError: Not a weekday.
+    """
+    found = _WEEKDAY_NAMES.get(text.strip().casefold())
+    if found is None:
+        raise SubscriptionError(f"unknown weekday: use one of {', '.join(WEEKDAYS)}")
+    return found
+
+
+def parse_filters(old: Filters | None = None, **given: object) -> Filters:
+    """Filters from settings given as text or lists (``include``, ``exclude``, ``authors``,
+    ``min_upvotes``, ``top``); the others are kept from ``old``.
+
+    Raises:
+        SubscriptionError: A term or number is invalid; the message never repeats a mention.
+    """
+    try:
+        return (old or Filters()).replace(**given) if given or old else Filters()
+    except FilterError as error:
+        raise SubscriptionError(str(error)) from None
+
+
 @dataclass(frozen=True, slots=True)
 class Subscription:
     """One channel's daily delivery settings, as stored."""
@@ -119,6 +184,10 @@ class Subscription:
     source: Source
     created_at: float
     updated_at: float
+    filters: Filters = NO_FILTERS
+    mode: Mode = "cards"
+    weekday: int = 0  # weekly mode: 0 = Monday
+    empty_note: bool = False  # post a one-line note on a day nothing matches
 
     @property
     def zone(self) -> ZoneInfo:
@@ -129,6 +198,11 @@ class Subscription:
     def local_time(self) -> dt.time:
         """The posting time on the channel's wall clock."""
         return dt.time.fromisoformat(self.time)
+
+    @property
+    def slot_weekday(self) -> int | None:
+        """The weekday of its slots in weekly mode; None: every day."""
+        return self.weekday if self.mode == "weekly" else None
 
 
 class Subscriptions:
@@ -160,6 +234,10 @@ class Subscriptions:
         in_thread: bool = False,
         paused: bool = False,
         source: Source = "chat",
+        filters: Filters | None = None,
+        mode: str = "cards",
+        weekday: int | str = 0,
+        empty_note: bool = False,
     ) -> Subscription:
         """Subscribe a channel, or replace its settings if it is subscribed already.
 
@@ -169,9 +247,14 @@ class Subscriptions:
         if not platform or not channel:
             raise SubscriptionError("a subscription needs a platform and a channel")
         now = self._clock.now()
+        day = weekday if isinstance(weekday, int) else parse_weekday(weekday)
+        if not 0 <= day <= 6:
+            raise SubscriptionError("weekday must be 0 (Monday) to 6 (Sunday)")
         subscription = Subscription(
             platform, channel, parse_time(time), parse_timezone(timezone),
             parse_sections(sections), in_thread, paused, source, created_at=now, updated_at=now,
+            filters=filters or Filters(), mode=parse_mode(mode), weekday=day,
+            empty_note=empty_note,
         )  # fmt: skip
         await self._rows.put(subscription)  # an existing row keeps its created_at
         return await self._changed(platform, channel)
@@ -186,6 +269,10 @@ class Subscriptions:
         sections: str | Iterable[str] | None = None,
         in_thread: bool | None = None,
         paused: bool | None = None,
+        filters: Filters | None = None,
+        mode: str | None = None,
+        weekday: int | str | None = None,
+        empty_note: bool | None = None,
     ) -> Subscription:
         """Change some settings of a subscription; it becomes a chat-made one.
 
@@ -205,6 +292,10 @@ class Subscriptions:
             in_thread=old.in_thread if in_thread is None else in_thread,
             paused=old.paused if paused is None else paused,
             source="chat",
+            filters=old.filters if filters is None else filters,
+            mode=old.mode if mode is None else mode,
+            weekday=old.weekday if weekday is None else weekday,
+            empty_note=old.empty_note if empty_note is None else empty_note,
         )
 
     async def remove(self, platform: str, channel: str) -> bool:

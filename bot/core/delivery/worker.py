@@ -21,6 +21,7 @@ from typing import Protocol
 
 from bot.core.archive.repositories import ArchiveRepository
 from bot.core.cards.card import Card, DigestHeaderCard, card_from_paper
+from bot.core.cards.listing import DigestListing, ListingPage, listing_item
 from bot.core.clock import Clock
 from bot.core.delivery.lease import Lease
 from bot.core.delivery.outbox import RATE_LIMITED, Outbox, OutboxRow, RowState
@@ -310,15 +311,19 @@ class Worker:
             await self._outbox.mark_sent(row, posted)
             report.sent += 1
 
-    async def _post(self, row: OutboxRow, poster: Poster, item: Card | DigestHeaderCard) -> Posted:
+    async def _post(self, row: OutboxRow, poster: Poster, item: Item) -> Posted:
         key = _key(row)
         if isinstance(item, DigestHeaderCard):
             return await poster.post_header(row.channel, item, key=key)
+        if isinstance(item, DigestListing):
+            return await poster.post_listing(row.channel, item, key=key)
         thread = await self._outbox.header_message(row) if row.in_thread else None
         return await poster.post_card(row.channel, item, key=key, thread=thread)
 
-    async def _item(self, row: OutboxRow) -> Card | DigestHeaderCard | None:
+    async def _item(self, row: OutboxRow) -> Item | None:
         day = dt.date.fromisoformat(row.digest_date)
+        if row.is_listing:
+            return await self._listing(ListingPage.model_validate_json(row.content))
         if row.is_header:
             summary = await self._store.digest(day)
             return DigestHeaderCard(day, len(summary.papers)) if summary is not None else None
@@ -334,6 +339,28 @@ class Worker:
             show=shown,
             meta=entry.meta,
         )
+
+    async def _listing(self, page: ListingPage) -> DigestListing:
+        """The page as planned; a paper gone from the archive since is left out, not guessed."""
+        items = []
+        for number, (day, arxiv_id) in enumerate(page.papers, start=page.number):
+            entry = await self._store.paper(arxiv_id, day)
+            if entry is not None:
+                items.append(listing_item(entry.paper, day, number, entry.meta))
+        return DigestListing(
+            kind=page.kind,
+            first=page.first,
+            last=page.last,
+            items=tuple(items),
+            page=page.page,
+            pages=page.pages,
+            total=page.total,
+            left_out=page.left_out,
+        )
+
+
+#: What one outbox row posts.
+Item = Card | DigestHeaderCard | DigestListing
 
 
 def _key(row: OutboxRow) -> PostKey:

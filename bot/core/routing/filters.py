@@ -15,7 +15,7 @@ from typing import Any, Final
 
 from bot.core.routing.terms import FilterError, Term, parse_terms
 
-__all__ = ["MAX_TOP", "MAX_UPVOTES", "Filters"]
+__all__ = ["MAX_TOP", "MAX_UPVOTES", "NO_FILTERS", "Filters"]
 
 #: The most papers ``top`` may ask for: more than any digest has had (47).
 MAX_TOP: Final = 100
@@ -138,3 +138,7 @@ class Filters:
 
 
 _FIELDS: Final = frozenset({"include", "exclude", "authors", "min_upvotes", "top"})
+
+
+#: Everything passes: the default of every subscription (frozen, so safe to share).
+NO_FILTERS: Final = Filters()

@@ -7,10 +7,13 @@ first subscribed are not owed, however often its settings change.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from bot.core.daily.subscriptions import Subscription
+from bot.core.daily.subscriptions import MODES, Subscription
+from bot.core.routing.filters import Filters
+from bot.core.routing.terms import FilterError
 from bot.storage.sqlite.subscriptions_sql import (
     PUT_SUBSCRIPTION_SQL,
     REMOVE_SUBSCRIPTION_SQL,
@@ -23,6 +26,8 @@ if TYPE_CHECKING:
     from bot.storage.sqlite.tables import Database
 
 __all__ = ["SqliteSubscriptions"]
+
+_log = logging.getLogger(__name__)
 
 
 class SqliteSubscriptions:
@@ -45,6 +50,7 @@ class SqliteSubscriptions:
         values = (
             s.platform, s.channel, s.time, s.timezone, ",".join(k.value for k in s.sections),
             int(s.in_thread), int(s.paused), s.source, s.created_at, s.updated_at,
+            s.filters.to_json(), s.mode, s.weekday, int(s.empty_note),
         )  # fmt: skip
         async with self._db.transaction() as conn:
             await conn.execute(PUT_SUBSCRIPTION_SQL, values)
@@ -57,9 +63,16 @@ class SqliteSubscriptions:
 
 def _subscription(row: Sequence[Any]) -> Subscription:
     """A :class:`Subscription` from a row of ``subscriptions_sql._SUBSCRIPTION``'s columns."""
-    platform, channel, time, zone, sections, thread, paused, source, created, updated = row
+    (platform, channel, time, zone, sections, thread, paused, source, created, updated,
+     filters, mode, weekday, empty_note) = row  # fmt: skip
     keys = tuple(SectionKey(k) for k in str(sections).split(",") if k)
+    try:
+        chosen = Filters.from_json(str(filters))
+    except FilterError as error:  # a hand-edited row: deliver everything rather than nothing
+        _log.warning("%s:%s: stored filters ignored: %s", platform, channel, error)
+        chosen = Filters()
     return Subscription(
         str(platform), str(channel), str(time), str(zone), keys, bool(thread),
-        bool(paused), source, float(created), float(updated),
+        bool(paused), source, float(created), float(updated), chosen,
+        mode if mode in MODES else "cards", int(weekday) % 7, bool(empty_note),
     )  # fmt: skip

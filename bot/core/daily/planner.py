@@ -1,0 +1,229 @@
+"""Turn a channel's routing settings and a day (or a week) of papers into outbox rows.
+
+The scheduler, ``paperbot post`` and the previews (``/subscribe preview``, ``post --dry-run``)
+all plan through here, so what a preview promises is what is sent. A plan is the rows a
+channel gets (a header and a card per chosen paper, or the pages of one listing) plus a
+``left_out`` row per paper its filters did not let through, with the reason; both are written
+in one transaction (:meth:`~bot.core.delivery.outbox.Outbox.plan_rows`), keyed as before, so
+planning a day twice plans nothing new and changing filters later never resends a paper.
+
+Listing pages are packed with the platform's own :data:`~bot.core.cards.listing.Fits`: the
+fewest messages its limits allow.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
+
+from bot.core.cards.listing import Fits, ListingItem, ListingKind, ListingPage, listing_item, pack
+from bot.core.daily.subscriptions import Mode, Subscription
+from bot.core.delivery.outbox import HEADER, LISTING, Outbox
+from bot.core.delivery.repositories import LeftOutRow, PlannedRow
+from bot.core.routing.filters import NO_FILTERS, Filters
+from bot.core.routing.selection import Corpus, Selection, select
+from digest_parser import SectionKey
+
+if TYPE_CHECKING:
+    from bot.core.archive.records import PaperEntry
+    from bot.core.archive.repositories import ArchiveRepository
+
+__all__ = ["WEEKLY_TOP", "WEEK_DAYS", "DayPlan", "Planner", "Routing", "unpaged"]
+
+#: A weekly listing's length when the channel sets no ``top``.
+WEEKLY_TOP: Final = 10
+#: A week's window: the slot's local date and the six days before it.
+WEEK_DAYS: Final = 7
+
+
+def unpaged(items: Sequence[ListingItem]) -> bool:
+    """Fits for a platform without message limits (and for previews of unknown ones)."""
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class Routing:
+    """How one channel gets its papers: a subscription's settings, or ``post``'s flags."""
+
+    filters: Filters = NO_FILTERS
+    mode: Mode = "cards"
+    sections: tuple[SectionKey, ...] = ()
+    in_thread: bool = False
+    empty_note: bool = False
+
+    @classmethod
+    def of(cls, sub: Subscription) -> Routing:
+        """A subscription's routing."""
+        return cls(sub.filters, sub.mode, sub.sections, sub.in_thread, sub.empty_note)
+
+    @property
+    def effective_filters(self) -> Filters:
+        """The filters applied: weekly mode lists a top N even when none is set."""
+        if self.mode == "weekly" and self.filters.top is None:
+            return self.filters.replace(top=WEEKLY_TOP)
+        return self.filters
+
+
+@dataclass(frozen=True, slots=True)
+class DayPlan:
+    """What one channel gets of one digest (or one week): rows to plan and papers left out."""
+
+    platform: str
+    channel: str
+    digest_date: dt.date  # the outbox key's date: the digest, or the week's newest
+    first: dt.date  # the period: one day, or the week's window
+    selection: Selection
+    rows: tuple[PlannedRow, ...]
+    left_out: tuple[LeftOutRow, ...]
+    pages: tuple[ListingPage, ...]  # listing modes (and the empty-day note); () for cards
+
+    @property
+    def papers(self) -> int:
+        """Papers the channel gets."""
+        return len(self.selection.chosen)
+
+    @property
+    def nothing(self) -> bool:
+        """Nothing would be posted: no paper matched and no note was asked for."""
+        return not self.rows
+
+
+class Planner:
+    """Plans routed deliveries from the archive into the outbox.
+
+    Args:
+        archive: Where the papers (with Hugging Face's metadata) are read from.
+        outbox: Where plans are written.
+        fits: Each platform's listing page limit (unknown platforms: one page).
+    """
+
+    def __init__(
+        self,
+        archive: ArchiveRepository,
+        outbox: Outbox,
+        fits: Callable[[str], Fits] | None = None,
+    ) -> None:
+        self._archive = archive
+        self._outbox = outbox
+        self._fits = fits or (lambda platform: unpaged)
+        self._corpora: dict[tuple[dt.date, dt.date], Corpus] = {}
+
+    def forget(self) -> None:
+        """Drop the papers read so far: the next plan reads the archive (and metadata) anew.
+
+        The scheduler calls this at every pass, so a thousand channels due at one minute share
+        one reading of the day, and tomorrow's pass sees what enrichment fetched since.
+        """
+        self._corpora.clear()
+
+    async def corpus(self, first: dt.date, last: dt.date) -> Corpus:
+        """The archived papers of the digests dated ``first`` to ``last``."""
+        key = (first, last)
+        found = self._corpora.get(key)
+        if found is None:
+            newest: dict[str, PaperEntry] = {}  # a paper in two digests of a week: once
+            for day in sorted(await self._archive.dates()):
+                if first <= day <= last:
+                    newest.update((e.paper.arxiv_id, e) for e in await self._entries(day))
+            found = self._corpora[key] = Corpus(newest.values())
+        return found
+
+    async def _entries(self, day: dt.date) -> list[PaperEntry]:
+        summary = await self._archive.digest(day)
+        if summary is None:
+            return []
+        found = [await self._archive.paper(item.arxiv_id, day) for item in summary.papers]
+        return [entry for entry in found if entry is not None]
+
+    async def day(
+        self, platform: str, channel: str, day: dt.date, routing: Routing
+    ) -> DayPlan | None:
+        """The plan of one digest for a channel (None: no such digest). Writes nothing."""
+        corpus = await self.corpus(day, day)
+        if not corpus.entries:
+            return None
+        return self.layout(platform, channel, corpus, routing, day, day)
+
+    async def week(
+        self, platform: str, channel: str, last: dt.date, routing: Routing
+    ) -> DayPlan | None:
+        """The plan of the week ending on ``last`` (None: no digest in it). Writes nothing."""
+        first = last - dt.timedelta(days=WEEK_DAYS - 1)
+        corpus = await self.corpus(first, last)
+        if not corpus.entries:
+            return None
+        return self.layout(platform, channel, corpus, routing, first, last)
+
+    def layout(
+        self,
+        platform: str,
+        channel: str,
+        corpus: Corpus,
+        routing: Routing,
+        first: dt.date,
+        last: dt.date,
+    ) -> DayPlan:
+        """Select and lay out: the rows and left-out records of one period. Pure."""
+        selection = select(corpus, routing.effective_filters)
+        key = max(entry.date for entry in corpus.entries)
+        day = key.isoformat()
+        left = tuple(
+            LeftOutRow(platform, channel, day, out.arxiv_id, out.reason)
+            for out in selection.left_out
+        )
+        weekly = routing.mode == "weekly"
+        pages: tuple[ListingPage, ...] = ()
+        if routing.mode == "cards" and selection.chosen:
+            shown = ",".join(k.value for k in routing.sections)
+            papers = [HEADER, *(entry.paper.arxiv_id for entry in selection.chosen)]
+            rows = tuple(
+                PlannedRow(platform, channel, day, paper, n, shown, routing.in_thread)
+                for n, paper in enumerate(papers)
+            )
+        elif selection.chosen or routing.empty_note:
+            chosen = selection.ranked() if weekly else selection.chosen
+            pages = self._pages(platform, chosen, "weekly" if weekly else "daily", first, last,
+                                len(selection.left_out))  # fmt: skip
+            rows = tuple(
+                PlannedRow(platform, channel, day, f"{LISTING}{page.page}", page.page, "",
+                           False, page.model_dump_json())
+                for page in pages
+            )  # fmt: skip
+        else:
+            rows = ()
+        return DayPlan(platform, channel, key, first, selection, rows, left, pages)
+
+    def _pages(
+        self,
+        platform: str,
+        chosen: Sequence[PaperEntry],
+        kind: ListingKind,
+        first: dt.date,
+        last: dt.date,
+        left_out: int,
+    ) -> tuple[ListingPage, ...]:
+        items = [
+            listing_item(entry.paper, entry.date, n, entry.meta)
+            for n, entry in enumerate(chosen, start=1)
+        ]
+        packed = pack(items, self._fits(platform)) or [()]  # an empty day: the note alone
+        return tuple(
+            ListingPage(
+                kind=kind,
+                first=first,
+                last=last,
+                page=n,
+                pages=len(packed),
+                total=len(items),
+                left_out=left_out,
+                number=page[0].number if page else 1,
+                papers=tuple((item.date, item.arxiv_id) for item in page),
+            )
+            for n, page in enumerate(packed, start=1)
+        )
+
+    async def write(self, plan: DayPlan) -> int:
+        """Plan ``plan`` in the outbox (rows and left-out papers at once); how many rows new."""
+        return await self._outbox.plan_rows(plan.rows, plan.left_out)
