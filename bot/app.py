@@ -28,16 +28,18 @@ from bot.core.archive.lookup import Lookup
 from bot.core.archive.records import IngestResult
 from bot.core.clock import Clock, SystemClock
 from bot.core.daily.config import sync_subscriptions
+from bot.core.daily.planner import Planner
 from bot.core.daily.schedule import Scheduler
 from bot.core.daily.sources import DirectoryWatcher
 from bot.core.daily.subscriptions import Subscriptions
 from bot.core.delivery.commit_watch import CommitWatch
 from bot.core.delivery.lease import Lease, LeaseHeld, delivery_lease
+from bot.core.delivery.outbox import Outbox
 from bot.core.delivery.pacing import Pacer, Pacing
 from bot.core.delivery.poster import Poster
 from bot.core.delivery.worker import RetryPolicy, Worker
 from bot.heap import settled_heap
-from bot.platforms import PLATFORMS, find_platform
+from bot.platforms import PLATFORMS, find_platform, listing_fits
 from bot.registry import ChannelIdError, Platform, SetupError, either
 from bot.startup import log_schedule, log_sync, missing_tokens, unserved, warn_half_set
 from bot.storage import open_store
@@ -203,9 +205,11 @@ async def serve(
         for platform in PLATFORMS:
             if not _switched_on(platform, secrets, subscribed):
                 continue
+            planner = Planner(store, Outbox(store, clock), listing_fits)
             serving = ServingContext(
-                platform.name, stack, config, secrets, lookup, subscriptions, clock, running
-            )
+                platform.name, stack, config, secrets, lookup, subscriptions, clock, running,
+                planner,
+            )  # fmt: skip
             try:
                 posters[platform.name] = await platform.serve(serving)
             except platform.setup_errors() as error:
@@ -252,6 +256,7 @@ async def serve(
             wake,
             wait=config.schedule.wait_hours * 3600,
             recheck=config.schedule.recheck_seconds,
+            fits=listing_fits,
         )
         subscriptions.on_change = scheduler.notify
         background = await _background_enrichment(stack, store, scheduler, config, clock)

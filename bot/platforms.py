@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Final
 
 from bot.console.platform import CONSOLE
+from bot.core.cards.listing import Fits, unpaged
 from bot.discord.platform import DISCORD
 from bot.registry import ChannelIdError, Platform
 from bot.slack.platform import SLACK
@@ -19,6 +20,7 @@ __all__ = [
     "channel_id_problem",
     "check_channel_id",
     "find_platform",
+    "listing_fits",
 ]
 
 PLATFORMS: Final[tuple[Platform, ...]] = (CONSOLE, SLACK, DISCORD)
@@ -32,6 +34,12 @@ _BY_NAME: Final = {platform.name: platform for platform in PLATFORMS}
 def find_platform(name: str) -> Platform | None:
     """The registration called ``name``, if there is one."""
     return _BY_NAME.get(name)
+
+
+def listing_fits(platform: str) -> Fits:
+    """What one digest-listing page may hold on ``platform`` (anything, if not registered)."""
+    found = _BY_NAME.get(platform)
+    return found.listing_fits() if found is not None else unpaged
 
 
 def channel_id_problem(platform: str, channel: str) -> str | None:

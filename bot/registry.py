@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.core.cards.listing import Fits, unpaged
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -174,6 +176,9 @@ class Platform:
     token_hint: str = ""
     #: Its exceptions that mean "fix the setup, then restart" (imported when called).
     setup_errors: Callable[[], tuple[type[Exception], ...]] = tuple
+    #: What one digest-listing page may hold in one message (imported when called); the
+    #: default, for a platform without message limits, takes any page.
+    listing_fits: Callable[[], Fits] = lambda: unpaged
 
     def __post_init__(self) -> None:
         if (self.channel_ids is None) == (self.one_channel is None):

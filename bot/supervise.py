@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from bot.config import Config, Secrets
     from bot.core.archive.lookup import Lookup
     from bot.core.clock import Clock
+    from bot.core.daily.planner import Planner
     from bot.core.daily.subscriptions import Subscriptions
 
 __all__ = ["ServingContext", "cancel", "halt", "stop_on_signals", "until_stopped"]
@@ -40,9 +41,10 @@ class ServingContext:
     subscriptions: Subscriptions
     clock: Clock
     running: list[asyncio.Task[None]]
+    planner: Planner | None = None  # for ``/subscribe preview``
 
     def desk(self) -> SubscriptionDesk:
-        return SubscriptionDesk(self.subscriptions, self.clock, self.platform)
+        return SubscriptionDesk(self.subscriptions, self.clock, self.platform, planner=self.planner)
 
     async def enter(self, context: AbstractAsyncContextManager[T]) -> T:
         return await self.stack.enter_async_context(context)

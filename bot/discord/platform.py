@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Final
 
+from bot.core.cards.listing import Fits
 from bot.registry import ChannelIds, PacingConfig, Platform, Secret
 
 from .config import DiscordConfig
@@ -68,6 +69,12 @@ async def _serve(serving: Serving) -> Poster:
     return poster
 
 
+def _listing_fits() -> Fits:
+    from .listing import listing_fits
+
+    return listing_fits()
+
+
 def _setup_errors() -> tuple[type[Exception], ...]:
     from .errors import DiscordSetupError
 
@@ -90,4 +97,5 @@ DISCORD: Final = Platform(
     credentials="DISCORD_TOKEN",
     token_hint=" (see README.md)",
     setup_errors=_setup_errors,
+    listing_fits=_listing_fits,
 )

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Final
 
+from bot.core.cards.listing import Fits
 from bot.registry import ChannelIds, PacingConfig, Platform, Secret, SetupError
 
 from .config import SlackConfig
@@ -81,6 +82,12 @@ async def _serve(serving: Serving) -> Poster:
     return slack
 
 
+def _listing_fits() -> Fits:
+    from .listing import listing_fits
+
+    return listing_fits()
+
+
 def _setup_errors() -> tuple[type[Exception], ...]:
     from .client import SlackSetupError
 
@@ -109,4 +116,5 @@ SLACK: Final = Platform(
     token_hint=' and SLACK_APP_TOKEN (or SLACK_SIGNING_SECRET with [slack] mode = "http"; '
     "see README.md)",
     setup_errors=_setup_errors,
+    listing_fits=_listing_fits,
 )

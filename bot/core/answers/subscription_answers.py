@@ -21,6 +21,7 @@ from typing import Final, TypeVar
 
 from bot.core.answers.paper_answers import COMMANDS
 from bot.core.clock import Clock
+from bot.core.daily.planner import Planner
 from bot.core.daily.slots import next_slot
 from bot.core.daily.subscriptions import (
     DEFAULT_TIMEZONE,
@@ -162,12 +163,21 @@ class SubscriptionDesk:
         subscriptions: The table (it tells the scheduler about every change).
         clock: For the "next delivery" times in replies.
         platform: ``slack`` or ``discord``: the table's key for this adapter's channels.
+        planner: Plans what a channel would get, for ``/subscribe preview`` (None: no preview).
     """
 
-    def __init__(self, subscriptions: Subscriptions, clock: Clock, platform: str) -> None:
+    def __init__(
+        self,
+        subscriptions: Subscriptions,
+        clock: Clock,
+        platform: str,
+        *,
+        planner: Planner | None = None,
+    ) -> None:
         self._subscriptions = subscriptions
         self._clock = clock
         self.platform = platform
+        self._planner = planner
 
     async def subscribe(self, channel: str, args: SubscribeArgs) -> str:
         """Subscribe ``channel``, or change its settings (and resume it if paused)."""

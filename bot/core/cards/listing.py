@@ -36,6 +36,7 @@ __all__ = [
     "gist",
     "listing_item",
     "pack",
+    "unpaged",
 ]
 
 #: The longest one-line gist, in characters: a line a reader takes in at a glance, and 47 of
@@ -110,6 +111,11 @@ class ListingPage(BaseModel):
 #: Whether one page holding these items fits one message of a platform (each adapter renders
 #: the page and measures it against its own limits).
 Fits = Callable[[Sequence[ListingItem]], bool]
+
+
+def unpaged(items: Sequence[ListingItem]) -> bool:
+    """What a platform without message limits takes on one page: anything."""
+    return True
 
 
 def pack(items: Sequence[ListingItem], fits: Fits) -> list[tuple[ListingItem, ...]]:

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
-from bot.core.cards.listing import Fits, ListingItem, ListingKind, ListingPage, listing_item, pack
+from bot.core.cards.listing import Fits, ListingKind, ListingPage, listing_item, pack, unpaged
 from bot.core.daily.subscriptions import Mode, Subscription
 from bot.core.delivery.outbox import HEADER, LISTING, Outbox
 from bot.core.delivery.repositories import LeftOutRow, PlannedRow
@@ -30,17 +30,12 @@ if TYPE_CHECKING:
     from bot.core.archive.records import PaperEntry
     from bot.core.archive.repositories import ArchiveRepository
 
-__all__ = ["WEEKLY_TOP", "WEEK_DAYS", "DayPlan", "Planner", "Routing", "unpaged"]
+__all__ = ["WEEKLY_TOP", "WEEK_DAYS", "DayPlan", "Planner", "Routing"]
 
 #: A weekly listing's length when the channel sets no ``top``.
 WEEKLY_TOP: Final = 10
 #: A week's window: the slot's local date and the six days before it.
 WEEK_DAYS: Final = 7
-
-
-def unpaged(items: Sequence[ListingItem]) -> bool:
-    """Fits for a platform without message limits (and for previews of unknown ones)."""
-    return True
 
 
 @dataclass(frozen=True, slots=True)
