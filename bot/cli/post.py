@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -25,12 +27,20 @@ from .common import (
 
 if TYPE_CHECKING:
     from bot.app import Target
+    from bot.core.archive.records import PaperEntry
+    from bot.core.daily.planner import Routing
     from bot.storage.sqlite.store import Store
-    from digest_parser import Digest
 
     from .post_delivery import PostOutcome
 
-__all__ = ["post"]
+__all__ = ["PostMode", "post"]
+
+
+class PostMode(enum.StrEnum):
+    """``--mode``: a card per paper, or the day as one listing."""
+
+    CARDS = "cards"
+    DIGEST = "digest"
 
 
 @app.command()
@@ -52,6 +62,23 @@ def post(
             "--no-wait", help="Return once the messages are planned; a running serve sends them."
         ),
     ] = False,
+    include: Annotated[
+        str | None,
+        typer.Option(help="Only papers matching any of these terms: '\"강화 학습\",RL'."),
+    ] = None,
+    exclude: Annotated[
+        str | None, typer.Option(help="Leave out papers matching any of these terms.")
+    ] = None,
+    authors: Annotated[
+        str | None, typer.Option(help="Always include papers by these authors.")
+    ] = None,
+    min_upvotes: Annotated[
+        int | None, typer.Option(help="Only papers with at least this many upvotes.")
+    ] = None,
+    top: Annotated[int | None, typer.Option(help="At most this many papers, by upvotes.")] = None,
+    mode: Annotated[
+        PostMode, typer.Option(help="cards: one message per paper; digest: one listing.")
+    ] = PostMode.CARDS,
     output: FormatOption = OutputFormat.TABLE,
     db: DbOption = None,
     config: ConfigOption = None,
@@ -64,14 +91,28 @@ def post(
     gives no receipt: a card cut off by a kill (or Ctrl-C) may be shown again. While
     `paperbot serve` runs on the same database, it sends the planned messages and post shows
     their progress.
+
+    The filter options choose which papers go (terms as /subscribe takes them; upvotes need
+    `paperbot enrich`); --dry-run shows, for every paper left out, why.
     """
     from bot.app import SetupError, parse_target
+    from bot.core.daily.planner import Routing
+    from bot.core.routing.filters import Filters
+    from bot.core.routing.terms import FilterError
 
     settings = load(config)
     try:
         target = parse_target(to)
-    except SetupError as error:
+        filters = Filters.build(
+            include=include or (),
+            exclude=exclude or (),
+            authors=authors or (),
+            min_upvotes=min_upvotes,
+            top=top,
+        )
+    except (SetupError, FilterError) as error:
         raise fail(str(error)) from None
+    routing = Routing(filters, mode.value)
     as_json = output is OutputFormat.JSON
 
     async def main() -> int:
@@ -90,7 +131,7 @@ def post(
             digest = done.digest
             assert digest.date is not None  # archived digests have dates
             if dry_run:
-                return await _dry_run(store, digest, target, again, as_json)
+                return await _dry_run(store, digest.date, target, routing, again, as_json)
             clock = SystemClock()
             # the console's own cards are its progress; JSON is for programs
             quiet = as_json or (target.in_terminal and not no_wait)
@@ -102,7 +143,7 @@ def post(
                     settings,
                     target,
                     digest.date,
-                    [paper.arxiv_id for paper in digest.papers],
+                    routing,
                     again=again,
                     wait=not no_wait,
                     view=view,
@@ -124,23 +165,25 @@ def post(
         raise typer.Exit(code)
 
 
-async def _dry_run(store: Store, digest: Digest, target: Target, again: bool, as_json: bool) -> int:
-    from bot.core.cards.card import title_from_preamble
+async def _dry_run(
+    store: Store, day: dt.date, target: Target, routing: Routing, again: bool, as_json: bool
+) -> int:
+    """What post would send, and every paper its filters leave out with the reason."""
     from bot.core.clock import SystemClock
+    from bot.core.daily.planner import Planner
     from bot.core.delivery.outbox import Outbox, RowState
+    from bot.platforms import listing_fits
 
-    assert digest.date is not None  # archived digests have dates
     platform, channel = target.platform, target.channel
-    states = (
-        {} if again else await Outbox(store, SystemClock()).states(platform, channel, digest.date)
-    )
-    rows = [("header", f"Hugging Face Daily Papers – {digest.date}")]
-    rows += [
-        (p.arxiv_id, p.title or title_from_preamble(p.preamble) or "(untitled)")
-        for p in digest.papers
-    ]
+    outbox = Outbox(store, SystemClock())
+    plan = await Planner(store, outbox, listing_fits).day(platform, channel, day, routing)
+    states = {} if again else await outbox.states(platform, channel, day)
+    titles = {e.paper.arxiv_id: _title(e) for e in plan.selection.chosen} if plan else {}
+    rows = [(row.paper, _row_title(row.paper, day, titles)) for row in plan.rows] if plan else []
     shown = [(paper, title, states.get(paper) is RowState.SENT) for paper, title in rows]
+    left = [(out.arxiv_id, out.reason) for out in plan.selection.left_out] if plan else []
     new = sum(not sent for _, _, sent in shown)
+    papers = plan.papers if plan else 0
     if as_json:
         messages = [
             {"paper": paper, "title": title, "state": "sent" if sent else "to send"}
@@ -150,16 +193,41 @@ async def _dry_run(store: Store, digest: Digest, target: Target, again: bool, as
             "channel": f"{platform}:{channel}",
             "platform": platform,
             "id": channel,
+            "mode": routing.mode,
+            "filters": routing.filters.parts(),
             "messages": len(rows),
             "to_send": new,
+            "papers": papers,
             "rows": messages,
+            "left_out": [{"paper": paper, "reason": reason} for paper, reason in left],
         }
-        print_json({"digest": digest.date, "dry_run": True, "channels": [channel_json]})
+        print_json({"digest": day, "dry_run": True, "channels": [channel_json]})
         return 0
     for paper, title, sent in shown:
         echo(f"{'sent   ' if sent else 'to send'}  {paper:<12} {title}")
-    echo(f"dry run: {new} of {len(rows)} messages would be sent to {platform}:{channel}")
+    for paper, reason in left:
+        echo(f"left out {paper:<12} {reason}")
+    filtered = f" ({papers} papers; {len(left)} left out by the filters)" if left else ""
+    echo(f"dry run: {new} of {len(rows)} messages would be sent to {platform}:{channel}{filtered}")
     return 0
+
+
+def _title(entry: PaperEntry) -> str:
+    from bot.core.cards.card import title_from_preamble
+
+    paper = entry.paper
+    return paper.title or title_from_preamble(paper.preamble) or "(untitled)"
+
+
+def _row_title(paper: str, day: dt.date, titles: dict[str, str]) -> str:
+    from bot.core.cards.card import DIGEST_NAME
+    from bot.core.delivery.outbox import HEADER
+
+    if paper == HEADER:
+        return f"{DIGEST_NAME} – {day}"
+    if paper in titles:
+        return titles[paper]
+    return f"{DIGEST_NAME} – {day}, listing page {paper.rpartition('-')[2]}"
 
 
 def _exit_code(outcome: PostOutcome) -> int:
@@ -188,6 +256,7 @@ def _outcome_json(outcome: PostOutcome) -> dict[str, Any]:
         "paused": progress.paused,
         "waiting": progress.why(),
         "delivered_by": outcome.delivered_by,
+        "left_out": outcome.left_out,
         "failures": [{"paper": paper, "reason": reason} for paper, reason in progress.failures],
     }
 
@@ -201,6 +270,14 @@ def _print_outcome(outcome: PostOutcome) -> None:
     def say(text: str) -> None:
         echo(f"{target}: {text}", err=True)
 
+    if outcome.nothing_matched:
+        say(
+            f"no paper of the {progress.digest_date} digest passes the filters "
+            f"({outcome.left_out} left out; --dry-run shows why): nothing to send"
+        )
+        return
+    if outcome.left_out:
+        say(f"{outcome.left_out} papers left out by the filters (--dry-run shows why)")
     if outcome.nothing_to_send:
         failed = progress.failed
         note = f" ({failed} failed: `paperbot retry` requeues them)" if failed else ""

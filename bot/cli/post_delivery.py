@@ -11,9 +11,9 @@ rows are what ``post`` reports from, so both paths report the same way.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 
@@ -22,11 +22,13 @@ from rich.console import Console
 from bot.app import SetupError, Target, make_worker, open_poster
 from bot.config import Config, Secrets
 from bot.core.clock import Clock
+from bot.core.daily.planner import DayPlan, Planner, Routing
 from bot.core.delivery.lease import Lease, delivery_holders, delivery_lease, describe_owner
 from bot.core.delivery.outbox import Outbox
 from bot.core.delivery.poster import Poster
 from bot.core.delivery.progress import DeliveryProgress, read_progress
 from bot.core.delivery.worker import DeliveryReport
+from bot.platforms import listing_fits
 from bot.storage.sqlite.store import Store
 
 from .progress import ProgressView
@@ -59,6 +61,8 @@ class PostOutcome:
     report: DeliveryReport | None = None  # when this process sent
     nothing_to_send: bool = False  # delivered before (or failed before): --again or retry
     waited: bool = True  # False with --no-wait
+    left_out: int = 0  # papers the filters left out
+    nothing_matched: bool = False  # the filters left out every paper (and no note was asked)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +72,7 @@ class _Job:
     settings: Config
     target: Target
     day: dt.date
-    papers: Sequence[str]
+    routing: Routing
     again: bool
     view: ProgressView
     console: Console | None
@@ -82,11 +86,21 @@ class _Job:
             self.store, self.clock, self.target.platform, self.target.channel, self.day
         )
 
+    def planner(self, outbox: Outbox) -> Planner:
+        return Planner(self.store, outbox, listing_fits)
+
+    async def layout(self) -> DayPlan | None:
+        """What the target gets of the digest under the routing given (written nowhere)."""
+        planner = self.planner(Outbox(self.store, self.clock))
+        return await planner.day(self.target.platform, self.target.channel, self.day, self.routing)
+
     async def plan(self, outbox: Outbox) -> int:
         platform, channel = self.target.platform, self.target.channel
         if self.again:
             await outbox.forget(platform, channel, self.day)
-        return await outbox.plan(platform, channel, self.day, self.papers)
+        planner = self.planner(outbox)
+        plan = await planner.day(platform, channel, self.day, self.routing)
+        return 0 if plan is None else await planner.write(plan)
 
 
 async def post_digest(
@@ -95,7 +109,7 @@ async def post_digest(
     settings: Config,
     target: Target,
     day: dt.date,
-    papers: Sequence[str],
+    routing: Routing,
     *,
     again: bool,
     wait: bool,
@@ -111,21 +125,29 @@ async def post_digest(
     Raises:
         DeliveryRefused: This process must send and cannot (no token), and no one else does.
     """
-    job = _Job(store, clock, settings, target, day, papers, again, view, console)
+    job = _Job(store, clock, settings, target, day, routing, again, view, console)
     lease = Lease(store, clock, delivery_lease(target.platform), role="post")
+    layout = await job.layout()
+    left = len(layout.left_out) if layout is not None else 0
+    if layout is None or layout.nothing:  # nothing matches: record why, send nothing
+        await job.plan(Outbox(store, clock))
+        progress = await job.progress()
+        return PostOutcome(target, progress, 0, None, left_out=left, nothing_matched=True)
     if not again:
         before = await job.progress()
-        if before.total == len(set(papers)) + 1 and before.finished:
-            return PostOutcome(target, before, 0, None, nothing_to_send=True)
+        states = await Outbox(store, clock).states(target.platform, target.channel, day)
+        if {row.paper for row in layout.rows} <= states.keys() and before.finished:
+            return PostOutcome(target, before, 0, None, nothing_to_send=True, left_out=left)
     if not wait:
         planned = await job.plan(Outbox(store, clock))
         holders = await lease.holders()
         who = describe_owner(next(iter(holders.values()))) if holders else None
-        return PostOutcome(target, await job.progress(), planned, who, waited=False)
+        return PostOutcome(target, await job.progress(), planned, who, waited=False, left_out=left)
     if await lease.try_acquire():
-        return await _send_here(job, lease, None)
-    planned = await job.plan(Outbox(store, clock))
-    return await _watch(job, lease, planned)
+        outcome = await _send_here(job, lease, None)
+    else:
+        outcome = await _watch(job, lease, await job.plan(Outbox(store, clock)))
+    return dataclasses.replace(outcome, left_out=left)
 
 
 async def _send_here(job: _Job, lease: Lease, planned: int | None) -> PostOutcome:

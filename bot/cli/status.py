@@ -35,7 +35,11 @@ def status(
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Per channel: the last digest delivered, cards pending, failures with reasons, pauses."""
+    """Per channel: the last digest delivered, cards pending, failures with reasons, pauses.
+
+    "filtered out" counts the papers of a channel's newest filtered digest that its filters
+    left out on purpose (`paperbot post --dry-run` and `/subscribe preview` say why).
+    """
     from bot.core.clock import SystemClock
     from bot.core.delivery.outbox import Outbox
 
@@ -66,7 +70,7 @@ def status(
         console.print("Nothing has been delivered yet: try [bold]paperbot post FILE[/bold].")
         return
     table = Table(title="deliveries")
-    for column in ("channel", "last delivered", "pending", "failed", "paused"):
+    for column in ("channel", "last delivered", "pending", "failed", "filtered out", "paused"):
         table.add_column(column, no_wrap=column == "channel")  # ids are never cut
     for item in channels:
         table.add_row(
@@ -74,6 +78,7 @@ def status(
             item.last_delivered or "—",
             str(item.pending + item.sending),
             str(len(item.failed)),
+            f"{item.filtered} of {item.filtered_date}" if item.filtered else "—",
             item.paused or "",
         )
     console.print(table)

@@ -96,6 +96,7 @@ def test_post_as_json_keeps_stdout_for_the_json(tmp_path: Path) -> None:
                 "paused": None,
                 "waiting": None,
                 "delivered_by": "this process",
+                "left_out": 0,
                 "failures": [],
             }
         ],

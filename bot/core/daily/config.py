@@ -27,13 +27,18 @@ from pydantic import (
 from bot.core.daily.schedule import DEFAULT_RECHECK, DEFAULT_WAIT
 from bot.core.daily.subscriptions import (
     DEFAULT_TIMEZONE,
+    WEEKDAYS,
+    Mode,
     SubscriptionError,
     Subscriptions,
+    parse_filters,
     parse_sections,
     parse_time,
     parse_timezone,
+    parse_weekday,
 )
 from bot.core.delivery.poster import CONSOLE_CHANNEL
+from bot.core.routing.filters import Filters
 
 __all__ = [
     "HttpSourceConfig",
@@ -63,6 +68,14 @@ class SubscriptionConfig(BaseModel):
     sections: tuple[str, ...] = Field(default=(), description="sections shown; empty = all seven")
     thread: bool = Field(default=False, description="cards in a thread under the day's header")
     paused: bool = False
+    include: tuple[str, ...] = Field(default=(), description="terms, any of which must match")
+    exclude: tuple[str, ...] = Field(default=(), description="terms, none of which may match")
+    authors: tuple[str, ...] = Field(default=(), description="authors followed: always included")
+    min_upvotes: int | None = Field(default=None, description="at least this many upvotes")
+    top: int | None = Field(default=None, description="at most this many papers, by upvotes")
+    mode: Mode = Field(default="cards", description="cards, digest (one message) or weekly")
+    weekday: str = Field(default="mon", description="weekly mode: the day it posts")
+    empty_note: bool = Field(default=False, description="a one-line note when nothing matches")
 
     @model_validator(mode="before")
     @classmethod
@@ -81,6 +94,26 @@ class SubscriptionConfig(BaseModel):
     @classmethod
     def _sections(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(key.value for key in parse_sections(value))
+
+    @field_validator("weekday")
+    @classmethod
+    def _weekday(cls, value: str) -> str:
+        return WEEKDAYS[parse_weekday(value)]
+
+    @model_validator(mode="after")
+    def _filters(self) -> SubscriptionConfig:
+        self.filters()  # raises SubscriptionError (a ValueError): pydantic reports the entry
+        return self
+
+    def filters(self) -> Filters:
+        """The entry's filters, checked as ``/subscribe`` checks them."""
+        return parse_filters(
+            include=self.include,
+            exclude=self.exclude,
+            authors=self.authors,
+            min_upvotes=self.min_upvotes,
+            top=self.top,
+        )
 
 
 class ScheduleConfig(BaseModel):
@@ -158,14 +191,18 @@ async def sync_subscriptions(
         if old is not None and old.source == "chat":
             report.kept_chat.append(name)
             continue
-        settings = (entry.time, entry.timezone, entry.sections, entry.thread, entry.paused)
+        filters, weekday = entry.filters(), parse_weekday(entry.weekday)
+        settings = (entry.time, entry.timezone, entry.sections, entry.thread, entry.paused,
+                    filters, entry.mode, weekday, entry.empty_note)  # fmt: skip
         if old is not None and settings == (
-            old.time, old.timezone, tuple(old.sections), old.in_thread, old.paused
+            old.time, old.timezone, tuple(k.value for k in old.sections), old.in_thread,
+            old.paused, old.filters, old.mode, old.weekday, old.empty_note,
         ):  # fmt: skip
             continue
         await subscriptions.add(
             platform, channel, time=entry.time, timezone=entry.timezone, sections=entry.sections,
-            in_thread=entry.thread, paused=entry.paused, source="config",
+            in_thread=entry.thread, paused=entry.paused, source="config", filters=filters,
+            mode=entry.mode, weekday=weekday, empty_note=entry.empty_note,
         )  # fmt: skip
         (report.added if old is None else report.updated).append(name)
     for (platform, channel), old in existing.items():
