@@ -161,7 +161,8 @@ class Planner:
         last: dt.date,
     ) -> DayPlan:
         """Select and lay out: the rows and left-out records of one period. Pure."""
-        selection = select(corpus, routing.effective_filters)
+        unknown_last = routing.mode == "weekly" and routing.filters.top is None
+        selection = select(corpus, routing.effective_filters, unknown_last=unknown_last)
         key = max(entry.date for entry in corpus.entries)
         day = key.isoformat()
         left = tuple(

@@ -76,11 +76,6 @@ class Filters:
             self.min_upvotes is not None or self.top is not None
         )
 
-    @property
-    def needs_upvotes(self) -> bool:
-        """Whether a paper without Hugging Face's numbers cannot be judged."""
-        return self.min_upvotes is not None or self.top is not None
-
     def replace(self, **changes: Any) -> Filters:
         """These filters with some settings given anew (as :meth:`build` takes them)."""
         current: dict[str, Any] = {

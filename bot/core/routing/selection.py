@@ -101,8 +101,14 @@ def _order(entry: PaperEntry) -> tuple[dt.date, int]:
     return entry.date, entry.position
 
 
-def select(corpus: Corpus, filters: Filters) -> Selection:
-    """The papers of ``corpus`` a channel with ``filters`` gets, and a reason for each other."""
+def select(corpus: Corpus, filters: Filters, *, unknown_last: bool = False) -> Selection:
+    """The papers of ``corpus`` a channel with ``filters`` gets, and a reason for each other.
+
+    Args:
+        unknown_last: Rank papers without Hugging Face's numbers after the others for
+            ``top`` instead of leaving them out: for a top the channel did not ask for (a
+            weekly listing's default), where "unknown" must not mean "nothing this week".
+    """
     if not filters.active:
         return Selection(corpus.entries, (), frozenset())
     followed: set[int] = set()
@@ -112,7 +118,7 @@ def select(corpus: Corpus, filters: Filters) -> Selection:
         if corpus.first_hit(filters.authors, i, authors=True) is not None:
             followed.add(i)
             continue
-        reason = _judge(corpus, filters, i, entry)
+        reason = _judge(corpus, filters, i, entry, unknown_last=unknown_last)
         if reason is None:
             passed.append(i)
         else:
@@ -121,8 +127,10 @@ def select(corpus: Corpus, filters: Filters) -> Selection:
         ranked = sorted(passed, key=lambda i: _rank(corpus.entries[i]))
         for place, i in enumerate(ranked, start=1):
             if place > filters.top:
-                upvotes = corpus.entries[i].meta.upvotes  # type: ignore[union-attr]
-                reasons[i] = f"beyond the top {filters.top} ({_upvotes(upvotes)})"
+                meta = corpus.entries[i].meta
+                upvotes = meta.upvotes if meta is not None else None
+                count = "upvotes unknown" if upvotes is None else _upvotes(upvotes)
+                reasons[i] = f"beyond the top {filters.top} ({count})"
         passed = [i for i in passed if i not in reasons]
     chosen = sorted({*passed, *followed})
     return Selection(
@@ -135,14 +143,16 @@ def select(corpus: Corpus, filters: Filters) -> Selection:
     )
 
 
-def _judge(corpus: Corpus, filters: Filters, index: int, entry: PaperEntry) -> str | None:
+def _judge(
+    corpus: Corpus, filters: Filters, index: int, entry: PaperEntry, *, unknown_last: bool
+) -> str | None:
     """Why paper ``index`` is left out by the rules before ``top``, or None if it passes."""
     excluded = corpus.first_hit(filters.exclude, index)
     if excluded is not None:
         return f'excluded by "{excluded.text}"'
     if filters.include and corpus.first_hit(filters.include, index) is None:
         return "matches none of the include terms"
-    if filters.needs_upvotes:
+    if filters.min_upvotes is not None or (filters.top is not None and not unknown_last):
         upvotes = entry.meta.upvotes if entry.meta is not None else None
         if upvotes is None:
             return "upvotes unknown (no Hugging Face data yet)"

@@ -1,0 +1,162 @@
+"""Routing in the daily run: filters, listing pages, empty days and weekly slots (fake clock)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.core.cards.listing import DigestListing
+from bot.core.daily.schedule_runs import RunState
+from bot.core.daily.slots import slot_on
+from bot.core.daily.subscriptions import parse_filters
+from bot.core.delivery.outbox import Outbox
+from bot.core.delivery.worker import Worker
+from bot.storage.sqlite.store import Store
+from tests.core.daily.test_schedule import DAY, SEOUL, Harness, harness, store, utc
+from tests.fakes.memory_poster import MemoryPoster
+
+__all__ = ["harness", "store"]  # the fixtures, shared with test_schedule
+
+BERLIN = ZoneInfo("Europe/Berlin")
+VERIFY, OCR, UNTITLED = "2601.01234", "2601.02345", "2601.03456"
+
+
+async def rows(store: Store, channel: str) -> list[tuple[str, str]]:
+    """(digest date, paper) of the channel's outbox rows, in order."""
+    found = await store.query(
+        "SELECT digest_date, paper FROM outbox WHERE channel = ? ORDER BY digest_date, position",
+        channel,
+    )
+    return [(str(d), str(p)) for d, p in found]
+
+
+async def test_filters_plan_only_matching_cards_and_record_why_the_rest_is_left_out(
+    harness: Harness,
+) -> None:
+    filters = parse_filters(include='"검증", OCR', exclude="어댑터")
+    await harness.subs.add("slack", "C1", time="08:00", filters=filters)
+    await harness.digest(DAY)
+    harness.clock.time = slot_on(DAY, dt.time(8), SEOUL).at
+    await harness.scheduler.run_due()
+    assert await rows(harness.store, "C1") == [("2026-01-05", "header"), ("2026-01-05", VERIFY)]
+    left = await Outbox(harness.store, harness.clock).left_out("slack", "C1", DAY)
+    assert left == [
+        (OCR, 'excluded by "어댑터"'),
+        (UNTITLED, "matches none of the include terms"),
+    ]
+    (status,) = await Outbox(harness.store, harness.clock).status()
+    assert (status.filtered, status.filtered_date) == (2, "2026-01-05")
+
+
+async def test_changing_filters_after_planning_resends_nothing(harness: Harness) -> None:
+    await harness.subs.add("slack", "C1", time="08:00", filters=parse_filters(include="OCR"))
+    await harness.digest(DAY)
+    harness.clock.time = slot_on(DAY, dt.time(8), SEOUL).at
+    await harness.scheduler.run_due()
+    before = await rows(harness.store, "C1")
+    await harness.subs.update("slack", "C1", filters=parse_filters())  # everything, from now on
+    assert await harness.scheduler.plan_now("slack", "C1") is None  # the day is had
+    harness.clock.advance(3600)
+    await harness.scheduler.run_due()
+    assert (
+        await rows(harness.store, "C1")
+        == before
+        == [
+            ("2026-01-05", "header"),
+            ("2026-01-05", OCR),
+        ]
+    )
+
+
+async def test_a_day_nothing_matches_sends_nothing_and_is_not_planned_again(
+    harness: Harness,
+) -> None:
+    await harness.subs.add("slack", "C1", time="08:00", filters=parse_filters(include="quantum"))
+    await harness.subs.add(
+        "slack", "C2", time="08:00", filters=parse_filters(include="quantum"), empty_note=True
+    )
+    await harness.digest(DAY)
+    harness.clock.time = slot_on(DAY, dt.time(8), SEOUL).at
+    await harness.scheduler.run_due()
+    assert await rows(harness.store, "C1") == []
+    assert await rows(harness.store, "C2") == [("2026-01-05", "listing-1")]  # the note
+    assert [channel for channel, *_ in harness.delivered] == ["C2"]
+    run = await harness.scheduler.runs.get("slack", "C1", DAY)
+    assert run is not None and run.state is RunState.PLANNED
+    # the next morning, no new digest: the day was judged, not "missed"
+    harness.clock.time = slot_on(DAY + dt.timedelta(days=1), dt.time(8), SEOUL).at
+    await harness.scheduler.run_due()
+    assert await harness.scheduler.plan_now("slack", "C1") is None
+    assert await rows(harness.store, "C1") == []
+
+
+async def test_digest_mode_is_one_listing_the_worker_renders_from_the_archive(
+    harness: Harness,
+) -> None:
+    await harness.subs.add(
+        "slack", "C1", time="08:00", mode="digest", filters=parse_filters(exclude="OCR")
+    )
+    await harness.digest(DAY)
+    harness.clock.time = slot_on(DAY, dt.time(8), SEOUL).at
+    await harness.scheduler.run_due()
+    assert await rows(harness.store, "C1") == [("2026-01-05", "listing-1")]
+    poster = MemoryPoster(harness.clock)
+    poster.platform = "slack"
+    report = await Worker(harness.store, {"slack": poster}, harness.clock).run_until_idle()
+    assert report.sent == 1
+    (message,) = poster.stored
+    listing = message.item
+    assert isinstance(listing, DigestListing)
+    assert [(i.number, i.arxiv_id) for i in listing.items] == [(1, VERIFY), (2, UNTITLED)]
+    assert (listing.page, listing.pages, listing.total, listing.left_out) == (1, 1, 2, 1)
+    assert listing.items[0].gist and len(listing.items[0].gist) <= 110
+
+
+async def test_listing_pages_follow_the_platforms_limit(harness: Harness, tmp_path: Path) -> None:
+    await harness.subs.add("slack", "C1", time="08:00", mode="digest")
+    await harness.digest(DAY)
+    harness.scheduler._planner._fits = lambda platform: lambda items: len(items) <= 2
+    harness.clock.time = slot_on(DAY, dt.time(8), SEOUL).at
+    await harness.scheduler.run_due()
+    assert await rows(harness.store, "C1") == [
+        ("2026-01-05", "listing-1"),
+        ("2026-01-05", "listing-2"),
+    ]
+
+
+async def test_weekly_posts_once_a_week_at_local_time_across_dst_and_restarts(
+    harness: Harness, tmp_path: Path
+) -> None:
+    # Fridays 09:00 Berlin, over the switch to summer time (Sunday 2026-03-29).
+    harness.clock.time = utc(2026, 3, 15)
+    await harness.subs.add(
+        "slack", "C1", time="09:00", timezone="Europe/Berlin", mode="weekly", weekday="fri"
+    )
+    fridays = [dt.date(2026, 3, 20), dt.date(2026, 3, 27), dt.date(2026, 4, 3)]
+    for friday in fridays:
+        await harness.digest(friday - dt.timedelta(days=2))  # a Wednesday digest each week
+    harness.clock.time = utc(2026, 3, 16)
+    while harness.clock.now() < utc(2026, 4, 5):
+        due = await harness.scheduler.run_due()
+        assert due is not None
+        harness.clock.time = due
+        harness.make_scheduler(harness.store)  # a restart before every pass
+    planned = [(channel, day) for channel, day, _ in harness.delivered]
+    assert planned == [("C1", f - dt.timedelta(days=2)) for f in fridays]
+    at = [dt.datetime.fromtimestamp(when, BERLIN) for _, _, when in harness.delivered]
+    assert [(t.date(), t.hour, t.minute) for t in at] == [(f, 9, 0) for f in fridays]
+    assert [t.utcoffset() for t in at] == [dt.timedelta(hours=h) for h in (1, 1, 2)]
+    weeks = await rows(harness.store, "C1")
+    assert weeks == [(str(f - dt.timedelta(days=2)), "listing-1") for f in fridays]
+
+
+async def test_a_weekly_week_without_digests_is_skipped_with_the_reason(harness: Harness) -> None:
+    harness.clock.time = utc(2026, 3, 15)
+    await harness.subs.add("slack", "C1", time="09:00", mode="weekly", weekday="mon")
+    harness.clock.time = slot_on(dt.date(2026, 3, 16), dt.time(9), SEOUL).at
+    await harness.scheduler.run_due()
+    run = await harness.scheduler.runs.get("slack", "C1", dt.date(2026, 3, 16))
+    assert run is not None and run.state is RunState.SKIPPED
+    assert run.reason == "no digest in the week to 2026-03-16"
+    assert await rows(harness.store, "C1") == []
