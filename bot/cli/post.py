@@ -207,9 +207,13 @@ async def _dry_run(
         echo(f"{'sent   ' if sent else 'to send'}  {paper:<12} {title}")
     for paper, reason in left:
         echo(f"left out {paper:<12} {reason}")
-    filtered = f" ({papers} papers; {len(left)} left out by the filters)" if left else ""
+    filtered = f" ({_papers(papers)}; {len(left)} left out by the filters)" if left else ""
     echo(f"dry run: {new} of {len(rows)} messages would be sent to {platform}:{channel}{filtered}")
     return 0
+
+
+def _papers(count: int) -> str:
+    return f"{count} paper{'s' if count != 1 else ''}"
 
 
 def _title(entry: PaperEntry) -> str:
@@ -277,7 +281,7 @@ def _print_outcome(outcome: PostOutcome) -> None:
         )
         return
     if outcome.left_out:
-        say(f"{outcome.left_out} papers left out by the filters (--dry-run shows why)")
+        say(f"{_papers(outcome.left_out)} left out by the filters (--dry-run shows why)")
     if outcome.nothing_to_send:
         failed = progress.failed
         note = f" ({failed} failed: `paperbot retry` requeues them)" if failed else ""

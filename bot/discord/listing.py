@@ -88,9 +88,10 @@ def listing_embed(listing: DigestListing, key: PostKey) -> discord.Embed:
         url=url,
         colour=COLOUR,
         timestamp=digest_time(listing.last),
-        description=_description(listing.items),
+        description=_description(listing.items) if listing.items else listing.summary,
     )
-    embed.set_footer(text=listing_footer(key, f"{listing.summary} · {_HINT}"))
+    hint = f" · {_HINT}" if listing.items else ""
+    embed.set_footer(text=listing_footer(key, f"{listing.summary}{hint}"))
     return embed
 
 

@@ -233,3 +233,16 @@ async def test_a_menu_value_that_is_not_a_paper_gets_a_note(
             message, menu["custom_id"], component_type=SELECT, values=["digest:2026-01-06"]
         )
     assert answer.ephemeral and "no longer works" in (answer.data.get("content") or "")
+
+
+async def test_a_day_nothing_matched_is_a_one_line_note_without_a_menu(fake: FakeDiscord) -> None:
+    day = dt.date(2026, 1, 5)
+    note = DigestListing("daily", day, day, (), 1, 1, 0, left_out=3)
+    channel = str(fake.channel_id)
+    async with discord_poster(config_for(fake), fake.token) as poster:
+        await poster.post_listing(channel, note, key=key_of(channel, note))
+    (message,) = fake.messages()
+    assert_sendable(message.sent, "note")
+    (embed,) = message.embeds
+    assert embed["description"] == "No paper matches this channel's filters (3 left out)."
+    assert menus_of(message) == []

@@ -189,3 +189,17 @@ async def test_a_listing_quoting_mentions_pings_nobody_nor_does_its_card(
     assert answer["response_type"] == "ephemeral"
     assert pings(answer["blocks"]) == []
     assert "Paper 1" in text_of(answer["blocks"])
+
+
+async def test_a_day_nothing_matched_is_a_one_line_note_without_a_menu(
+    slack: FakeSlackAPI,
+) -> None:
+    day = dt.date(2026, 1, 5)
+    note = DigestListing("daily", day, day, (), 1, 1, 0, left_out=3)
+    async with slack_poster(config_for(slack), slack.bot_token) as poster:
+        await poster.post_listing(CHANNEL, note, key=PostKey(CHANNEL, str(day), "listing-1"))
+    (message,) = slack.posted(CHANNEL)
+    assert message.blocks is not None
+    assert_blocks_ok(message.blocks, "note")
+    assert [b["type"] for b in message.blocks] == ["header", "context"]
+    assert "No paper matches this channel's filters (3 left out)." in text_of(message.blocks)

@@ -86,7 +86,10 @@ class DigestListing:
 
     @property
     def summary(self) -> str:
-        """``12 papers`` / ``12 papers (35 left out by this channel's filters)``."""
+        """``12 papers`` / ``12 papers (35 left out by this channel's filters)``, or the note
+        of a day nothing matched."""
+        if not self.total:
+            return f"No paper matches this channel's filters ({self.left_out} left out)."
         text = f"{self.total} paper{'s' if self.total != 1 else ''}"
         if self.left_out:
             text += f" ({self.left_out} left out by this channel's filters)"
