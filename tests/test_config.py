@@ -146,3 +146,17 @@ def test_the_registered_variable_names_are_the_ones_the_adapters_check() -> None
         "slack_app_token": APP_TOKEN_ENV,
         "slack_signing_secret": SIGNING_SECRET_ENV,
     }
+
+
+def test_subscription_filters_are_checked_as_chat_checks_them(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    base = '[[subscriptions]]\nplatform = "console"\nchannel = "console"\n'
+    path.write_text(base + 'include = ["강화 학습", "RL"]\ntop = 10\nmode = "weekly"\n')
+    (sub,) = load_config(path).subscriptions
+    assert [t.text for t in sub.filters().include] == ["강화 학습", "RL"]
+    assert (sub.filters().top, sub.mode, sub.weekday) == (10, "weekly", "mon")
+    for bad in ('include = ["@everyone"]', "top = 0", 'mode = "hourly"', 'weekday = "someday"'):
+        path.write_text(base + bad + "\n")
+        with pytest.raises(ConfigError) as error:
+            load_config(path)
+        assert "@everyone" not in str(error.value)
