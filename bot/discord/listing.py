@@ -23,7 +23,7 @@ from typing import Final
 
 import discord
 
-from bot.core.cards.listing import DigestListing, Fits, ListingItem
+from bot.core.cards.listing import DigestListing, Fits, ListingItem, widest_page
 from bot.core.cards.text import cut, neutralise_discord, utf16_len
 from bot.core.delivery.poster import PostKey
 
@@ -174,16 +174,7 @@ def listing_fits() -> Fits:
     def fits(items: Sequence[ListingItem]) -> bool:
         if not items:
             return True
-        page = DigestListing(
-            kind="weekly",
-            first=min(i.date for i in items),
-            last=max(i.date for i in items),
-            items=tuple(items),
-            page=99,
-            pages=99,
-            total=9999,
-            left_out=9999,
-        )
+        page = widest_page(items)
         whole = neutralise_discord("\n".join(listing_line(item) for item in items))
         if len(items) > 1 and utf16_len(whole) > EMBED_DESCRIPTION_MAX:
             return False  # the description would be cut: a paper would be lost from the text

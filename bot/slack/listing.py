@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 from bot.core.answers.query import Query
-from bot.core.cards.listing import DigestListing, Fits, ListingItem
+from bot.core.cards.listing import DigestListing, Fits, ListingItem, widest_page
 from bot.core.cards.text import cut, escape_slack
 
 from .components import open_select
@@ -152,18 +152,6 @@ def listing_fits() -> Fits:
     def fits(items: Sequence[ListingItem]) -> bool:
         if not items:
             return True
-        # The widest header and summary a page can have: a week's title, a page label, and
-        # papers "left out by this channel's filters".
-        page = DigestListing(
-            kind="weekly",
-            first=min(i.date for i in items),
-            last=max(i.date for i in items),
-            items=tuple(items),
-            page=99,
-            pages=99,
-            total=9999,
-            left_out=9999,
-        )
-        return not listing_problems(listing_blocks(page), len(items))
+        return not listing_problems(listing_blocks(widest_page(items)), len(items))
 
     return fits

@@ -37,6 +37,7 @@ __all__ = [
     "listing_item",
     "pack",
     "unpaged",
+    "widest_page",
 ]
 
 #: The longest one-line gist, in characters: a line a reader takes in at a glance, and 47 of
@@ -114,6 +115,24 @@ class ListingPage(BaseModel):
 #: Whether one page holding these items fits one message of a platform (each adapter renders
 #: the page and measures it against its own limits).
 Fits = Callable[[Sequence[ListingItem]], bool]
+
+
+def widest_page(items: Sequence[ListingItem]) -> DigestListing:
+    """A page of ``items`` with the longest title, label and summary a page can carry.
+
+    What a platform's :data:`Fits` renders to measure: whether the page is a week's or a
+    day's, its number and the counts in its summary are not known when it is packed.
+    """
+    return DigestListing(
+        kind="weekly",
+        first=min(i.date for i in items),
+        last=max(i.date for i in items),
+        items=tuple(items),
+        page=99,
+        pages=99,
+        total=9999,
+        left_out=9999,
+    )
 
 
 def unpaged(items: Sequence[ListingItem]) -> bool:
