@@ -113,9 +113,12 @@ def log_schedule(
         if item.next_run is None:
             _log.info("%s: paused, nothing is posted there", name)
             continue
+        when = "daily" if sub.slot_weekday is None else f"{item.next_run:%A}s"
         line = (
             f"{name}: next posting {item.next_run:%Y-%m-%d %H:%M %Z} "
-            f"(daily at {sub.local_time:%H:%M} {sub.timezone})"
+            f"({when} at {sub.local_time:%H:%M} {sub.timezone}"
+            + ("" if sub.mode == "cards" else f", {sub.mode} mode")
+            + ")"
         )
         if day := posting_now.get((sub.platform, sub.channel)):
             line += f"; posting the {day} digest now ([schedule] post_at_start)"
