@@ -144,18 +144,24 @@ def pack(items: Sequence[ListingItem], fits: Fits) -> list[tuple[ListingItem, ..
     """Cut ``items`` into pages in order, each as full as ``fits`` allows.
 
     Greedy filling is optimal here: with the order fixed, any page boundary later than the
-    greedy one would overflow, so no split has fewer pages. An item too large for a page of
-    its own still gets one (the renderer cuts its text): nothing is dropped.
+    greedy one would overflow, so no split has fewer pages. Each page's end is found by
+    bisection, since a page that does not fit does not fit with more items either (every
+    platform limit grows with the content): about log2(n) renders per page instead of n. An
+    item too large for a page of its own still gets one (the renderer cuts its text):
+    nothing is dropped.
     """
     pages: list[tuple[ListingItem, ...]] = []
-    current: list[ListingItem] = []
-    for item in items:
-        if current and not fits([*current, item]):
-            pages.append(tuple(current))
-            current = []
-        current.append(item)
-    if current:
-        pages.append(tuple(current))
+    start = 0
+    while start < len(items):
+        low, high = start + 1, len(items)  # items[start:low] is a page even when it overflows
+        while low < high:
+            middle = (low + high + 1) // 2
+            if fits(items[start:middle]):
+                low = middle
+            else:
+                high = middle - 1
+        pages.append(tuple(items[start:low]))
+        start = low
     return pages
 
 

@@ -13,12 +13,21 @@ fewest messages its limits allow.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Final
 
-from bot.core.cards.listing import Fits, ListingKind, ListingPage, listing_item, pack, unpaged
+from bot.core.cards.listing import (
+    Fits,
+    ListingItem,
+    ListingKind,
+    ListingPage,
+    listing_item,
+    pack,
+    unpaged,
+)
 from bot.core.daily.subscriptions import Mode, Subscription
 from bot.core.delivery.outbox import HEADER, LISTING, Outbox
 from bot.core.delivery.repositories import LeftOutRow, PlannedRow
@@ -31,6 +40,8 @@ if TYPE_CHECKING:
     from bot.core.archive.repositories import ArchiveRepository
 
 __all__ = ["WEEKLY_TOP", "WEEK_DAYS", "DayPlan", "Planner", "Routing"]
+
+Page = tuple[ListingItem, ...]
 
 #: A weekly listing's length when the channel sets no ``top``.
 WEEKLY_TOP: Final = 10
@@ -103,7 +114,9 @@ class Planner:
         self._archive = archive
         self._outbox = outbox
         self._fits = fits or (lambda platform: unpaged)
-        self._corpora: dict[tuple[dt.date, dt.date], Corpus] = {}
+        self._corpora: dict[tuple[dt.date, dt.date], asyncio.Future[Corpus]] = {}
+        self._items: dict[tuple[dt.date, str], ListingItem] = {}
+        self._packed: dict[tuple[str, tuple[tuple[dt.date, str], ...]], list[Page]] = {}
 
     def forget(self) -> None:
         """Drop the papers read so far: the next plan reads the archive (and metadata) anew.
@@ -112,18 +125,23 @@ class Planner:
         one reading of the day, and tomorrow's pass sees what enrichment fetched since.
         """
         self._corpora.clear()
+        self._items.clear()
+        self._packed.clear()
 
     async def corpus(self, first: dt.date, last: dt.date) -> Corpus:
         """The archived papers of the digests dated ``first`` to ``last``."""
         key = (first, last)
         found = self._corpora.get(key)
-        if found is None:
-            newest: dict[str, PaperEntry] = {}  # a paper in two digests of a week: once
-            for day in sorted(await self._archive.dates()):
-                if first <= day <= last:
-                    newest.update((e.paper.arxiv_id, e) for e in await self._entries(day))
-            found = self._corpora[key] = Corpus(newest.values())
-        return found
+        if found is None:  # the first caller reads; the others (planned at once) wait for it
+            found = self._corpora[key] = asyncio.ensure_future(self._read(first, last))
+        return await found
+
+    async def _read(self, first: dt.date, last: dt.date) -> Corpus:
+        newest: dict[str, PaperEntry] = {}  # a paper in two digests of a week: once
+        for day in sorted(await self._archive.dates()):
+            if first <= day <= last:
+                newest.update((e.paper.arxiv_id, e) for e in await self._entries(day))
+        return Corpus(newest.values())
 
     async def _entries(self, day: dt.date) -> list[PaperEntry]:
         summary = await self._archive.digest(day)
@@ -163,7 +181,7 @@ class Planner:
         """Select and lay out: the rows and left-out records of one period. Pure."""
         unknown_last = routing.mode == "weekly" and routing.filters.top is None
         selection = select(corpus, routing.effective_filters, unknown_last=unknown_last)
-        key = max(entry.date for entry in corpus.entries)
+        key = corpus.newest
         day = key.isoformat()
         left = tuple(
             LeftOutRow(platform, channel, day, out.arxiv_id, out.reason)
@@ -200,11 +218,12 @@ class Planner:
         last: dt.date,
         left_out: int,
     ) -> tuple[ListingPage, ...]:
-        items = [
-            listing_item(entry.paper, entry.date, n, entry.meta)
-            for n, entry in enumerate(chosen, start=1)
-        ]
-        packed = pack(items, self._fits(platform)) or [()]  # an empty day: the note alone
+        items = [replace(self._item(entry), number=n) for n, entry in enumerate(chosen, start=1)]
+        # channels with different filters often choose the same papers: pack those once
+        which = (platform, tuple((item.date, item.arxiv_id) for item in items))
+        packed = self._packed.get(which)
+        if packed is None:
+            packed = self._packed[which] = pack(items, self._fits(platform)) or [()]
         return tuple(
             ListingPage(
                 kind=kind,
@@ -219,6 +238,14 @@ class Planner:
             )
             for n, page in enumerate(packed, start=1)
         )
+
+    def _item(self, entry: PaperEntry) -> ListingItem:
+        """The listing line of a paper, its gist written once per pass (numbered later)."""
+        which = (entry.date, entry.paper.arxiv_id)
+        found = self._items.get(which)
+        if found is None:
+            found = self._items[which] = listing_item(entry.paper, entry.date, 1, entry.meta)
+        return found
 
     async def write(self, plan: DayPlan) -> int:
         """Plan ``plan`` in the outbox (rows and left-out papers at once); how many rows new."""

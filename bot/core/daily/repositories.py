@@ -17,7 +17,9 @@ from bot.core.archive.repositories import ArchiveRepository
 from bot.core.delivery.repositories import DeliveryStore
 
 if TYPE_CHECKING:
-    from bot.core.daily.schedule_runs import ScheduleRun
+    from collections.abc import Sequence
+
+    from bot.core.daily.schedule_runs import PlannedSlot, ScheduleRun
     from bot.core.daily.subscriptions import Subscription
 
 __all__ = ["DailyStore", "ScheduleRunRepository", "SchedulerStore", "SubscriptionRepository"]
@@ -61,6 +63,12 @@ class ScheduleRunRepository(Protocol):
         a final row nothing. Checked in the same statement as the write, so of two racing
         writers only one can win. False (and no change) when the row stays as it was.
         """
+        ...
+
+    async def plan_slots(self, slots: Sequence[PlannedSlot], *, now: float) -> list[bool]:
+        """:meth:`advance` each slot's run and, when it moved, add its outbox rows and
+        left-out papers as :meth:`~bot.core.delivery.repositories.OutboxRepository.add`
+        does; all in one transaction. Per slot, whether it moved."""
         ...
 
 

@@ -14,11 +14,14 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from bot.core.clock import Clock
     from bot.core.daily.repositories import DailyStore
     from bot.core.daily.slots import Slot
+    from bot.core.delivery.repositories import LeftOutRow, PlannedRow
 
-__all__ = ["RunState", "ScheduleRun", "ScheduleRuns"]
+__all__ = ["PlannedSlot", "RunState", "ScheduleRun", "ScheduleRuns"]
 
 
 class RunState(StrEnum):
@@ -47,6 +50,15 @@ class ScheduleRun:
     digest_date: dt.date | None
     reason: str | None
     updated_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedSlot:
+    """A slot's final record and what it planned: written together, or not at all."""
+
+    run: ScheduleRun
+    rows: Sequence[PlannedRow]
+    left_out: Sequence[LeftOutRow]
 
 
 class ScheduleRuns:
@@ -85,6 +97,15 @@ class ScheduleRuns:
             self._clock.now(),
         )  # fmt: skip
         return await self._rows.advance(run)
+
+    async def plan_slots(self, slots: Sequence[PlannedSlot]) -> list[bool]:
+        """Record each slot as planned with its outbox rows, in one transaction.
+
+        Returns:
+            Per slot, whether it moved (False: another writer had finished it; its rows were
+            not added).
+        """
+        return await self._rows.plan_slots(slots, now=self._clock.now())
 
     async def received(self, platform: str, channel: str) -> dt.date | None:
         """The newest digest date planned for the channel, by the scheduler or by hand.

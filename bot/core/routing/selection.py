@@ -79,9 +79,15 @@ class Corpus:
 
     def __init__(self, entries: Iterable[PaperEntry]) -> None:
         self.entries: tuple[PaperEntry, ...] = tuple(sorted(entries, key=_order))
+        #: The newest digest date among the papers (a week's newest; the day itself).
+        self.newest: dt.date = max((e.date for e in self.entries), default=dt.date.min)
+        self.upvotes: tuple[int | None, ...] = tuple(
+            e.meta.upvotes if e.meta is not None else None for e in self.entries
+        )
         self._texts = [_haystack(e) for e in self.entries]
         self._authors = [_authors(e) for e in self.entries]
         self._hits: dict[tuple[Term, bool], frozenset[int]] = {}
+        self._unions: dict[tuple[tuple[Term, ...], bool], frozenset[int]] = {}
 
     def hits(self, term: Term, *, authors: bool = False) -> frozenset[int]:
         """Indexes (into :attr:`entries`) of the papers where ``term`` occurs."""
@@ -90,6 +96,14 @@ class Corpus:
             texts = self._authors if authors else self._texts
             found = frozenset(i for i, text in enumerate(texts) if term.found_in(text))
             self._hits[(term, authors)] = found
+        return found
+
+    def any_hit(self, terms: tuple[Term, ...], *, authors: bool = False) -> frozenset[int]:
+        """Indexes of the papers where any of ``terms`` occurs (remembered per term list)."""
+        found = self._unions.get((terms, authors))
+        if found is None:
+            found = frozenset().union(*(self.hits(t, authors=authors) for t in terms))
+            self._unions[(terms, authors)] = found
         return found
 
     def first_hit(self, terms: Sequence[Term], index: int, *, authors: bool = False) -> Term | None:
@@ -111,24 +125,28 @@ def select(corpus: Corpus, filters: Filters, *, unknown_last: bool = False) -> S
     """
     if not filters.active:
         return Selection(corpus.entries, (), frozenset())
-    followed: set[int] = set()
+    followed = corpus.any_hit(filters.authors, authors=True)
+    excluded = corpus.any_hit(filters.exclude)
+    included = corpus.any_hit(filters.include) if filters.include else None
     passed: list[int] = []
     reasons: dict[int, str] = {}
-    for i, entry in enumerate(corpus.entries):
-        if corpus.first_hit(filters.authors, i, authors=True) is not None:
-            followed.add(i)
+    for i in range(len(corpus.entries)):
+        if i in followed:
             continue
-        reason = _judge(corpus, filters, i, entry, unknown_last=unknown_last)
-        if reason is None:
-            passed.append(i)
-        else:
+        if i in excluded:
+            term = corpus.first_hit(filters.exclude, i)
+            reasons[i] = f'excluded by "{term.text if term else ""}"'
+        elif included is not None and i not in included:
+            reasons[i] = "matches none of the include terms"
+        elif (reason := _upvote_rule(filters, corpus.upvotes[i], unknown_last)) is not None:
             reasons[i] = reason
+        else:
+            passed.append(i)
     if filters.top is not None:
         ranked = sorted(passed, key=lambda i: _rank(corpus.entries[i]))
         for place, i in enumerate(ranked, start=1):
             if place > filters.top:
-                meta = corpus.entries[i].meta
-                upvotes = meta.upvotes if meta is not None else None
+                upvotes = corpus.upvotes[i]
                 count = "upvotes unknown" if upvotes is None else _upvotes(upvotes)
                 reasons[i] = f"beyond the top {filters.top} ({count})"
         passed = [i for i in passed if i not in reasons]
@@ -139,25 +157,18 @@ def select(corpus: Corpus, filters: Filters, *, unknown_last: bool = False) -> S
             LeftOut(corpus.entries[i].date, corpus.entries[i].paper.arxiv_id, reasons[i])
             for i in sorted(reasons)
         ),
-        frozenset(_key(corpus.entries[i]) for i in followed),
+        frozenset(_key(corpus.entries[i]) for i in chosen if i in followed),
     )
 
 
-def _judge(
-    corpus: Corpus, filters: Filters, index: int, entry: PaperEntry, *, unknown_last: bool
-) -> str | None:
-    """Why paper ``index`` is left out by the rules before ``top``, or None if it passes."""
-    excluded = corpus.first_hit(filters.exclude, index)
-    if excluded is not None:
-        return f'excluded by "{excluded.text}"'
-    if filters.include and corpus.first_hit(filters.include, index) is None:
-        return "matches none of the include terms"
-    if filters.min_upvotes is not None or (filters.top is not None and not unknown_last):
-        upvotes = entry.meta.upvotes if entry.meta is not None else None
-        if upvotes is None:
-            return "upvotes unknown (no Hugging Face data yet)"
-        if filters.min_upvotes is not None and upvotes < filters.min_upvotes:
-            return f"below {filters.min_upvotes} upvotes ({_upvotes(upvotes)})"
+def _upvote_rule(filters: Filters, upvotes: int | None, unknown_last: bool) -> str | None:
+    """Why a paper fails ``min_upvotes`` (or cannot be ranked for ``top``), or None."""
+    if filters.min_upvotes is None and (filters.top is None or unknown_last):
+        return None
+    if upvotes is None:
+        return "upvotes unknown (no Hugging Face data yet)"
+    if filters.min_upvotes is not None and upvotes < filters.min_upvotes:
+        return f"below {filters.min_upvotes} upvotes ({_upvotes(upvotes)})"
     return None
 
 

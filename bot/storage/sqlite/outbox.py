@@ -41,17 +41,18 @@ from bot.storage.sqlite.outbox_sql import (
 from bot.storage.sqlite.routing_sql import (
     FORGET_LEFT_OUT_SQL,
     LEFT_OUT_OF_DAY_SQL,
-    NEWEST_LEFT_OUT_SQL,
     PLAN_LEFT_OUT_SQL,
     STATUS_FILTERED_SQL,
 )
 
 if TYPE_CHECKING:
+    import aiosqlite
+
     from bot.core.delivery.poster import Posted
     from bot.core.delivery.repositories import LeftOutRow, PlannedRow
     from bot.storage.sqlite.tables import Database
 
-__all__ = ["SqliteOutbox"]
+__all__ = ["SqliteOutbox", "add_planned"]
 
 
 class SqliteOutbox:
@@ -63,19 +64,8 @@ class SqliteOutbox:
     async def add(
         self, rows: Sequence[PlannedRow], *, now: float, left_out: Sequence[LeftOutRow] = ()
     ) -> int:
-        values = [
-            (r.platform, r.channel, r.digest_date, r.paper, r.position, r.sections,
-             int(r.in_thread), r.content, now)
-            for r in rows
-        ]  # fmt: skip
-        skipped = [(r.platform, r.channel, r.digest_date, r.paper, r.reason, now) for r in left_out]
         async with self._db.transaction() as conn:
-            before = conn.total_changes
-            await conn.executemany(PLAN_SQL, values)
-            planned = conn.total_changes - before
-            if skipped:
-                await conn.executemany(PLAN_LEFT_OUT_SQL, skipped)
-            return planned
+            return await add_planned(conn, rows, left_out, now=now)
 
     async def left_out(
         self, platform: str, channel: str, digest_date: dt.date
@@ -99,9 +89,7 @@ class SqliteOutbox:
 
     async def newest_date(self, platform: str, channel: str) -> dt.date | None:
         ((day,),) = await self._db.query(NEWEST_DATE_SQL, platform, channel)
-        ((skipped,),) = await self._db.query(NEWEST_LEFT_OUT_SQL, platform, channel)
-        newest = max((d for d in (day, skipped) if d), default=None)
-        return dt.date.fromisoformat(newest) if newest else None
+        return dt.date.fromisoformat(day) if day else None
 
     async def claim(self, row_id: int, *, now: float) -> bool:
         async with self._db.transaction() as conn:
@@ -193,6 +181,29 @@ class SqliteOutbox:
     async def _write(self, sql: str, *params: Any) -> None:
         async with self._db.transaction() as conn:
             await conn.execute(sql, params)
+
+
+async def add_planned(
+    conn: aiosqlite.Connection,
+    rows: Sequence[PlannedRow],
+    left_out: Sequence[LeftOutRow],
+    *,
+    now: float,
+) -> int:
+    """Insert planned rows and left-out papers inside the caller's transaction; how many new."""
+    values = [
+        (r.platform, r.channel, r.digest_date, r.paper, r.position, r.sections,
+         int(r.in_thread), r.content, now)
+        for r in rows
+    ]  # fmt: skip
+    before = conn.total_changes
+    if values:
+        await conn.executemany(PLAN_SQL, values)
+    planned = conn.total_changes - before
+    skipped = [(r.platform, r.channel, r.digest_date, r.paper, r.reason, now) for r in left_out]
+    if skipped:
+        await conn.executemany(PLAN_LEFT_OUT_SQL, skipped)
+    return planned
 
 
 def _outbox_row(row: Sequence[Any]) -> OutboxRow:

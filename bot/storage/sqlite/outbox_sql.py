@@ -108,7 +108,12 @@ SENT_MESSAGE_SQL: Final = (
     "SELECT message_id FROM outbox WHERE platform = ? AND channel = ? AND digest_date = ?"
     " AND paper = ? AND state = 'sent'"
 )
-NEWEST_DATE_SQL: Final = "SELECT max(digest_date) FROM outbox WHERE platform = ? AND channel = ?"
+# The newest digest planned for a channel: sent in some form, or left out whole by its filters.
+NEWEST_DATE_SQL: Final = (
+    "SELECT max(d) FROM (SELECT max(digest_date) AS d FROM outbox"
+    " WHERE platform = ?1 AND channel = ?2"
+    " UNION ALL SELECT max(digest_date) FROM left_out WHERE platform = ?1 AND channel = ?2)"
+)
 CLAIM_SQL: Final = (
     "UPDATE outbox SET state = 'sending', attempts = attempts + 1, attempted_at = ?"
     " WHERE id = ? AND state = 'pending'"

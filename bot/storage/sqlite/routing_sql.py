@@ -12,7 +12,6 @@ from typing import Final
 __all__ = [
     "FORGET_LEFT_OUT_SQL",
     "LEFT_OUT_OF_DAY_SQL",
-    "NEWEST_LEFT_OUT_SQL",
     "PLAN_LEFT_OUT_SQL",
     "ROUTING_V7",
     "STATUS_FILTERED_SQL",
@@ -48,9 +47,6 @@ PLAN_LEFT_OUT_SQL: Final = (
 LEFT_OUT_OF_DAY_SQL: Final = (
     "SELECT paper, reason FROM left_out WHERE platform = ? AND channel = ? AND digest_date = ?"
     " ORDER BY rowid"
-)
-NEWEST_LEFT_OUT_SQL: Final = (
-    "SELECT max(digest_date) FROM left_out WHERE platform = ? AND channel = ?"
 )
 FORGET_LEFT_OUT_SQL: Final = (
     "DELETE FROM left_out WHERE platform = ? AND channel = ? AND digest_date = ?"

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from bot.core.daily.schedule_runs import RunState, ScheduleRun
+from bot.storage.sqlite.outbox import add_planned
 from bot.storage.sqlite.subscriptions_sql import (
     ADVANCE_RUN_SQL,
     RECENT_RUNS_SQL,
@@ -18,6 +19,8 @@ from bot.storage.sqlite.subscriptions_sql import (
 )
 
 if TYPE_CHECKING:
+    from bot.core.daily.schedule_runs import PlannedSlot
+    from bot.core.delivery.repositories import LeftOutRow, PlannedRow
     from bot.storage.sqlite.tables import Database
 
 __all__ = ["SqliteScheduleRuns"]
@@ -38,13 +41,30 @@ class SqliteScheduleRuns:
         return [_schedule_run(row) for row in rows]
 
     async def advance(self, run: ScheduleRun) -> bool:
-        values = (
-            run.platform, run.channel, run.local_date.isoformat(), run.slot_at, run.state.value,
-            run.digest_date.isoformat() if run.digest_date else None, run.reason, run.updated_at,
-        )  # fmt: skip
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(ADVANCE_RUN_SQL, values)
+            cursor = await conn.execute(ADVANCE_RUN_SQL, _values(run))
             return cursor.rowcount == 1
+
+    async def plan_slots(self, slots: Sequence[PlannedSlot], *, now: float) -> list[bool]:
+        moved: list[bool] = []
+        rows: list[PlannedRow] = []
+        left_out: list[LeftOutRow] = []
+        async with self._db.transaction() as conn:
+            for slot in slots:  # the guard decides per slot, under this one write lock
+                cursor = await conn.execute(ADVANCE_RUN_SQL, _values(slot.run))
+                moved.append(cursor.rowcount == 1)
+                if moved[-1]:
+                    rows.extend(slot.rows)
+                    left_out.extend(slot.left_out)
+            await add_planned(conn, rows, left_out, now=now)
+        return moved
+
+
+def _values(run: ScheduleRun) -> tuple[Any, ...]:
+    return (
+        run.platform, run.channel, run.local_date.isoformat(), run.slot_at, run.state.value,
+        run.digest_date.isoformat() if run.digest_date else None, run.reason, run.updated_at,
+    )  # fmt: skip
 
 
 def _schedule_run(row: Sequence[Any]) -> ScheduleRun:
