@@ -128,7 +128,7 @@ async def post_digest(
     job = _Job(store, clock, settings, target, day, routing, again, view, console)
     lease = Lease(store, clock, delivery_lease(target.platform), role="post")
     layout = await job.layout()
-    left = len(layout.left_out) if layout is not None else 0
+    left = layout.left_out if layout is not None else 0
     if layout is None or layout.nothing:  # nothing matches: record why, send nothing
         await job.plan(Outbox(store, clock))
         progress = await job.progress()

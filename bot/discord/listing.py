@@ -18,6 +18,7 @@ broken with a zero-width space; the message is also sent with ``allowed_mentions
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Final
 
@@ -62,6 +63,7 @@ _HINT: Final = "pick a paper below to read its card"
 _WIDEST_KEY: Final = PostKey("", "9999-12-31", "listing-9999")
 
 
+@functools.lru_cache(maxsize=4096)  # packing renders a line many times
 def listing_line(item: ListingItem) -> str:
     """``**12.** title — gist · ▲ 34``: Markdown escaped, mentions not yet neutralised."""
     line = f"**{item.number}.** {escaped(item.title, LISTING_TITLE_MAX)}"
@@ -96,13 +98,19 @@ def listing_embed(listing: DigestListing, key: PostKey) -> discord.Embed:
 
 
 def _option(item: ListingItem) -> discord.SelectOption:
-    value = f"paper:{item.arxiv_id}:{item.date.isoformat()}"  # Query.encode() of its card
+    label, value, description = _option_texts(item)
+    return discord.SelectOption(label=label, value=value, description=description)
+
+
+@functools.lru_cache(maxsize=4096)  # packing renders an option many times
+def _option_texts(item: ListingItem) -> tuple[str, str, str | None]:
+    """An option's label, value (``Query.encode()`` of the card) and description."""
     label = neutralise_discord(" ".join(f"{item.number}. {item.title}".split()))
     gist = neutralise_discord(item.gist)
-    return discord.SelectOption(
-        label=cut(label, SELECT_OPTION_TEXT_MAX, length=utf16_len).text,
-        value=value,
-        description=cut(gist, SELECT_OPTION_TEXT_MAX, length=utf16_len).text or None,
+    return (
+        cut(label, SELECT_OPTION_TEXT_MAX, length=utf16_len).text,
+        f"paper:{item.arxiv_id}:{item.date.isoformat()}",
+        cut(gist, SELECT_OPTION_TEXT_MAX, length=utf16_len).text or None,
     )
 
 

@@ -15,6 +15,7 @@ escapes ``<!channel>`` and ``<@U…>`` and disarms mrkdwn markers.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any, Final
 
@@ -57,6 +58,7 @@ def paper_query(item: ListingItem) -> Query:
     return Query("paper", paper=item.arxiv_id, date=item.date.isoformat())
 
 
+@functools.lru_cache(maxsize=4096)  # packing renders a line many times
 def listing_line(item: ListingItem) -> str:
     """``*12.* title — gist  ▲ 34``: one line of mrkdwn, its digest text made inert."""
     line = f"*{item.number}.* {cut(literal(item.title), LISTING_TITLE_MAX).text}"
@@ -69,6 +71,7 @@ def listing_line(item: ListingItem) -> str:
     return line
 
 
+@functools.lru_cache(maxsize=4096)
 def option_label(item: ListingItem) -> str:
     """``12. title``, for the menu (``plain_text`` cuts it to 75 characters)."""
     return f"{item.number}. {item.title}"

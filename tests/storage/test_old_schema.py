@@ -121,16 +121,16 @@ async def test_a_pre_13_database_opens_without_losing_a_row(tmp_path: Path) -> N
         assert holder[1] > WRITTEN_AT
 
     version, schema_after, after = dump(path)
-    # #14 adds paper_meta; #15 adds left_out, and columns with defaults to two tables
+    # #14 adds paper_meta; #15 adds filtered_days, and columns with defaults to two tables
     assert version == 7
     widened = {"outbox", "subscriptions"}
     assert [row for row in schema if row not in schema_after and row[1] not in widened] == []
     added = [row for row in schema_after if row not in schema and row[1] not in widened]
     assert [(kind, name) for kind, name, *_ in added] == [
-        ("table", "left_out"),
+        ("table", "filtered_days"),
         ("table", "paper_meta"),
     ]
-    assert after.pop("paper_meta") == after.pop("left_out") == []
+    assert after.pop("paper_meta") == after.pop("filtered_days") == []
     assert after.pop("unindexed_digests") == []  # the indexer's list, now done
     before.pop("unindexed_digests")
     # the old columns keep every value; the new ones hold their defaults

@@ -153,7 +153,10 @@ def pack(items: Sequence[ListingItem], fits: Fits) -> list[tuple[ListingItem, ..
     pages: list[tuple[ListingItem, ...]] = []
     start = 0
     while start < len(items):
-        low, high = start + 1, len(items)  # items[start:low] is a page even when it overflows
+        if fits(items[start:]):  # the common case, a channel's few papers: one render
+            pages.append(tuple(items[start:]))
+            break
+        low, high = start + 1, len(items) - 1  # items[start:low] is a page even if too big
         while low < high:
             middle = (low + high + 1) // 2
             if fits(items[start:middle]):

@@ -2,8 +2,8 @@
 
 The scheduler, ``paperbot post`` and the previews (``/subscribe preview``, ``post --dry-run``)
 all plan through here, so what a preview promises is what is sent. A plan is the rows a
-channel gets (a header and a card per chosen paper, or the pages of one listing) plus a
-``left_out`` row per paper its filters did not let through, with the reason; both are written
+channel gets (a header and a card per chosen paper, or the pages of one listing) plus what its
+filters did not let through, counted by reason (``filtered_days``); both are written
 in one transaction (:meth:`~bot.core.delivery.outbox.Outbox.plan_rows`), keyed as before, so
 planning a day twice plans nothing new and changing filters later never resends a paper.
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Final
@@ -30,7 +31,7 @@ from bot.core.cards.listing import (
 )
 from bot.core.daily.subscriptions import Mode, Subscription
 from bot.core.delivery.outbox import HEADER, LISTING, Outbox
-from bot.core.delivery.repositories import LeftOutRow, PlannedRow
+from bot.core.delivery.repositories import FilteredDay, PlannedRow
 from bot.core.routing.filters import NO_FILTERS, Filters
 from bot.core.routing.selection import Corpus, Selection, select
 from digest_parser import SectionKey
@@ -82,13 +83,18 @@ class DayPlan:
     first: dt.date  # the period: one day, or the week's window
     selection: Selection
     rows: tuple[PlannedRow, ...]
-    left_out: tuple[LeftOutRow, ...]
+    filtered: FilteredDay | None  # what the filters left out, counted by reason
     pages: tuple[ListingPage, ...]  # listing modes (and the empty-day note); () for cards
 
     @property
     def papers(self) -> int:
         """Papers the channel gets."""
         return len(self.selection.chosen)
+
+    @property
+    def left_out(self) -> int:
+        """Papers the channel's filters left out."""
+        return len(self.selection.left_out)
 
     @property
     def nothing(self) -> bool:
@@ -183,10 +189,7 @@ class Planner:
         selection = select(corpus, routing.effective_filters, unknown_last=unknown_last)
         key = corpus.newest
         day = key.isoformat()
-        left = tuple(
-            LeftOutRow(platform, channel, day, out.arxiv_id, out.reason)
-            for out in selection.left_out
-        )
+        left = _filtered(platform, channel, day, selection)
         weekly = routing.mode == "weekly"
         pages: tuple[ListingPage, ...] = ()
         if routing.mode == "cards" and selection.chosen:
@@ -249,4 +252,14 @@ class Planner:
 
     async def write(self, plan: DayPlan) -> int:
         """Plan ``plan`` in the outbox (rows and left-out papers at once); how many rows new."""
-        return await self._outbox.plan_rows(plan.rows, plan.left_out)
+        return await self._outbox.plan_rows(plan.rows, plan.filtered)
+
+
+def _filtered(platform: str, channel: str, day: str, selection: Selection) -> FilteredDay | None:
+    """The left-out papers counted by reason (None when the filters let everything through)."""
+    if not selection.left_out:
+        return None
+    reasons = Counter(out.reason for out in selection.left_out)
+    return FilteredDay(
+        platform, channel, day, len(selection.left_out), tuple(reasons.most_common())
+    )

@@ -296,7 +296,7 @@ class Scheduler:
             RunState.PLANNED, due.day, None, now,
         )  # fmt: skip
         plan = due.plan
-        return PlannedSlot(run, plan.rows if plan else (), plan.left_out if plan else ())
+        return PlannedSlot(run, plan.rows if plan else (), plan.filtered if plan else None)
 
     @staticmethod
     def _log_plan(sub: Subscription, plan: DayPlan, new: int | None) -> None:
@@ -304,7 +304,7 @@ class Scheduler:
         _log.info(
             "%s:%s: the %s digest planned (%s, %d papers, %d left out by filters)",
             sub.platform, sub.channel, plan.digest_date, messages, plan.papers,
-            len(plan.left_out),
+            plan.left_out,
         )  # fmt: skip
 
     async def _wake_worker(self, sub: Subscription, plan: DayPlan) -> None:

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from bot.core.clock import Clock
     from bot.core.daily.repositories import DailyStore
     from bot.core.daily.slots import Slot
-    from bot.core.delivery.repositories import LeftOutRow, PlannedRow
+    from bot.core.delivery.repositories import FilteredDay, PlannedRow
 
 __all__ = ["PlannedSlot", "RunState", "ScheduleRun", "ScheduleRuns"]
 
@@ -58,7 +58,7 @@ class PlannedSlot:
 
     run: ScheduleRun
     rows: Sequence[PlannedRow]
-    left_out: Sequence[LeftOutRow]
+    filtered: FilteredDay | None
 
 
 class ScheduleRuns:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Final
 
-from bot.core.delivery.repositories import DeliveryStore, LeftOutRow, PlannedRow
+from bot.core.delivery.repositories import DeliveryStore, FilteredDay, PlannedRow
 
 if TYPE_CHECKING:
     from bot.core.clock import Clock
@@ -135,16 +135,18 @@ class Outbox:
         return await self._rows.add(rows, now=self._clock.now())
 
     async def plan_rows(
-        self, rows: Sequence[PlannedRow], left_out: Sequence[LeftOutRow] = ()
+        self, rows: Sequence[PlannedRow], filtered: FilteredDay | None = None
     ) -> int:
         """Plan rows a router built (and what it left out), in one transaction; how many new."""
-        return await self._rows.add(rows, now=self._clock.now(), left_out=left_out)
+        return await self._rows.add(
+            rows, now=self._clock.now(), filtered=() if filtered is None else (filtered,)
+        )
 
-    async def left_out(
+    async def filtered(
         self, platform: str, channel: str, digest_date: dt.date
-    ) -> list[tuple[str, str]]:
-        """What the channel's filters left out of a digest: (arXiv id, reason), in order."""
-        return await self._rows.left_out(platform, channel, digest_date)
+    ) -> FilteredDay | None:
+        """What the channel's filters left out of a digest (counted by reason), or None."""
+        return await self._rows.filtered(platform, channel, digest_date)
 
     async def head(self, platform: str, channel: str) -> OutboxRow | None:
         """The channel's next row: the earliest unsent one, in digest order.

@@ -10,10 +10,12 @@ and requeues it under one write lock.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from bot.core.delivery.outbox import ChannelStatus, OutboxRow, Requeued, RowState
+from bot.core.delivery.repositories import FilteredDay
 from bot.storage.sqlite.outbox_sql import (
     CHANNELS_SQL,
     CHANNELS_WITH_WORK_SQL,
@@ -39,9 +41,9 @@ from bot.storage.sqlite.outbox_sql import (
     STATUS_FAILED_SQL,
 )
 from bot.storage.sqlite.routing_sql import (
-    FORGET_LEFT_OUT_SQL,
-    LEFT_OUT_OF_DAY_SQL,
-    PLAN_LEFT_OUT_SQL,
+    FILTERED_DAY_SQL,
+    FORGET_FILTERED_SQL,
+    PLAN_FILTERED_SQL,
     STATUS_FILTERED_SQL,
 )
 
@@ -49,7 +51,7 @@ if TYPE_CHECKING:
     import aiosqlite
 
     from bot.core.delivery.poster import Posted
-    from bot.core.delivery.repositories import LeftOutRow, PlannedRow
+    from bot.core.delivery.repositories import PlannedRow
     from bot.storage.sqlite.tables import Database
 
 __all__ = ["SqliteOutbox", "add_planned"]
@@ -62,16 +64,21 @@ class SqliteOutbox:
         self._db = db
 
     async def add(
-        self, rows: Sequence[PlannedRow], *, now: float, left_out: Sequence[LeftOutRow] = ()
+        self, rows: Sequence[PlannedRow], *, now: float, filtered: Sequence[FilteredDay] = ()
     ) -> int:
         async with self._db.transaction() as conn:
-            return await add_planned(conn, rows, left_out, now=now)
+            return await add_planned(conn, rows, filtered, now=now)
 
-    async def left_out(
+    async def filtered(
         self, platform: str, channel: str, digest_date: dt.date
-    ) -> list[tuple[str, str]]:
-        rows = await self._db.query(LEFT_OUT_OF_DAY_SQL, platform, channel, digest_date.isoformat())
-        return [(str(paper), str(reason)) for paper, reason in rows]
+    ) -> FilteredDay | None:
+        day = digest_date.isoformat()
+        rows = await self._db.query(FILTERED_DAY_SQL, platform, channel, day)
+        if not rows:
+            return None
+        ((left_out, reasons),) = rows
+        counted = tuple((str(r), int(n)) for r, n in json.loads(reasons))
+        return FilteredDay(platform, channel, day, int(left_out), counted)
 
     async def head(self, platform: str, channel: str) -> OutboxRow | None:
         rows = await self._db.query(HEAD_SQL, platform, channel)
@@ -114,7 +121,7 @@ class SqliteOutbox:
         which = (platform, channel, digest_date.isoformat())
         async with self._db.transaction() as conn:
             cursor = await conn.execute(FORGET_SQL, which)
-            await conn.execute(FORGET_LEFT_OUT_SQL, which)
+            await conn.execute(FORGET_FILTERED_SQL, which)
             return cursor.rowcount
 
     async def channels_with_work(self) -> list[tuple[str, str]]:
@@ -186,11 +193,11 @@ class SqliteOutbox:
 async def add_planned(
     conn: aiosqlite.Connection,
     rows: Sequence[PlannedRow],
-    left_out: Sequence[LeftOutRow],
+    filtered: Sequence[FilteredDay],
     *,
     now: float,
 ) -> int:
-    """Insert planned rows and left-out papers inside the caller's transaction; how many new."""
+    """Insert planned rows and filtered days inside the caller's transaction; how many new."""
     values = [
         (r.platform, r.channel, r.digest_date, r.paper, r.position, r.sections,
          int(r.in_thread), r.content, now)
@@ -200,10 +207,16 @@ async def add_planned(
     if values:
         await conn.executemany(PLAN_SQL, values)
     planned = conn.total_changes - before
-    skipped = [(r.platform, r.channel, r.digest_date, r.paper, r.reason, now) for r in left_out]
-    if skipped:
-        await conn.executemany(PLAN_LEFT_OUT_SQL, skipped)
+    days = [
+        (f.platform, f.channel, f.digest_date, f.left_out, _json(f.reasons), now) for f in filtered
+    ]
+    if days:
+        await conn.executemany(PLAN_FILTERED_SQL, days)
     return planned
+
+
+def _json(reasons: tuple[tuple[str, int], ...]) -> str:
+    return json.dumps(reasons, ensure_ascii=False)
 
 
 def _outbox_row(row: Sequence[Any]) -> OutboxRow:

@@ -112,7 +112,7 @@ SENT_MESSAGE_SQL: Final = (
 NEWEST_DATE_SQL: Final = (
     "SELECT max(d) FROM (SELECT max(digest_date) AS d FROM outbox"
     " WHERE platform = ?1 AND channel = ?2"
-    " UNION ALL SELECT max(digest_date) FROM left_out WHERE platform = ?1 AND channel = ?2)"
+    " UNION ALL SELECT max(digest_date) FROM filtered_days WHERE platform = ?1 AND channel = ?2)"
 )
 CLAIM_SQL: Final = (
     "UPDATE outbox SET state = 'sending', attempts = attempts + 1, attempted_at = ?"

@@ -1,4 +1,4 @@
-"""Schema version 7: per-channel routing (filters, mode, weekday), listing pages, left-out papers.
+"""Schema version 7: per-channel routing (filters, mode, weekday), listing pages, filtered days.
 
 Kept apart like the other schemas; :data:`bot.storage.sqlite.schema.MIGRATIONS` lists it
 after the rest. ``ALTER TABLE … ADD COLUMN`` with defaults: an older database keeps every row
@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Final
 
 __all__ = [
-    "FORGET_LEFT_OUT_SQL",
-    "LEFT_OUT_OF_DAY_SQL",
-    "PLAN_LEFT_OUT_SQL",
+    "FILTERED_DAY_SQL",
+    "FORGET_FILTERED_SQL",
+    "PLAN_FILTERED_SQL",
     "ROUTING_V7",
     "STATUS_FILTERED_SQL",
 ]
@@ -26,35 +26,36 @@ ALTER TABLE subscriptions ADD COLUMN empty_note INTEGER NOT NULL DEFAULT 0;
 -- A listing page (digest or weekly mode) says which papers it lists: JSON of ListingPage.
 ALTER TABLE outbox ADD COLUMN content TEXT NOT NULL DEFAULT '';
 
--- Papers a channel's filters left out of a digest, planned in the same transaction as its
+-- What a channel's filters left out of a digest, planned in the same transaction as its
 -- outbox rows: what status counts as filtered (not missing), and what makes a day planned
--- even when nothing of it matched.
-CREATE TABLE left_out (
+-- even when nothing of it matched. Counted, one row per channel and day: the reasons paper
+-- by paper are what a preview computes when asked.
+CREATE TABLE filtered_days (
     platform    TEXT NOT NULL,
     channel     TEXT NOT NULL,
     digest_date TEXT NOT NULL,
-    paper       TEXT NOT NULL,
-    reason      TEXT NOT NULL,
+    left_out    INTEGER NOT NULL,               -- papers
+    reasons     TEXT NOT NULL DEFAULT '[]',     -- JSON [[reason, papers], …], most first
     planned_at  REAL NOT NULL,
-    PRIMARY KEY (platform, channel, digest_date, paper)
+    PRIMARY KEY (platform, channel, digest_date)
 ) STRICT;
 """
 
-PLAN_LEFT_OUT_SQL: Final = (
-    "INSERT INTO left_out VALUES (?, ?, ?, ?, ?, ?)"
-    " ON CONFLICT (platform, channel, digest_date, paper) DO NOTHING"
+PLAN_FILTERED_SQL: Final = (
+    "INSERT INTO filtered_days VALUES (?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (platform, channel, digest_date) DO NOTHING"
 )
-LEFT_OUT_OF_DAY_SQL: Final = (
-    "SELECT paper, reason FROM left_out WHERE platform = ? AND channel = ? AND digest_date = ?"
-    " ORDER BY rowid"
+FILTERED_DAY_SQL: Final = (
+    "SELECT left_out, reasons FROM filtered_days"
+    " WHERE platform = ? AND channel = ? AND digest_date = ?"
 )
-FORGET_LEFT_OUT_SQL: Final = (
-    "DELETE FROM left_out WHERE platform = ? AND channel = ? AND digest_date = ?"
+FORGET_FILTERED_SQL: Final = (
+    "DELETE FROM filtered_days WHERE platform = ? AND channel = ? AND digest_date = ?"
 )
-# Per channel: its newest digest with papers left out, and how many.
+# Per channel: its newest filtered digest, and how many papers its filters left out.
 STATUS_FILTERED_SQL: Final = (
-    "SELECT platform, channel, digest_date, count(*) FROM left_out l"
-    " WHERE digest_date = (SELECT max(digest_date) FROM left_out m"
-    " WHERE m.platform = l.platform AND m.channel = l.channel)"
-    " GROUP BY platform, channel, digest_date ORDER BY platform, channel"
+    "SELECT platform, channel, digest_date, left_out FROM filtered_days f"
+    " WHERE digest_date = (SELECT max(digest_date) FROM filtered_days g"
+    " WHERE g.platform = f.platform AND g.channel = f.channel)"
+    " ORDER BY platform, channel"
 )

@@ -20,7 +20,7 @@ from bot.storage.sqlite.subscriptions_sql import (
 
 if TYPE_CHECKING:
     from bot.core.daily.schedule_runs import PlannedSlot
-    from bot.core.delivery.repositories import LeftOutRow, PlannedRow
+    from bot.core.delivery.repositories import FilteredDay, PlannedRow
     from bot.storage.sqlite.tables import Database
 
 __all__ = ["SqliteScheduleRuns"]
@@ -48,15 +48,16 @@ class SqliteScheduleRuns:
     async def plan_slots(self, slots: Sequence[PlannedSlot], *, now: float) -> list[bool]:
         moved: list[bool] = []
         rows: list[PlannedRow] = []
-        left_out: list[LeftOutRow] = []
+        filtered: list[FilteredDay] = []
         async with self._db.transaction() as conn:
             for slot in slots:  # the guard decides per slot, under this one write lock
                 cursor = await conn.execute(ADVANCE_RUN_SQL, _values(slot.run))
                 moved.append(cursor.rowcount == 1)
                 if moved[-1]:
                     rows.extend(slot.rows)
-                    left_out.extend(slot.left_out)
-            await add_planned(conn, rows, left_out, now=now)
+                    if slot.filtered is not None:
+                        filtered.append(slot.filtered)
+            await add_planned(conn, rows, filtered, now=now)
         return moved
 
 

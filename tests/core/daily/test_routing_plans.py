@@ -40,10 +40,11 @@ async def test_filters_plan_only_matching_cards_and_record_why_the_rest_is_left_
     harness.clock.time = slot_on(DAY, dt.time(8), SEOUL).at
     await harness.scheduler.run_due()
     assert await rows(harness.store, "C1") == [("2026-01-05", "header"), ("2026-01-05", VERIFY)]
-    left = await Outbox(harness.store, harness.clock).left_out("slack", "C1", DAY)
-    assert left == [
-        (OCR, 'excluded by "어댑터"'),
-        (UNTITLED, "matches none of the include terms"),
+    left = await Outbox(harness.store, harness.clock).filtered("slack", "C1", DAY)
+    assert left is not None and left.left_out == 2
+    assert sorted(left.reasons) == [
+        ('excluded by "어댑터"', 1),
+        ("matches none of the include terms", 1),
     ]
     (status,) = await Outbox(harness.store, harness.clock).status()
     assert (status.filtered, status.filtered_date) == (2, "2026-01-05")
