@@ -66,9 +66,10 @@ class ScheduleRunRepository(Protocol):
         ...
 
     async def plan_slots(self, slots: Sequence[PlannedSlot], *, now: float) -> list[bool]:
-        """:meth:`advance` each slot's run and, when it moved, add its outbox rows and what
-        its filters left out as :meth:`~bot.core.delivery.repositories.OutboxRepository.add`
-        does; all in one transaction. Per slot, whether it moved."""
+        """:meth:`advance` each slot's run to its final state and, when it moved, add its
+        outbox rows and what its filters left out as
+        :meth:`~bot.core.delivery.repositories.OutboxRepository.add` does; all in one
+        transaction. Per slot, whether it moved (False: it was final already)."""
         ...
 
 

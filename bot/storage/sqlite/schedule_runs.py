@@ -14,7 +14,9 @@ from bot.core.daily.schedule_runs import RunState, ScheduleRun
 from bot.storage.sqlite.outbox import add_planned
 from bot.storage.sqlite.subscriptions_sql import (
     ADVANCE_RUN_SQL,
+    FINAL_RUNS_SQL,
     RECENT_RUNS_SQL,
+    RUN_STATES_BATCH,
     SCHEDULE_RUN_SQL,
 )
 
@@ -46,19 +48,36 @@ class SqliteScheduleRuns:
             return cursor.rowcount == 1
 
     async def plan_slots(self, slots: Sequence[PlannedSlot], *, now: float) -> list[bool]:
+        if any(not slot.run.state.final for slot in slots):
+            raise ValueError("plan_slots records final states only")
         moved: list[bool] = []
         rows: list[PlannedRow] = []
         filtered: list[FilteredDay] = []
         async with self._db.transaction() as conn:
-            for slot in slots:  # the guard decides per slot, under this one write lock
-                cursor = await conn.execute(ADVANCE_RUN_SQL, _values(slot.run))
-                moved.append(cursor.rowcount == 1)
+            # Under the write lock nothing else moves a slot: read which are final already (a
+            # planned run moves from anything else), then write the rest in bulk.
+            final: set[tuple[str, str, str]] = set()
+            for start in range(0, len(slots), RUN_STATES_BATCH):
+                chunk = slots[start : start + RUN_STATES_BATCH]
+                sql = FINAL_RUNS_SQL.format(rows=", ".join(["(?, ?, ?)"] * len(chunk)))
+                keys = [v for s in chunk for v in _key(s.run)]
+                found = await conn.execute_fetchall(sql, keys)
+                final.update((str(p), str(c), str(d)) for p, c, d in found)
+            advancing = []
+            for slot in slots:
+                moved.append(_key(slot.run) not in final)
                 if moved[-1]:
+                    advancing.append(_values(slot.run))
                     rows.extend(slot.rows)
                     if slot.filtered is not None:
                         filtered.append(slot.filtered)
+            await conn.executemany(ADVANCE_RUN_SQL, advancing)
             await add_planned(conn, rows, filtered, now=now)
         return moved
+
+
+def _key(run: ScheduleRun) -> tuple[str, str, str]:
+    return run.platform, run.channel, run.local_date.isoformat()
 
 
 def _values(run: ScheduleRun) -> tuple[Any, ...]:

@@ -11,9 +11,11 @@ from typing import Final
 
 __all__ = [
     "ADVANCE_RUN_SQL",
+    "FINAL_RUNS_SQL",
     "PUT_SUBSCRIPTION_SQL",
     "RECENT_RUNS_SQL",
     "REMOVE_SUBSCRIPTION_SQL",
+    "RUN_STATES_BATCH",
     "SCHEDULE_RUN_SQL",
     "SUBSCRIPTIONS_SQL",
     "SUBSCRIPTIONS_V3",
@@ -87,6 +89,12 @@ SCHEDULE_RUN_SQL: Final = (
 RECENT_RUNS_SQL: Final = (
     f"SELECT {_RUN} FROM schedule_runs WHERE platform = ? AND channel = ?"
     " ORDER BY slot_at DESC LIMIT ?"
+)
+# Of the given slots (row values, up to RUN_STATES_BATCH of them), the ones that are final.
+RUN_STATES_BATCH: Final = 500
+FINAL_RUNS_SQL: Final = (
+    "SELECT platform, channel, local_date FROM schedule_runs"
+    " WHERE state IN ('planned', 'skipped') AND (platform, channel, local_date) IN (VALUES {rows})"
 )
 # The forward-only guard: waiting → anything, planning → planning or final, final → nothing.
 ADVANCE_RUN_SQL: Final = (

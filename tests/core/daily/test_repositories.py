@@ -16,8 +16,9 @@ from bot.core.daily.repositories import (
     ScheduleRunRepository,
     SubscriptionRepository,
 )
-from bot.core.daily.schedule_runs import RunState, ScheduleRun
+from bot.core.daily.schedule_runs import PlannedSlot, RunState, ScheduleRun
 from bot.core.daily.subscriptions import Subscription
+from bot.core.delivery.repositories import FilteredDay, PlannedRow
 from digest_parser import SectionKey
 
 DAY = dt.date(2026, 1, 5)
@@ -124,3 +125,29 @@ async def test_recent_runs_are_newest_first(runs: ScheduleRunRepository) -> None
     assert [r.local_date for r in recent] == [days[2], days[1]]
     assert await runs.recent("slack", "C2", limit=2) == []
     assert await runs.get("slack", "C1", DAY - dt.timedelta(days=1)) is None
+
+
+async def test_plan_slots_writes_the_runs_rows_and_filtered_days_of_slots_not_final(
+    store: DailyStore, runs: ScheduleRunRepository
+) -> None:
+    day = dt.date(2026, 1, 5)
+
+    def slot(channel: str) -> PlannedSlot:
+        run = ScheduleRun("slack", channel, day, NOW, RunState.PLANNED, day, None, NOW)
+        rows = [PlannedRow("slack", channel, day.isoformat(), "header", 0, "", False)]
+        filtered = FilteredDay("slack", channel, day.isoformat(), 2, (("excluded", 2),))
+        return PlannedSlot(run, rows, filtered)
+
+    done = ScheduleRun("slack", "C2", day, NOW, RunState.SKIPPED, None, "missed", NOW)
+    assert await runs.advance(done)
+    assert await runs.plan_slots([slot("C1"), slot("C2")], now=NOW) == [True, False]
+    assert [r.paper for r in await store.outbox.of_day("slack", "C1", day)] == ["header"]
+    assert await store.outbox.of_day("slack", "C2", day) == []
+    assert await store.outbox.filtered("slack", "C1", day) == slot("C1").filtered
+    assert await store.outbox.filtered("slack", "C2", day) is None
+    assert await store.outbox.newest_date("slack", "C1") == day
+    again = await runs.get("slack", "C2", day)
+    assert again is not None and again.state is RunState.SKIPPED
+    with pytest.raises(ValueError, match="final"):
+        waiting = dataclasses.replace(slot("C3").run, state=RunState.WAITING)
+        await runs.plan_slots([PlannedSlot(waiting, [], None)], now=NOW)
