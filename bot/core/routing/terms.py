@@ -73,7 +73,9 @@ class Term:
                 f"a filter term is {len(shown)} characters long; the limit is {MAX_TERM}"
             )
         if _PINGS.search(shown):
-            raise FilterError("filter terms cannot contain mentions (@…, <@…>, <!…>, <#…>)")
+            raise FilterError(
+                "filter terms cannot contain mentions (of people, roles, channels or everyone)"
+            )
         if any(unicodedata.category(c) in ("Cc", "Cf") for c in shown):
             raise FilterError("filter terms cannot contain control or invisible characters")
         key = normalise(shown)
@@ -95,7 +97,10 @@ class Term:
 
 @functools.lru_cache(maxsize=4096)
 def _whole_word(key: str) -> re.Pattern[str]:
-    return re.compile(r"(?<!\w)" + re.escape(key) + r"(?!\w)")
+    """Word edges where the term has them: ``C++`` ends in no word, ``(`` neither starts one."""
+    start = r"(?<!\w)" if re.match(r"\w", key) else ""
+    end = r"(?!\w)" if re.search(r"\w$", key) else ""
+    return re.compile(start + re.escape(key) + end)
 
 
 def parse_terms(value: str | Iterable[str]) -> tuple[Term, ...]:
