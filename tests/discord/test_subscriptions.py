@@ -101,7 +101,7 @@ async def test_a_bad_option_explains_itself_and_changes_nothing(
     )
     said = private_text(record)
     assert "unknown timezone '@\u200beveryone/Mars'" in said
-    assert "`/subscribe [TIME] [TIMEZONE] [SECTIONS] [thread]`" in said
+    assert "`/subscribe [TIME] [TIMEZONE] [SECTIONS] [thread] [include:…" in said
     assert await subscriptions.list() == ()
 
 

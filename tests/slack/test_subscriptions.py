@@ -107,7 +107,7 @@ async def test_bad_arguments_explain_and_echo_safely(
 ) -> None:
     said = await run("/subscribe", "<!channel> 08:00")
     assert "I don't understand '&lt;!channel&gt;'" in said and "<!channel>" not in said
-    assert "`/subscribe [TIME] [TIMEZONE] [SECTIONS] [thread]`" in said
+    assert "`/subscribe [TIME] [TIMEZONE] [SECTIONS] [thread] [include:…" in said
     assert "unknown timezone 'Mars/Olympus'" in await run("/subscribe", "Mars/Olympus")
     assert await subscriptions.list() == ()
 
