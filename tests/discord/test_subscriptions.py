@@ -55,7 +55,13 @@ async def test_commands_are_for_channel_managers_and_translated(fake_with_bot: F
         for item in (commands[name], *commands[name]["options"]):
             assert item["description_localizations"]["ko"] == KOREAN[item["description"]]
     options = {o["name"]: o for o in commands["subscribe"]["options"]}
-    assert [o["type"] for o in options.values()] == [3, 3, 3, 5]  # str, str, str, bool
+    # str ×3, bool, str ×3, int ×2, str (choices) ×2, bool ×2; Discord allows 25 options
+    assert [o["type"] for o in options.values()] == [3, 3, 3, 5, 3, 3, 3, 4, 4, 3, 3, 5, 5]
+    assert all(len(o["description"]) <= 100 for o in options.values())
+    assert (options["top"]["min_value"], options["top"]["max_value"]) == (0, 100)
+    assert [c["value"] for c in options["mode"]["choices"]] == ["cards", "digest", "weekly"]
+    assert options["mode"]["choices"][0]["name_localizations"]["ko"] == "카드: 논문마다 카드 하나"
+    assert [c["value"] for c in options["weekday"]["choices"]][4] == "fri"
     assert options["timezone"]["autocomplete"] and options["sections"]["autocomplete"]
     assert not any(o.get("required") for o in options.values())
 
