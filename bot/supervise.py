@@ -44,7 +44,10 @@ class ServingContext:
     planner: Planner | None = None  # for ``/subscribe preview``
 
     def desk(self) -> SubscriptionDesk:
-        return SubscriptionDesk(self.subscriptions, self.clock, self.platform, planner=self.planner)
+        return SubscriptionDesk(
+            self.subscriptions, self.clock, self.platform, planner=self.planner,
+            archive=self.lookup,
+        )  # fmt: skip
 
     async def enter(self, context: AbstractAsyncContextManager[T]) -> T:
         return await self.stack.enter_async_context(context)

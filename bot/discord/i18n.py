@@ -61,6 +61,29 @@ KOREAN: Final[dict[str, str]] = {
     "Post the cards in a thread under the day's header": (
         "그날의 헤더 메시지 아래 스레드에 카드를 게시"
     ),
+    'Only papers mentioning a term, e.g. "강화 학습",RL (none clears)': (
+        '이 단어가 나오는 논문만, 예: "강화 학습",RL (none이면 해제)'
+    ),
+    "Never papers mentioning a term, e.g. survey (none clears)": (
+        "이 단어가 나오는 논문은 제외, 예: survey (none이면 해제)"
+    ),
+    'Always papers by these authors, e.g. "Yann LeCun",Hinton (none clears)': (
+        '이 저자의 논문은 항상 포함, 예: "Yann LeCun",Hinton (none이면 해제)'
+    ),
+    "Only papers with at least this many upvotes (0 clears)": (
+        "추천 수가 이 이상인 논문만 (0이면 해제)"
+    ),
+    "Only the N most upvoted papers (0 clears)": "추천 수 상위 N편만 (0이면 해제)",
+    "Cards, one listing a day, or the week's top papers": (
+        "논문별 카드, 하루 한 번 목록, 또는 주간 상위 논문"
+    ),
+    "Weekly mode: the day the week's listing is posted": "주간 모드: 주간 목록을 게시할 요일",
+    "Post a one-line note on a day no paper matches": (
+        "조건에 맞는 논문이 없는 날에 한 줄 안내를 게시"
+    ),
+    "Show what the newest digest would bring here; change nothing": (
+        "최신 다이제스트에서 이 채널이 받을 논문을 미리 보기 (아무것도 바꾸지 않음)"
+    ),
     "Admins: stop this channel's daily digest": "관리자: 이 채널의 매일 다이제스트를 멈춥니다",
     "Admins: the subscribed channels of this server and their next deliveries": (
         "관리자: 이 서버의 구독 채널과 다음 게시 시각"

@@ -18,9 +18,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.answers.subscription_answers import SubscribeArgs
+from bot.core.answers.subscription_answers import SubscribeArgs, Voice
 from bot.core.cards.text import cut, neutralise_discord, utf16_len
-from bot.core.daily.subscriptions import SubscriptionError
+from bot.core.daily.subscriptions import MODES, WEEKDAYS, SubscriptionError
+from bot.core.routing.filters import MAX_TOP, MAX_UPVOTES
 
 from .commands import section_choices
 from .limits import AUTOCOMPLETE_CHOICES_MAX, CONTENT_MAX
@@ -32,7 +33,8 @@ if TYPE_CHECKING:
 
     from .responder import Responder
 
-__all__ = ["WHO_MAY", "SubscriptionCommands", "timezone_choices"]
+__all__ = ["MODE_CHOICES", "VOICE", "WEEKDAY_CHOICES", "WHO_MAY", "SubscriptionCommands",
+           "timezone_choices"]  # fmt: skip
 
 #: The refusal's "only … can manage" phrase.
 WHO_MAY: Final = "members with the Manage Channels permission"
@@ -40,6 +42,28 @@ _CANNOT_POST: Final = (
     "\nNote: I cannot post here yet. Give paperbot View Channel, Send Messages and Embed Links "
     "in this channel, or the cards cannot arrive."
 )
+
+#: Replies neutralise mentions in digest text and filter terms (they are also sent with
+#: ``allowed_mentions`` none) and fit one message's content (2000 UTF-16 units).
+VOICE: Final = Voice(neutralise_discord, CONTENT_MAX, utf16_len)
+_MODE_NAMES: Final = {
+    "cards": ("cards: a card per paper", "카드: 논문마다 카드 하나"),
+    "digest": ("digest: one listing a day", "다이제스트: 하루에 목록 하나"),
+    "weekly": ("weekly: the week's top papers in one listing", "주간: 그 주의 상위 논문 목록 하나"),
+}
+MODE_CHOICES: Final = [
+    app_commands.Choice(
+        name=app_commands.locale_str(_MODE_NAMES[mode][0], ko=_MODE_NAMES[mode][1]), value=mode
+    )
+    for mode in MODES
+]
+_DAYS: Final = (("Monday", "월요일"), ("Tuesday", "화요일"), ("Wednesday", "수요일"),
+                ("Thursday", "목요일"), ("Friday", "금요일"), ("Saturday", "토요일"),
+                ("Sunday", "일요일"))  # fmt: skip
+WEEKDAY_CHOICES: Final = [
+    app_commands.Choice(name=app_commands.locale_str(english, ko=korean), value=short)
+    for (english, korean), short in zip(_DAYS, WEEKDAYS, strict=True)
+]
 
 
 @functools.cache
@@ -79,12 +103,13 @@ class SubscriptionCommands(commands.Cog):
     """
 
     def __init__(self, desk: SubscriptionDesk, responder: Responder) -> None:
-        self.desk = desk
+        self.desk = desk.speaking(VOICE)
         self.responder = responder
 
     @app_commands.command(name="subscribe")
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_channels=True)
+    @app_commands.choices(mode=MODE_CHOICES, weekday=WEEKDAY_CHOICES)
     async def subscribe(
         self,
         interaction: discord.Interaction[Any],
@@ -92,6 +117,15 @@ class SubscriptionCommands(commands.Cog):
         timezone: str | None = None,
         sections: str | None = None,
         thread: bool | None = None,
+        include: str | None = None,
+        exclude: str | None = None,
+        authors: str | None = None,
+        min_upvotes: app_commands.Range[int, 0, MAX_UPVOTES] | None = None,
+        top: app_commands.Range[int, 0, MAX_TOP] | None = None,
+        mode: app_commands.Choice[str] | None = None,
+        weekday: app_commands.Choice[str] | None = None,
+        empty_note: bool | None = None,
+        preview: bool | None = None,
     ) -> None:
         """Admins: this channel gets each new digest daily
 
@@ -100,30 +134,44 @@ class SubscriptionCommands(commands.Cog):
             timezone: IANA timezone, e.g. Asia/Seoul, Europe/Berlin (default Asia/Seoul)
             sections: Sections to show, comma-separated, e.g. results,limitations (default all)
             thread: Post the cards in a thread under the day's header
+            include: Only papers mentioning a term, e.g. "강화 학습",RL (none clears)
+            exclude: Never papers mentioning a term, e.g. survey (none clears)
+            authors: Always papers by these authors, e.g. "Yann LeCun",Hinton (none clears)
+            min_upvotes: Only papers with at least this many upvotes (0 clears)
+            top: Only the N most upvoted papers (0 clears)
+            mode: Cards, one listing a day, or the week's top papers
+            weekday: Weekly mode: the day the week's listing is posted
+            empty_note: Post a one-line note on a day no paper matches
+            preview: Show what the newest digest would bring here; change nothing
         """
-        await self.responder.answer(
-            interaction,
-            None,
-            lambda: self._subscribe(interaction, time, timezone, sections, thread),
-        )
-
-    async def _subscribe(
-        self,
-        interaction: discord.Interaction[Any],
-        time: str | None,
-        timezone: str | None,
-        sections: str | None,
-        thread: bool | None,
-    ) -> Reply:
-        if not _may_manage(interaction):
-            return _text(self.desk.refusal(WHO_MAY))
         try:
             args = SubscribeArgs.checked(
-                time=time, timezone=timezone, sections=sections, in_thread=thread
-            )
+                time=time, timezone=timezone, sections=sections, in_thread=thread,
+                include=include, exclude=exclude, authors=authors, min_upvotes=min_upvotes,
+                top=top, mode=mode.value if mode else None,
+                weekday=weekday.value if weekday else None, empty_note=empty_note,
+                preview=bool(preview),
+            )  # fmt: skip
         except SubscriptionError as error:
-            return _text(f"{neutralise_discord(str(error))}\n{self.desk.usage('subscribe')}")
-        answer = await self.desk.subscribe(str(interaction.channel_id), args)
+            refused = f"{neutralise_discord(str(error))}\n{self.desk.usage('subscribe')}"
+            await self.responder.answer(
+                interaction, None, lambda: self._refused(interaction, refused)
+            )
+            return
+        await self.responder.answer(interaction, None, lambda: self._subscribe(interaction, args))
+
+    async def _refused(self, interaction: discord.Interaction[Any], refused: str) -> Reply:
+        if not _may_manage(interaction):
+            return _text(self.desk.refusal(WHO_MAY))
+        return _text(refused)
+
+    async def _subscribe(self, interaction: discord.Interaction[Any], args: SubscribeArgs) -> Reply:
+        if not _may_manage(interaction):
+            return _text(self.desk.refusal(WHO_MAY))
+        channel = str(interaction.channel_id)
+        if args.preview:
+            return _text(await self.desk.preview(channel, args))
+        answer = await self.desk.subscribe(channel, args)
         return _text(answer if _can_post(interaction) else answer + _CANNOT_POST)
 
     @app_commands.command(name="unsubscribe")

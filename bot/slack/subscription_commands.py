@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING, Any, Final
 from slack_sdk.errors import SlackApiError
 
 from bot.core.answers.paper_answers import is_help
-from bot.core.answers.subscription_answers import parse_subscribe_text
+from bot.core.answers.subscription_answers import Voice, parse_subscribe_text
 from bot.core.cards.text import escape_slack
 from bot.core.daily.subscriptions import SubscriptionError
 
+from .limits import SECTION_TEXT_MAX
 from .responder import acked, api_refusal, apology, say
 
 if TYPE_CHECKING:
@@ -40,6 +41,9 @@ SUBSCRIPTION_COMMANDS: Final = ("/subscribe", "/unsubscribe", "/subscriptions")
 #: The refusal's "only … can manage" phrase.
 WHO_MAY: Final = "workspace admins and owners (or people on paperbot's admin list)"
 _ADMIN_FLAGS: Final = ("is_admin", "is_owner", "is_primary_owner")
+#: Replies escape digest text and filter terms (``<!channel>`` shows as typed, pings no one)
+#: and stay within one section's 3000 characters: longer text is hard to read in a reply.
+VOICE: Final = Voice(escape_slack, SECTION_TEXT_MAX)
 
 Payload = dict[str, Any]
 
@@ -53,7 +57,7 @@ class SubscriptionCommands:
     """
 
     def __init__(self, desk: SubscriptionDesk, admins: Collection[str] = ()) -> None:
-        self._desk = desk
+        self._desk = desk.speaking(VOICE)
         self._admins = frozenset(admins)
 
     def register(self, app: AsyncApp) -> None:
@@ -65,12 +69,12 @@ class SubscriptionCommands:
     async def subscribe(
         self, ack: AsyncAck, command: Payload, respond: AsyncRespond, client: AsyncWebClient
     ) -> None:
-        """``/subscribe [TIME] [TIMEZONE] [SECTIONS] [thread]``."""
+        """``/subscribe [TIME] [TIMEZONE] [SECTIONS] [thread] [include:… …] [preview]``."""
         await acked(ack)
         async with apology(respond, "/subscribe"):
             text = str(command.get("text") or "")
             if text.strip() and is_help(text):
-                await say(respond, self._desk.usage("subscribe"))
+                await say(respond, self._desk.help("subscribe"))
             elif await self._admitted(command, respond, client):
                 try:
                     args = parse_subscribe_text(text)
@@ -78,6 +82,9 @@ class SubscriptionCommands:
                     await say(
                         respond, f"{escape_slack(str(error))}\n{self._desk.usage('subscribe')}"
                     )
+                    return
+                if args.preview:
+                    await say(respond, await self._desk.preview(_channel(command), args))
                     return
                 answer = await self._desk.subscribe(_channel(command), args)
                 await say(respond, answer + _MEMBERSHIP_HINT)

@@ -8,17 +8,20 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.discord.conftest import make_bot
+from tests.discord.conftest import NEWEST, PINGING_PAPER, make_bot
 from tests.fakes.clock import FakeClock
 from tests.fakes.discord_api import FakeDiscord, InteractionRecord, running_client
 from tests.fakes.discord_payloads import DEFAULT_PERMISSIONS
 
 from bot.core.archive.lookup import Lookup  # isort: skip  (after the fakes import discord.py)
 from bot.core.answers.subscription_answers import SubscriptionDesk
+from bot.core.daily.planner import Planner
 from bot.core.daily.subscriptions import Subscriptions
+from bot.core.delivery.outbox import Outbox
 from bot.discord.i18n import KOREAN
 from bot.storage.sqlite.store import Store
 
@@ -55,7 +58,13 @@ async def test_commands_are_for_channel_managers_and_translated(fake_with_bot: F
         for item in (commands[name], *commands[name]["options"]):
             assert item["description_localizations"]["ko"] == KOREAN[item["description"]]
     options = {o["name"]: o for o in commands["subscribe"]["options"]}
-    assert [o["type"] for o in options.values()] == [3, 3, 3, 5]  # str, str, str, bool
+    # str ×3, bool, str ×3, int ×2, str (choices) ×2, bool ×2; Discord allows 25 options
+    assert [o["type"] for o in options.values()] == [3, 3, 3, 5, 3, 3, 3, 4, 4, 3, 3, 5, 5]
+    assert all(len(o["description"]) <= 100 for o in options.values())
+    assert (options["top"]["min_value"], options["top"]["max_value"]) == (0, 100)
+    assert [c["value"] for c in options["mode"]["choices"]] == ["cards", "digest", "weekly"]
+    assert options["mode"]["choices"][0]["name_localizations"]["ko"] == "카드: 논문마다 카드 하나"
+    assert [c["value"] for c in options["weekday"]["choices"]][4] == "fri"
     assert options["timezone"]["autocomplete"] and options["sections"]["autocomplete"]
     assert not any(o.get("required") for o in options.values())
 
@@ -101,7 +110,7 @@ async def test_a_bad_option_explains_itself_and_changes_nothing(
     )
     said = private_text(record)
     assert "unknown timezone '@\u200beveryone/Mars'" in said
-    assert "`/subscribe [TIME] [TIMEZONE] [SECTIONS] [thread]`" in said
+    assert "`/subscribe [TIME] [TIMEZONE] [SECTIONS] [thread] [include:…" in said
     assert await subscriptions.list() == ()
 
 
@@ -114,3 +123,73 @@ async def test_timezone_and_section_autocomplete(fake_with_bot: FakeDiscord) -> 
         "subscribe", {"sections": "results,lim"}, focused="sections"
     )
     assert sections.choices[0]["value"] == "results,limitations"
+
+
+@pytest.fixture
+async def planned(
+    fake: FakeDiscord, lookup: Lookup, subscriptions: Subscriptions
+) -> AsyncIterator[FakeDiscord]:
+    """The bot with a planner over the archive (newest: the pinging digest)."""
+    store: Any = lookup.store
+    clock = FakeClock()
+    planner = Planner(store, Outbox(store, clock))
+    desk = SubscriptionDesk(subscriptions, clock, "discord", planner=planner, archive=lookup)
+    async with running_client(make_bot(fake, lookup, desk=desk), fake):
+        yield fake
+
+
+async def test_filters_are_saved_listed_and_previewed_without_pinging(
+    planned: FakeDiscord, subscriptions: Subscriptions
+) -> None:
+    options = {"include": '"Paper 2",Paper', "exclude": '"Paper 3"', "top": 3, "mode": "digest"}
+    said = private_text(await planned.slash_command("subscribe", options, permissions=MANAGER))
+    assert (
+        'digest mode (one listing a day) · include "Paper 2", "Paper" · exclude "Paper 3"' in said
+    )
+    sub = await subscriptions.get("discord", str(planned.channel_id))
+    assert sub is not None and sub.mode == "digest" and sub.filters.top == 3
+    listing = private_text(await planned.slash_command("subscriptions", permissions=MANAGER))
+    assert 'exclude "Paper 3" · top 3' in listing
+    record = await planned.slash_command("subscribe", {"preview": True}, permissions=MANAGER)
+    preview = private_text(record)
+    assert preview.startswith(f"Preview for <#{planned.channel_id}> (nothing is changed)")
+    assert f"From the digest of {NEWEST}" in preview and PINGING_PAPER in preview
+    assert 'excluded by "Paper 3"' in preview and "upvotes unknown" in preview
+    assert "@everyone" not in preview and "<@123456789012345678>" not in preview
+    assert len(preview) <= 2000
+    assert await subscriptions.get("discord", str(planned.channel_id)) == sub
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"include": "x" * 10_000},
+        {"include": "@everyone"},
+        {"exclude": "<@123>"},
+        {"authors": "<!channel>"},
+    ],
+)
+async def test_hostile_filters_are_refused_and_ping_nobody(
+    planned: FakeDiscord, subscriptions: Subscriptions, options: dict[str, object]
+) -> None:
+    said = private_text(await planned.slash_command("subscribe", options, permissions=MANAGER))
+    assert "`/subscribe [TIME]" in said and len(said) <= 2000
+    for ping in ("@everyone", "<@123>", "<!channel>"):
+        assert ping not in said
+    assert await subscriptions.list() == ()
+
+
+async def test_a_regex_is_a_literal_term_and_weekly_shows_the_weekday(
+    planned: FakeDiscord, subscriptions: Subscriptions
+) -> None:
+    preview = private_text(
+        await planned.slash_command(
+            "subscribe", {"include": ".*", "preview": True}, permissions=MANAGER
+        )
+    )
+    assert "none of the 7 papers would be posted" in preview
+    assert await subscriptions.list() == ()
+    options = {"mode": "weekly", "weekday": "fri", "empty_note": True}
+    said = private_text(await planned.slash_command("subscribe", options, permissions=MANAGER))
+    assert "Fridays 08:00 Asia/Seoul · weekly mode" in said and "top 10" in said
+    assert "a note on days nothing matches" in said

@@ -14,14 +14,16 @@ import pytest
 
 from bot.core.answers.subscription_answers import SubscriptionDesk
 from bot.core.archive.lookup import Lookup
+from bot.core.daily.planner import Planner
 from bot.core.daily.subscriptions import Subscriptions
+from bot.core.delivery.outbox import Outbox
 from bot.slack.app import build_bolt_app
 from bot.slack.subscription_commands import SUBSCRIPTION_COMMANDS
 from bot.storage.sqlite.store import Store
 from tests.fakes.clock import FakeClock
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.slack_requests import signed_headers, slash_command_body
-from tests.slack.conftest import SECRET, fake_client, post_form, serve
+from tests.slack.conftest import NEWEST, PINGING_PAPER, SECRET, fake_client, post_form, serve
 
 ADMIN, OWNER, MEMBER, LISTED, GHOST = "U0ADMIN", "U0OWNER", "U0MEMBER", "U0LISTED", "U0GHOST"
 CHANNEL = "C0PAPERS"
@@ -107,7 +109,7 @@ async def test_bad_arguments_explain_and_echo_safely(
 ) -> None:
     said = await run("/subscribe", "<!channel> 08:00")
     assert "I don't understand '&lt;!channel&gt;'" in said and "<!channel>" not in said
-    assert "`/subscribe [TIME] [TIMEZONE] [SECTIONS] [thread]`" in said
+    assert "`/subscribe [TIME] [TIMEZONE] [SECTIONS] [thread] [include:…" in said
     assert "unknown timezone 'Mars/Olympus'" in await run("/subscribe", "Mars/Olympus")
     assert await subscriptions.list() == ()
 
@@ -116,3 +118,66 @@ async def test_bad_arguments_explain_and_echo_safely(
 async def test_help_shows_usage_to_anyone(run: Commands, command: str) -> None:
     said = await run(command, "help", user=MEMBER)
     assert said.startswith(f"`{command}")
+
+
+@pytest.fixture
+async def planned(
+    slack: FakeSlackAPI, subscriptions: Subscriptions, lookup: Lookup, archive_path: Path
+) -> AsyncIterator[Commands]:
+    """The commands with a planner over the shared archive (newest: the pinging digest)."""
+    slack.workspace.add_user(ADMIN, admin=True)
+    async with Store.open(archive_path) as archive:
+        clock = FakeClock()
+        planner = Planner(archive, Outbox(archive, clock))
+        desk = SubscriptionDesk(subscriptions, clock, "slack", planner=planner, archive=archive)
+        app = build_bolt_app(lookup, fake_client(slack), SECRET, desk=desk)
+        async with serve(app.web_app()) as base:
+            yield Commands(slack, f"{base}/slack/events")
+
+
+async def test_filters_are_saved_listed_and_previewed_without_pinging(
+    planned: Commands, subscriptions: Subscriptions
+) -> None:
+    said = await planned(
+        "/subscribe", 'include:"Paper 2",Paper exclude:"Paper 3" top:3 mode:digest'
+    )
+    assert (
+        'digest mode (one listing a day) · include "Paper 2", "Paper" · exclude "Paper 3"' in said
+    )
+    sub = await subscriptions.get("slack", CHANNEL)
+    assert sub is not None and sub.mode == "digest" and sub.filters.top == 3
+    assert 'exclude "Paper 3" · top 3' in await planned("/subscriptions")
+    preview = await planned("/subscribe", "preview")
+    assert preview.startswith(f"Preview for <#{CHANNEL}> (nothing is changed)")
+    assert f"From the digest of {NEWEST}" in preview
+    assert 'excluded by "Paper 3"' in preview and "upvotes unknown" in preview
+    assert PINGING_PAPER in preview
+    for ping in ("<!channel>", "<!here>", "<@U123>", "<!everyone>"):
+        assert ping not in preview  # the pinging title is escaped
+    assert "&lt;!channel&gt;" in preview
+    assert await subscriptions.get("slack", CHANNEL) == sub  # preview changes nothing
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["include:" + "x" * 10_000, "include:@everyone", "exclude:<@123>", "authors:<!channel>"],
+)
+async def test_hostile_filters_are_refused_and_ping_nobody(
+    planned: Commands, subscriptions: Subscriptions, text: str
+) -> None:
+    said = await planned("/subscribe", text)
+    assert "`/subscribe [TIME]" in said and len(said) < 1500
+    for ping in ("@everyone", "<@123>", "<!channel>"):
+        assert ping not in said
+    assert await subscriptions.list() == ()
+
+
+async def test_a_regex_is_a_literal_term(planned: Commands, subscriptions: Subscriptions) -> None:
+    said = await planned("/subscribe", "include:.* preview")
+    assert "none of the 7 papers would be posted" in said
+    assert await subscriptions.list() == ()
+
+
+async def test_subscribe_help_documents_the_settings(planned: Commands) -> None:
+    said = await planned("/subscribe", "help")
+    assert "filters:none" in said and "mode:weekly" in said and "empty:note" in said

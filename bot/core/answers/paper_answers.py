@@ -78,9 +78,17 @@ COMMANDS: Final = {
     ),
     "subscribe": CommandHelp(
         "subscribe",
-        "/subscribe [TIME] [TIMEZONE] [SECTIONS] [thread]",
-        "admins: this channel gets each new digest daily (default 08:00 Asia/Seoul)",
-        ("/subscribe", "/subscribe 09:30 Europe/Berlin limitations,results thread"),
+        "/subscribe [TIME] [TIMEZONE] [SECTIONS] [thread] [include:… exclude:… authors:… "
+        "min_upvotes:N top:N mode:cards|digest|weekly weekday:DAY empty:note|silent] [preview]",
+        "admins: this channel gets each new digest daily (default 08:00 Asia/Seoul), "
+        "filtered and in the mode you choose",
+        (
+            "/subscribe",
+            "/subscribe 09:30 Europe/Berlin limitations,results thread",
+            '/subscribe include:"강화 학습",RL exclude:survey top:10 mode:digest',
+            "/subscribe mode:weekly weekday:fri empty:note",
+            "/subscribe preview",
+        ),
     ),
     "unsubscribe": CommandHelp(
         "unsubscribe",

@@ -15,29 +15,33 @@ sync leaves alone; ``/subscribe`` resumes it.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Final, TypeVar
+from typing import TYPE_CHECKING, Final, Protocol
 
 from bot.core.answers.paper_answers import COMMANDS
+from bot.core.answers.subscribe_args import SubscribeArgs, parse_subscribe_text
+from bot.core.answers.subscription_preview import PLAIN, Voice, preview_text
 from bot.core.clock import Clock
-from bot.core.daily.planner import Planner
+from bot.core.daily.planner import Planner, Routing
 from bot.core.daily.slots import next_slot
 from bot.core.daily.subscriptions import (
     DEFAULT_TIMEZONE,
     Subscription,
-    SubscriptionError,
     Subscriptions,
-    parse_sections,
-    parse_time,
-    parse_timezone,
 )
-from digest_parser import SectionKey
+
+if TYPE_CHECKING:
+    from bot.core.daily.planner import DayPlan
 
 __all__ = [
     "DEFAULT_TIME",
+    "SETTINGS_HELP",
+    "LatestDigest",
     "SubscribeArgs",
     "SubscriptionDesk",
+    "Voice",
     "describe",
     "parse_subscribe_text",
 ]
@@ -45,103 +49,66 @@ __all__ = [
 #: A new subscription's posting time when ``/subscribe`` names none: the digest is usually out
 #: by then, and it is the config file's default too.
 DEFAULT_TIME: Final = "08:00"
-_THREAD_ON: Final = frozenset(
-    {"thread", "threaded", "in-thread", "thread=yes", "thread=on", "스레드"}
+_DAY_NAMES: Final = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays",
+                     "Sundays")  # fmt: skip
+#: What ``/subscribe help`` adds to the usage line: every setting, one line each.
+SETTINGS_HELP: Final = "\n".join(
+    [
+        "Settings (any order; those not given are kept):",
+        "• `09:30`, `Europe/Berlin`: posting time and IANA timezone",
+        "• `limitations,results` or `all`: sections on the cards; `thread` / `no-thread`",
+        '• `include:"강화 학습",RL`: only papers mentioning a term (quote phrases; literal text, '
+        "whole words, Korean as substrings)",
+        "• `exclude:survey`: never papers mentioning a term",
+        '• `authors:"Yann LeCun",Hinton`: always papers by these authors',
+        "• `min_upvotes:5`, `top:10`: an upvote floor and the N most upvoted "
+        "(Hugging Face numbers)",
+        "• `mode:cards` (a card per paper), `mode:digest` (one listing a day), "
+        "`mode:weekly` with `weekday:fri` (the week's top papers)",
+        "• `empty:note` or `empty:silent`: a one-line note on a day nothing matches, or not",
+        "• `include:` with nothing (or `none`) clears that filter; `filters:none` clears all",
+        "• `preview`: which papers of the newest digest this channel would get, and why not "
+        "the others; changes nothing",
+    ]
 )
-_THREAD_OFF: Final = frozenset(
-    {"no-thread", "nothread", "unthreaded", "channel", "thread=no", "thread=off"}
-)
-_SECTIONS_EVERY: Final = "all"
-_T = TypeVar("_T")
 
 
-@dataclass(frozen=True, slots=True)
-class SubscribeArgs:
-    """What ``/subscribe`` was told; ``None`` keeps the current (or default) setting."""
+class LatestDigest(Protocol):
+    """Where the newest digest's date is read (the archive, or a Lookup over it)."""
 
-    time: str | None = None
-    timezone: str | None = None
-    sections: tuple[SectionKey, ...] | None = None  # () = all seven
-    in_thread: bool | None = None
-
-    @classmethod
-    def checked(
-        cls,
-        *,
-        time: str | None = None,
-        timezone: str | None = None,
-        sections: str | None = None,
-        in_thread: bool | None = None,
-    ) -> SubscribeArgs:
-        """Typed options (Discord) → validated arguments; blank strings mean "not given".
-
-        Raises:
-            SubscriptionError: A value is invalid; the message says which and what would do.
-        """
-        return cls(
-            parse_time(time) if time and time.strip() else None,
-            parse_timezone(timezone) if timezone and timezone.strip() else None,
-            parse_sections(sections) if sections and sections.strip() else None,
-            in_thread,
-        )
+    async def latest_date(self) -> dt.date | None:
+        """The newest digest's date, ``None`` for an empty archive."""
+        ...
 
 
-def parse_subscribe_text(text: str) -> SubscribeArgs:
-    """Slack's one string → arguments, in any order: ``09:30 Europe/Berlin limitations thread``.
+def describe(sub: Subscription, now: float | None = None, voice: Voice = PLAIN) -> str:
+    """One line of settings: ``08:00 Asia/Seoul · digest mode · include "RL" · top 10 · next …``.
 
-    A word is a time (``HH:MM``), ``thread``/``no-thread``, section names (comma-separated,
-    any alias, ``all``, two-word English names such as ``future work``) or an IANA timezone.
-
-    Raises:
-        SubscriptionError: A word is none of these, or one setting is given twice.
+    Args:
+        sub: The subscription.
+        now: For the next delivery (None: not shown).
+        voice: Escapes the filter terms for the platform.
     """
-    time: str | None = None
-    zone: str | None = None
-    thread: bool | None = None
-    names: list[str] = []
-    words = text.replace(",", " , ").split()
-    index = 0
-    while index < len(words):
-        word, lowered = words[index], words[index].casefold()
-        index += 1
-        if word == ",":
-            continue
-        if ":" in word and "/" not in word and "=" not in word:
-            time = _once("time", time, parse_time(word))
-        elif lowered in _THREAD_ON or lowered in _THREAD_OFF:
-            thread = _once("thread", thread, lowered in _THREAD_ON)
-        elif index < len(words) and SectionKey.lookup(f"{word} {words[index]}") is not None:
-            names.append(f"{word} {words[index]}")  # two-word names first: "future work"
-            index += 1
-        elif lowered == _SECTIONS_EVERY or SectionKey.lookup(word) is not None:
-            names.append(word)
-        elif "/" in word or word.upper() in ("UTC", "GMT"):
-            zone = _once("timezone", zone, parse_timezone(word))
-        else:
-            raise SubscriptionError(
-                f"I don't understand {word!r}. Give a time (`08:00`), a timezone "
-                "(`Asia/Seoul`), section names (`limitations,results`, `한계`, `6` or `all`) "
-                "and `thread` or `no-thread`, in any order."
-            )
-    sections = parse_sections(names) if names else None
-    return SubscribeArgs(time, zone, sections, thread)
-
-
-def _once(what: str, old: _T | None, new: _T) -> _T:
-    if old is not None and old != new:
-        raise SubscriptionError(f"the {what} is given twice; give it once")
-    return new
-
-
-def describe(sub: Subscription, now: float | None = None) -> str:
-    """One line of settings: ``08:00 Asia/Seoul · all sections · cards in a thread · next …``."""
-    shown = (
-        "all sections"
-        if not sub.sections
-        else ", ".join(f"{k.number} {k.english.lower()}" for k in sub.sections)
-    )
-    where = "cards in a thread under the day's header" if sub.in_thread else "cards in the channel"
-    parts = [f"{sub.time} {sub.timezone}", shown, where]
+    if sub.mode == "cards":
+        shown = (
+            "all sections"
+            if not sub.sections
+            else ", ".join(f"{k.number} {k.english.lower()}" for k in sub.sections)
+        )
+        where = (
+            "cards in a thread under the day's header" if sub.in_thread else "cards in the channel"
+        )
+        parts = [f"{sub.time} {sub.timezone}", shown, where]
+    elif sub.mode == "digest":
+        parts = [f"{sub.time} {sub.timezone}", "digest mode (one listing a day)"]
+    else:
+        parts = [
+            f"{_DAY_NAMES[sub.weekday]} {sub.time} {sub.timezone}",
+            "weekly mode (the week's top papers in one listing)",
+        ]
+    parts.extend(voice.literal(part) for part in Routing.of(sub).effective_filters.parts())
+    if sub.empty_note:
+        parts.append("a note on days nothing matches")
     if sub.paused:
         parts.append("paused")
     elif now is not None:
@@ -164,6 +131,9 @@ class SubscriptionDesk:
         clock: For the "next delivery" times in replies.
         platform: ``slack`` or ``discord``: the table's key for this adapter's channels.
         planner: Plans what a channel would get, for ``/subscribe preview`` (None: no preview).
+        archive: Says which digest is the newest, for the preview.
+        voice: How the platform escapes untrusted text and how long a reply may be; adapters
+            set theirs with :meth:`speaking`.
     """
 
     def __init__(
@@ -173,16 +143,33 @@ class SubscriptionDesk:
         platform: str,
         *,
         planner: Planner | None = None,
+        archive: LatestDigest | None = None,
+        voice: Voice = PLAIN,
     ) -> None:
         self._subscriptions = subscriptions
         self._clock = clock
         self.platform = platform
         self._planner = planner
+        self._archive = archive
+        self.voice = voice
+
+    def speaking(self, voice: Voice) -> SubscriptionDesk:
+        """The same desk replying in ``voice`` (an adapter's escape and message limit)."""
+        return SubscriptionDesk(
+            self._subscriptions, self._clock, self.platform, planner=self._planner,
+            archive=self._archive, voice=voice,
+        )  # fmt: skip
 
     async def subscribe(self, channel: str, args: SubscribeArgs) -> str:
-        """Subscribe ``channel``, or change its settings (and resume it if paused)."""
+        """Subscribe ``channel``, or change its settings (and resume it if paused).
+
+        Raises:
+            SubscriptionError: A setting is invalid (a weekday without weekly mode is kept, not
+                refused: it applies once the mode is weekly).
+        """
         old = await self._subscriptions.get(self.platform, channel)
         sections: Iterable[str] | None = args.sections
+        filters = args.filters(old.filters if old else None) if args.changes_filters else None
         if old is None:
             sub = await self._subscriptions.add(
                 self.platform,
@@ -191,6 +178,10 @@ class SubscriptionDesk:
                 timezone=args.timezone or DEFAULT_TIMEZONE,
                 sections=sections or (),
                 in_thread=bool(args.in_thread),
+                filters=filters,
+                mode=args.mode or "cards",
+                weekday=args.weekday if args.weekday is not None else 0,
+                empty_note=bool(args.empty_note),
             )
             verb = "Subscribed"
         else:
@@ -202,13 +193,92 @@ class SubscriptionDesk:
                 sections=sections,
                 in_thread=args.in_thread,
                 paused=False,
+                filters=filters,
+                mode=args.mode,
+                weekday=args.weekday,
+                empty_note=args.empty_note,
             )
             verb = "Resumed" if old.paused else "Updated" if sub != old else "Already subscribed"
+        when = (
+            f"Each {_DAY_NAMES[sub.weekday][:-1]}, the week's top papers arrive at that time."
+            if sub.mode == "weekly"
+            else "Each day's new digest arrives at that time."
+        )
         return (
-            f"{verb} <#{channel}>: {describe(sub, self._clock.now())}.\n"
-            "Each day's new digest arrives at that time. Change it with "
-            "`/subscribe 09:30 Europe/Berlin limitations,results thread`; "
-            "stop with `/unsubscribe`."
+            f"{verb} <#{channel}>: {describe(sub, self._clock.now(), self.voice)}.\n"
+            f"{when} Change it with "
+            "`/subscribe 09:30 Europe/Berlin limitations,results thread` or "
+            "`/subscribe include:RL top:10 mode:digest` (`/subscribe preview` shows what that "
+            "would bring); stop with `/unsubscribe`."
+        )
+
+    async def preview(self, channel: str, args: SubscribeArgs) -> str:
+        """Which papers ``channel`` would get under its settings changed by ``args``, and why
+        not the others: of the newest digest, or in weekly mode of the week ending today.
+
+        Changes nothing.
+        """
+        if self._planner is None or self._archive is None:
+            return "Preview is not available here: this paperbot does not plan deliveries."
+        old = await self._subscriptions.get(self.platform, channel)
+        sub = self._would_be(channel, old, args)
+        routing = Routing.of(sub)
+        plan: DayPlan | None
+        if sub.mode == "weekly":
+            last = dt.datetime.fromtimestamp(self._clock.now(), sub.zone).date()
+            plan = await self._planner.week(self.platform, channel, last, routing)
+            first = plan.first if plan is not None else last
+            period = f"the week {first.isoformat()} to {last.isoformat()}"
+            if plan is None:
+                return f"No digest is archived for {period}, so there is nothing to preview yet."
+        else:
+            newest = await self._archive.latest_date()
+            plan = (
+                None
+                if newest is None
+                else await self._planner.day(self.platform, channel, newest, routing)
+            )
+            if newest is None or plan is None:
+                return "No digest is archived yet, so there is nothing to preview."
+            first = last = newest
+            period = f"the digest of {newest.isoformat()}"
+        corpus = await self._planner.corpus(first, last)
+        settings = describe(dataclasses.replace(sub, paused=False), None, self.voice)
+        head = f"Preview for <#{channel}> (nothing is changed): {settings}"
+        if old is None:
+            foot = (
+                "This channel is not subscribed: the same `/subscribe` without `preview` starts it."
+            )
+        elif args.settings_given:
+            foot = "Not saved: the same `/subscribe` without `preview` saves these settings."
+        else:
+            foot = (
+                "Change them with `/subscribe include:… exclude:… top:N`, `preview` to try first."
+            )
+        return preview_text(
+            plan, corpus.entries, head=head, period=period, foot=foot,
+            empty_note=sub.empty_note, voice=self.voice,
+        )  # fmt: skip
+
+    def _would_be(
+        self, channel: str, old: Subscription | None, args: SubscribeArgs
+    ) -> Subscription:
+        """The subscription ``args`` would make (validated already; nothing is written)."""
+        now = self._clock.now()
+        base = old or Subscription(
+            self.platform, channel, DEFAULT_TIME, DEFAULT_TIMEZONE, (), False, False, "chat",
+            created_at=now, updated_at=now,
+        )  # fmt: skip
+        return dataclasses.replace(
+            base,
+            time=args.time or base.time,
+            timezone=args.timezone or base.timezone,
+            sections=base.sections if args.sections is None else args.sections,
+            in_thread=base.in_thread if args.in_thread is None else args.in_thread,
+            filters=args.filters(base.filters) if args.changes_filters else base.filters,
+            mode=args.mode or base.mode,
+            weekday=base.weekday if args.weekday is None else args.weekday,
+            empty_note=base.empty_note if args.empty_note is None else args.empty_note,
         )
 
     async def unsubscribe(self, channel: str) -> str:
@@ -240,7 +310,7 @@ class SubscriptionDesk:
         if not subs:
             return "No channel here is subscribed yet. " + _usage("subscribe")
         now = self._clock.now()
-        lines = [f"• <#{s.channel}> — {describe(s, now)}" for s in subs]
+        lines = [f"• <#{s.channel}> — {describe(s, now, self.voice)}" for s in subs]
         count = f"{len(subs)} subscribed channel{'s' if len(subs) != 1 else ''}"
         return "\n".join([f"{count}:", *lines])
 
@@ -248,6 +318,11 @@ class SubscriptionDesk:
     def usage(name: str) -> str:
         """The usage line of ``subscribe``, ``unsubscribe`` or ``subscriptions``."""
         return _usage(name)
+
+    @staticmethod
+    def help(name: str) -> str:
+        """``/… help``: the usage line, and for ``subscribe`` every setting."""
+        return _usage(name) + ("\n" + SETTINGS_HELP if name == "subscribe" else "")
 
     @staticmethod
     def refusal(who_may: str) -> str:
