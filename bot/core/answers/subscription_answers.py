@@ -220,6 +220,7 @@ class SubscriptionDesk:
         """
         if self._planner is None or self._archive is None:
             return "Preview is not available here: this paperbot does not plan deliveries."
+        self._planner.forget()  # the archive and its upvotes as they are now, not at last ask
         old = await self._subscriptions.get(self.platform, channel)
         sub = self._would_be(channel, old, args)
         routing = Routing.of(sub)
