@@ -31,6 +31,7 @@ from bot.core.daily.subscriptions import (
     parse_weekday,
 )
 from bot.core.routing.filters import NO_FILTERS, Filters
+from bot.core.routing.terms import FilterError, split_quoted
 from digest_parser import SectionKey
 
 __all__ = ["CLEAR", "FILTER_KEYS", "SubscribeArgs", "parse_subscribe_text"]
@@ -165,24 +166,10 @@ def _checked(changes: Changes) -> Changes:
 
 def _tokens(text: str) -> list[str]:
     """Split at white space outside double quotes (straight or curly); quotes are kept."""
-    tokens: list[str] = []
-    current: list[str] = []
-    quoted = False
-    for char in text:
-        if char in '"“”':
-            quoted = not quoted
-            current.append(char)
-        elif char.isspace() and not quoted:
-            if current:
-                tokens.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    if quoted:
-        raise SubscriptionError('a quoted phrase is not closed: end it with "')
-    if current:
-        tokens.append("".join(current))
-    return tokens
+    try:
+        return split_quoted(text, keep_quotes=True)
+    except FilterError as error:
+        raise SubscriptionError(str(error)) from None
 
 
 def _setting(token: str) -> tuple[str, str] | None:

@@ -30,6 +30,7 @@ __all__ = [
     "Term",
     "normalise",
     "parse_terms",
+    "split_quoted",
 ]
 
 MAX_TERMS: Final = 20
@@ -39,6 +40,7 @@ _MAX_TEXT: Final = MAX_TERMS * (MAX_TERM + 3)
 _HANGUL: Final = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 _PINGS: Final = re.compile(r"<[@#!]|@(?:everyone|here|channel)\b", re.IGNORECASE)
 _SPACE: Final = re.compile(r"\s+")
+_QUOTES: Final = frozenset('"“”')
 
 
 class FilterError(ValueError):
@@ -118,7 +120,7 @@ def parse_terms(value: str | Iterable[str]) -> tuple[Term, ...]:
                 f"the filter is {len(value):,} characters long; give at most {MAX_TERMS} terms "
                 f"of at most {MAX_TERM} characters"
             )
-        parts = _split(value)
+        parts = split_quoted(value, at=",")
     else:
         parts = list(value)
     terms: dict[str, Term] = {}
@@ -130,19 +132,26 @@ def parse_terms(value: str | Iterable[str]) -> tuple[Term, ...]:
     return tuple(terms.values())
 
 
-def _split(text: str) -> list[str]:
-    """Split at commas and spaces outside double quotes (straight or curly)."""
-    text = text.replace("“", '"').replace("”", '"')
+def split_quoted(text: str, *, at: str = "", keep_quotes: bool = False) -> list[str]:
+    """Split at white space (and the characters ``at``) outside double quotes, straight or
+    curly: a quoted phrase stays one part. ``keep_quotes`` leaves the quotes in the parts
+    (``/subscribe`` splits its words first, and each filter's terms later).
+
+    Raises:
+        FilterError: A quote is not closed.
+    """
     parts: list[str] = []
     current: list[str] = []
     quoted = False
     for char in text:
-        if char == '"':
-            if quoted or current:
+        if char in _QUOTES:
+            if keep_quotes:
+                current.append(char)
+            elif quoted or current:
                 parts.append("".join(current))
                 current = []
             quoted = not quoted
-        elif not quoted and (char == "," or char.isspace()):
+        elif not quoted and (char in at or char.isspace()):
             if current:
                 parts.append("".join(current))
             current = []
