@@ -72,7 +72,7 @@ class _Job:
     settings: Config
     target: Target
     day: dt.date
-    routing: Routing
+    layout: DayPlan | None  # what the target gets of the digest, laid out once
     again: bool
     view: ProgressView
     console: Console | None
@@ -86,21 +86,11 @@ class _Job:
             self.store, self.clock, self.target.platform, self.target.channel, self.day
         )
 
-    def planner(self, outbox: Outbox) -> Planner:
-        return Planner(self.store, outbox, listing_fits)
-
-    async def layout(self) -> DayPlan | None:
-        """What the target gets of the digest under the routing given (written nowhere)."""
-        planner = self.planner(Outbox(self.store, self.clock))
-        return await planner.day(self.target.platform, self.target.channel, self.day, self.routing)
-
     async def plan(self, outbox: Outbox) -> int:
-        platform, channel = self.target.platform, self.target.channel
         if self.again:
-            await outbox.forget(platform, channel, self.day)
-        planner = self.planner(outbox)
-        plan = await planner.day(platform, channel, self.day, self.routing)
-        return 0 if plan is None else await planner.write(plan)
+            await outbox.forget(self.target.platform, self.target.channel, self.day)
+        layout = self.layout
+        return 0 if layout is None else await outbox.plan_rows(layout.rows, layout.filtered)
 
 
 async def post_digest(
@@ -125,9 +115,10 @@ async def post_digest(
     Raises:
         DeliveryRefused: This process must send and cannot (no token), and no one else does.
     """
-    job = _Job(store, clock, settings, target, day, routing, again, view, console)
+    planner = Planner(store, Outbox(store, clock), listing_fits)
+    layout = await planner.day(target.platform, target.channel, day, routing)
+    job = _Job(store, clock, settings, target, day, layout, again, view, console)
     lease = Lease(store, clock, delivery_lease(target.platform), role="post")
-    layout = await job.layout()
     left = layout.left_out if layout is not None else 0
     if layout is None or layout.nothing:  # nothing matches: record why, send nothing
         await job.plan(Outbox(store, clock))
