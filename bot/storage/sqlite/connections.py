@@ -24,6 +24,7 @@ import aiosqlite
 
 from bot.core.errors import StorageBusy, StorageError
 from bot.storage.sqlite.errors import is_busy, storage_error
+from bot.storage.sqlite.rollback import roll_back
 from bot.storage.sqlite.schema import Row
 
 __all__ = ["BUSY_TIMEOUT", "Read", "Readers", "close_all", "connect", "use_wal"]
@@ -168,8 +169,7 @@ class Readers:
             raise storage_error(error, "archive read failed") from error
         finally:
             try:
-                if conn.in_transaction:
-                    await conn.rollback()  # only reads happened: ending is all it does
+                await roll_back(conn)  # only reads happened: ending is all it does
             finally:
                 self._idle.put_nowait(conn)
 

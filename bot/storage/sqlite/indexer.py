@@ -41,6 +41,7 @@ from bot.storage.sqlite.indexer_sql import (
     PENDING_SQL,
     UNMARK_SQL,
 )
+from bot.storage.sqlite.rollback import roll_back
 from bot.storage.sqlite.schema import entry_span, section_span
 from bot.storage.sqlite.store_sql import LAGGING_SQL
 
@@ -141,8 +142,7 @@ class Indexer:
                 await conn.executemany(UNMARK_SQL, [(day.isoformat(),) for day in dates])
                 await conn.commit()
             except BaseException as error:  # cancellation too: never leave it half-written
-                if conn.in_transaction:
-                    await conn.rollback()
+                await roll_back(conn)
                 if isinstance(error, sqlite3.Error):
                     raise storage_error(error, "indexing archived digests failed") from error
                 raise

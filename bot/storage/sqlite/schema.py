@@ -29,6 +29,7 @@ from bot.storage.sqlite.console_channel_sql import CONSOLE_CHANNEL_V5
 from bot.storage.sqlite.indexer_sql import SEARCH_INDEX_V4
 from bot.storage.sqlite.metadata_sql import PAPER_META_V6
 from bot.storage.sqlite.outbox_sql import OUTBOX_V2
+from bot.storage.sqlite.rollback import roll_back
 from bot.storage.sqlite.routing_sql import ROUTING_V7
 from bot.storage.sqlite.subscriptions_sql import SUBSCRIPTIONS_V3
 from digest_parser import Digest, ParseWarning
@@ -244,8 +245,7 @@ async def migrate(conn: aiosqlite.Connection, migrations: Sequence[str] = MIGRAT
             await conn.execute(f"PRAGMA user_version = {version}")
             await conn.execute("COMMIT")
         except Exception as error:
-            if conn.in_transaction:
-                await conn.rollback()
+            await roll_back(conn)
             raise SchemaError(f"migration to schema version {version} failed: {error}") from error
         _log.info("database schema migrated to version %d", version)
     return len(migrations)

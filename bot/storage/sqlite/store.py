@@ -66,6 +66,7 @@ from bot.storage.sqlite.indexer_sql import (
     UNINDEX_TITLES_SQL,
     UNINDEXED_PAPERS_SQL,
 )
+from bot.storage.sqlite.rollback import roll_back
 from bot.storage.sqlite.schema import (
     MIGRATIONS,
     Row,
@@ -237,8 +238,7 @@ class Store(Tables):
                 await conn.execute(MARK_UNINDEXED_SQL, (day,))
                 await conn.commit()
             except BaseException as error:  # cancellation too: never leave it half-written
-                if conn.in_transaction:
-                    await conn.rollback()
+                await roll_back(conn)
                 if isinstance(error, sqlite3.Error):
                     raise storage_error(error, f"ingest of the {day} digest failed") from error
                 raise
@@ -265,8 +265,7 @@ class Store(Tables):
                 yield conn
                 await conn.commit()
             except BaseException as error:
-                if conn.in_transaction:
-                    await conn.rollback()
+                await roll_back(conn)
                 if isinstance(error, sqlite3.Error):
                     raise storage_error(error, "archive write failed") from error
                 raise
