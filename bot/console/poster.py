@@ -54,6 +54,9 @@ class ConsolePoster:
         self.console.print(render_listing(listing))
         return Posted(message_id=f"console-{next(self._ids)}")
 
+    async def edit_counts(self, channel: str, message_id: str, card: Card) -> None:
+        """A printed card cannot change: the console has no buttons to count on."""
+
     def listing_fits(self) -> Fits:
         """A terminal has no message limit: a whole listing is one page."""
 

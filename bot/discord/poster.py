@@ -127,6 +127,21 @@ class DiscordPoster:
         _log.info("posted %s (%s) to %s as %s", key.paper, key.digest_date, channel, message_id)
         return Posted(message_id)
 
+    async def edit_counts(self, channel: str, message_id: str, card: Card) -> None:
+        """Show the card's counts on its buttons: the components only, its embed untouched.
+
+        ``message_id`` is ``THREAD/MESSAGE`` for a card inside a day's thread (a thread is a
+        channel of its own), else the message's id in ``channel``.
+        """
+        thread, _, message = message_id.rpartition("/")
+        what = f"editing the counts of {card.arxiv_id} in {thread or channel}"
+        try:
+            partial = self._channel(thread or channel).get_partial_message(int(message))
+            async with limit_each_request():
+                await partial.edit(view=card_view(card))
+        except (*SEND_ERRORS, ValueError) as error:
+            raise delivery_error(error, what) from error
+
     def listing_fits(self) -> Fits:
         """A page fits when its embed and menus pass every Discord limit, uncut."""
         return listing_fits()

@@ -99,6 +99,22 @@ class SlackPoster:
         _log.info("posted %s (%s) to %s as %s", key.paper, key.digest_date, channel, ts)
         return Posted(ts)
 
+    async def edit_counts(self, channel: str, message_id: str, card: Card) -> None:
+        """Show the card's counts on its buttons: ``chat.update`` with the card re-rendered.
+
+        Slack replaces a message's blocks whole, so the card is rendered again (the editor
+        passes it as posted: same sections, same metadata for reconciliation).
+        """
+        message = card_message(card)
+        with _reading(f"editing the counts of {card.arxiv_id} in {channel}"):
+            await self._client.chat_update(
+                channel=channel,
+                ts=message_id,
+                text=message["text"],
+                blocks=message["blocks"],
+                metadata=message["metadata"],
+            )
+
     def listing_fits(self) -> Fits:
         """A page fits when its Block Kit passes every Slack limit (:mod:`bot.slack.listing`)."""
         return listing_fits()
@@ -191,7 +207,7 @@ def _marked(messages: list[dict[str, Any]], key: PostKey) -> str | None:
 
 @contextlib.contextmanager
 def _reading(what: str) -> Iterator[None]:
-    """Errors of a history read, as the :mod:`bot.core.delivery.poster` tree."""
+    """Errors of a read or an edit, as the :mod:`bot.core.delivery.poster` tree."""
     try:
         yield
     except SlackApiError as error:

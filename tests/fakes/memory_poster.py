@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.core.cards.card import Card, DigestHeaderCard
+from bot.core.cards.counts import Counts
 from bot.core.cards.listing import DigestListing, Fits, ListingItem
 from bot.core.clock import Clock
 from bot.core.delivery.poster import DeliveryError, Posted, PostKey, TransientError
@@ -75,6 +76,8 @@ class MemoryPoster:
         self.history_error: DeliveryError | None = None
         self.gate: asyncio.Event | None = None
         self.held = asyncio.Event()
+        self.edits: list[tuple[str, str, Counts]] = []
+        self._edit_outcomes: deque[BaseException | None] = deque()
 
     @property
     def threads(self) -> bool:
@@ -112,6 +115,17 @@ class MemoryPoster:
     async def post_listing(self, channel: str, listing: DigestListing, *, key: PostKey) -> Posted:
         """Store one page of a listing."""
         return Posted(await self._post(channel, listing, key, None))
+
+    async def edit_counts(self, channel: str, message_id: str, card: Card) -> None:
+        """Record the counts a card now shows (``edits``), or raise what was scripted."""
+        outcome = self._edit_outcomes.popleft() if self._edit_outcomes else None
+        if outcome is not None:
+            raise outcome
+        self.edits.append((channel, message_id, card.counts))
+
+    def script_edits(self, *outcomes: BaseException | None) -> None:
+        """Queue what the next count edits do: ``None`` succeeds, an exception is raised."""
+        self._edit_outcomes.extend(outcomes)
 
     #: Lines per listing page: small, so core tests see listings of several pages.
     listing_page_size = 20

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from digest_parser import Paper, SectionKey
 
+from .counts import NO_COUNTS, Counts
 from .paper_meta import PaperMeta
 
 __all__ = [
@@ -85,6 +86,8 @@ class Card:
             refusal or a single paragraph), so that such a card still says something.
         meta: What Hugging Face knows about the paper, when it has been fetched; a card
             without it looks as cards did before enrichment.
+        counts: The channel's 👍 and 🔖 counts, shown on the card's buttons (a new card has
+            none; an edit after presses carries the new numbers).
     """
 
     arxiv_id: str
@@ -96,6 +99,7 @@ class Card:
     missing: tuple[SectionKey, ...] = ()
     note: str = ""
     meta: PaperMeta | None = None
+    counts: Counts = NO_COUNTS
 
     @property
     def display_title(self) -> str:

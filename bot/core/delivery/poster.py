@@ -123,6 +123,14 @@ class Poster(Protocol):
         """Post one page of a digest listing (``digest`` and ``weekly`` mode)."""
         ...
 
+    async def edit_counts(self, channel: str, message_id: str, card: Card) -> None:
+        """Show ``card.counts`` on the 👍/🔖 buttons of a card posted as ``message_id``.
+
+        Raises the :class:`DeliveryError` tree like a send (a deleted message is
+        :class:`MessageRejected` or :class:`ChannelUnavailable`: the edit is dropped).
+        """
+        ...
+
     def listing_fits(self) -> Fits:
         """What one listing page may hold here (for :func:`~bot.core.cards.listing.pack`)."""
         ...

@@ -32,6 +32,7 @@ from bot.storage.sqlite.outbox_sql import OUTBOX_V2
 from bot.storage.sqlite.rollback import roll_back
 from bot.storage.sqlite.routing_sql import ROUTING_V7
 from bot.storage.sqlite.subscriptions_sql import SUBSCRIPTIONS_V3
+from bot.storage.sqlite.voice_sql import VOICE_V8
 from digest_parser import Digest, ParseWarning
 
 __all__ = [
@@ -135,6 +136,7 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     CONSOLE_CHANNEL_V5,
     PAPER_META_V6,
     ROUTING_V7,
+    VOICE_V8,
 )
 
 

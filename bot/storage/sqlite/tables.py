@@ -1,4 +1,5 @@
-"""The SQLite store's tables beside the archive: outbox, leases, subscriptions, runs, metadata.
+"""The SQLite store's tables beside the archive: outbox, leases, subscriptions, runs, metadata,
+reactions and follows.
 
 :class:`~bot.storage.sqlite.store.Store` inherits :class:`Tables`, so one store is the
 :class:`~bot.core.daily.repositories.DailyStore` the core asks for, while the store module
@@ -20,11 +21,13 @@ from bot.storage.sqlite.metadata import SqliteMetadata
 from bot.storage.sqlite.outbox import SqliteOutbox
 from bot.storage.sqlite.schedule_runs import SqliteScheduleRuns
 from bot.storage.sqlite.subscriptions import SqliteSubscriptions
+from bot.storage.sqlite.voice import SqliteFollows, SqliteReactions
 
 if TYPE_CHECKING:
     from bot.core.daily.repositories import ScheduleRunRepository, SubscriptionRepository
     from bot.core.delivery.repositories import LeaseRepository, OutboxRepository
     from bot.core.enrichment.repositories import MetadataRepository
+    from bot.core.voice.repositories import FollowRepository, ReactionRepository
 
 __all__ = ["Database", "Tables"]
 
@@ -78,3 +81,13 @@ class Tables:
     def metadata(self: Database) -> MetadataRepository:
         """Hugging Face's metadata per paper."""
         return SqliteMetadata(self)
+
+    @cached_property
+    def reactions(self: Database) -> ReactionRepository:
+        """Likes, saves, reading lists and the count edits they cause."""
+        return SqliteReactions(self)
+
+    @cached_property
+    def follows(self: Database) -> FollowRepository:
+        """Members' follows and their direct messages."""
+        return SqliteFollows(self)
