@@ -1,0 +1,1 @@
+"""The group's voice: reactions, saved papers, reading lists and follows."""
