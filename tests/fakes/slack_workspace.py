@@ -376,7 +376,9 @@ class FakeWorkspace:
         if not pending:
             raise SlackError("invalid_arguments")
         targets = _targets(args)
-        resolved = [(self._share_target(target), target) for target in targets]
+        resolved: list[tuple[FakeChannel | None, str | None]] = [
+            (self._share_target(target), target) for target in targets
+        ]
         comment = _optional(args.get("initial_comment"))
         thread_ts = _optional(args.get("thread_ts"))
         shared: list[UploadedFile] = []

@@ -29,7 +29,7 @@ def test_tiered_methods_share_one_bucket_per_method_at_the_tier_rate() -> None:
     assert limiter.admit("conversations.open", "") is None
     assert limiter.admit("conversations.open", "") is None
     wait = limiter.admit("conversations.open", "")
-    assert wait == pytest.approx(1.2)
+    assert wait is not None and wait == pytest.approx(1.2)
     assert limiter.retry_after(wait) == "2"
     assert limiter.admit("files.getUploadURLExternal", "") is None  # its own bucket
     clock.advance(1.2)
@@ -212,6 +212,18 @@ async def test_injected_faults_reach_the_new_methods(slack: FakeSlackAPI) -> Non
     assert raised.value.response.status_code == 429
     assert raised.value.response.headers["Retry-After"] == "7"
     assert slack.uploads(CHANNEL) == [] and slack.faults.pending == 0
+
+
+@pytest.mark.parametrize(
+    "method", ["files.getUploadURLExternal", "files.completeUploadExternal", "conversations.open"]
+)
+async def test_the_new_methods_check_the_token(slack: FakeSlackAPI, method: str) -> None:
+    wrong = AsyncWebClient(token="xoxb-wrong", base_url=slack.base_url, retry_handlers=[])
+    with pytest.raises(SlackApiError, match="invalid_auth"):
+        await wrong.api_call(method, params={"users": ALICE, "filename": "a", "length": 1})
+    with pytest.raises(SlackApiError, match="not_allowed_token_type"):
+        await client_for(slack).api_call(method, params={"token": slack.app_token})
+    assert [r.error for r in slack.calls(method)] == ["invalid_auth", "not_allowed_token_type"]
 
 
 @pytest.mark.parametrize(
