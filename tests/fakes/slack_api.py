@@ -14,8 +14,13 @@ It listens on ``127.0.0.1`` on a free port and speaks Slack's documented JSON: H
 Block Kit checks in :mod:`~tests.fakes.slack_blocks`, limits in
 :mod:`~tests.fakes.slack_ratelimit` and faults in :mod:`~tests.fakes.slack_faults`. This module
 adds the transport: token checks, the record of every request, ``response_url`` endpoints
-(Bolt's ``respond()`` posts there; a message Slack would refuse gets HTTP 400 and the error) and
-the faults that need the socket (drops, delays).
+(Bolt's ``respond()`` posts there; a message Slack would refuse gets HTTP 400 and the error),
+the upload URLs of ``files.getUploadURLExternal`` (files in :mod:`~tests.fakes.slack_files`)
+and the faults that need the socket (drops, delays).
+
+Direct messages: ``conversations.open`` with ``users=U0ALICE`` answers the DM ``D0ALICE``, and
+``chat.postMessage`` or ``files.completeUploadExternal`` accept either ID as the target, as
+Slack does for the app's DM. ``slack.refuse_dms("U0ALICE", "user_disabled")`` makes them fail.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from types import TracebackType
 from typing import Any, Self
 
@@ -33,14 +38,31 @@ from multidict import CIMultiDict
 from tests.fakes.slack_blocks import BlockKitLimits, check_message
 from tests.fakes.slack_channels import ChannelStore, FakeChannel, StoredMessage
 from tests.fakes.slack_faults import FaultKind, FaultPlan
+from tests.fakes.slack_files import UploadedFile, upload_content
 from tests.fakes.slack_ratelimit import Clock, RateLimiter, SlackRateLimit
 from tests.fakes.slack_records import DecodedCall, FakeSlackStats, RecordedRequest, decode_call
-from tests.fakes.slack_workspace import FakeWorkspace, MethodResult, SlackError, SlackIdentity
+from tests.fakes.slack_workspace import (
+    FakeWorkspace,
+    MethodResult,
+    SlackError,
+    SlackIdentity,
+    dm_channel_id,
+)
 
-__all__ = ["RESPONSE_URL", "FakeSlackAPI", "FakeSlackStats", "RecordedRequest"]
+__all__ = [
+    "RESPONSE_URL",
+    "UPLOAD_URL",
+    "FakeSlackAPI",
+    "FakeSlackStats",
+    "RecordedRequest",
+    "UploadedFile",
+]
 
 RESPONSE_URL = "response_url"
 """The ``method`` under which ``response_url`` posts are recorded and faults are injected."""
+
+UPLOAD_URL = "upload_url"
+"""The ``method`` under which posts to upload URLs are recorded and faults are injected."""
 
 RESPONSE_URL_USES = 5
 """Slack accepts five responses per ``response_url`` (docs.slack.dev, "Handling slash commands")."""
@@ -62,6 +84,8 @@ class FakeSlackAPI:
         limits: Block Kit limits to enforce.
         identity: The bot's IDs, as ``auth.test`` reports them.
         wait_timeout: Real seconds :meth:`wait_until` waits before failing the test.
+        dm_refused: User ID -> error code: DMs with these users fail with that code (see
+            :meth:`refuse_dms`).
 
     Attributes:
         requests: Every request received, in arrival order.
@@ -83,6 +107,7 @@ class FakeSlackAPI:
         identity: SlackIdentity | None = None,
         wait_timeout: float = 5.0,
         wall_clock: Callable[[], float] | None = None,
+        dm_refused: Mapping[str, str] | None = None,
     ) -> None:
         """See the class docstring; ``wall_clock`` (epoch seconds) makes ``ts`` values real
         times, as Slack's are, for tests that compare them with a delivery clock."""
@@ -99,6 +124,8 @@ class FakeSlackAPI:
             limits=limits or BlockKitLimits(),
             limiter=limiter,
             ws_url=lambda: self.socket_mode_url,
+            upload_url=self.upload_url,
+            dm_refused=dict(dm_refused or {}),
         )
         self.requests: list[RecordedRequest] = []
         self.faults = FaultPlan()
@@ -128,6 +155,7 @@ class FakeSlackAPI:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._handle_api)
         app.router.add_post("/response/{key}", self._handle_response_url)
+        app.router.add_post("/upload/{file_id}", self._handle_upload)
         # A short shutdown_timeout: a handler parked in a DELAY fault is woken by close()
         # anyway, and teardown must never wait aiohttp's default 60 s.
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
@@ -165,6 +193,10 @@ class FakeSlackAPI:
         """A fresh ``response_url`` on this server, to put in a slash command or action payload."""
         return f"{self.url}response/{key or f'R{next(self._response_keys):04d}'}"
 
+    def upload_url(self, file_id: str) -> str:
+        """Where the bytes of ``file_id`` go; ``files.getUploadURLExternal`` hands it out."""
+        return f"{self.url}upload/{file_id}"
+
     # --- what happened -------------------------------------------------------------------
 
     def channel(self, channel_id: str) -> FakeChannel:
@@ -181,6 +213,23 @@ class FakeSlackAPI:
     def ephemerals(self, channel_id: str) -> list[StoredMessage]:
         """``chat.postEphemeral`` messages of the channel, oldest first."""
         return list(self.channel(channel_id).ephemerals)
+
+    def uploads(self, channel: str) -> list[UploadedFile]:
+        """Files shared in the channel or DM, oldest first; a ``U…`` user ID names its DM.
+
+        Files completed without any channel are private; find them in
+        ``slack.workspace.files.uploaded`` (their ``channel`` is ``None``).
+        """
+        return self.workspace.files.in_channel(self._conversation_id(channel))
+
+    def direct_messages(self, user_id: str) -> list[StoredMessage]:
+        """Messages the bot posted in its DM with ``user_id``, oldest first (none if unopened)."""
+        found = self.workspace.channels.find(dm_channel_id(user_id))
+        return list(found.messages) if found is not None else []
+
+    def dm_channel_id(self, user_id: str) -> str:
+        """The ``D…`` ID of the bot's DM with ``user_id`` (``conversations.open`` answers it)."""
+        return dm_channel_id(user_id)
 
     def calls(self, method: str, channel: str | None = None) -> list[RecordedRequest]:
         """Requests for ``method`` (optionally naming ``channel``), in arrival order."""
@@ -231,6 +280,22 @@ class FakeSlackAPI:
         """Declare a channel; ``member=False`` makes calls answer ``not_in_channel``."""
         return self.workspace.channels.add(channel_id, name, archived=archived, member=member)
 
+    def refuse_dms(self, user_id: str, error: str = "user_disabled") -> None:
+        """Make DMs with ``user_id`` fail with ``error``, as HTTP 200 ``ok: false``.
+
+        ``conversations.open``, ``chat.postMessage`` and ``files.completeUploadExternal`` into
+        that DM (named by ``U…`` or ``D…``) answer ``error``. Use a documented code:
+        ``user_disabled``, ``user_not_found`` or ``user_not_visible`` (``conversations.open``
+        reference), ``cannot_dm_bot`` (what Slack answers for a bot user), or
+        ``messages_tab_disabled`` (``chat.postMessage`` reference), which lets the open
+        succeed and refuses what is sent.
+        """
+        self.workspace.dm_refused[user_id] = error
+
+    def allow_dms(self, user_id: str) -> None:
+        """Undo :meth:`refuse_dms`."""
+        self.workspace.dm_refused.pop(user_id, None)
+
     def fail_channel(self, channel_id: str, error: str | None) -> None:
         """Make every call naming the channel answer ``error`` until set back to ``None``."""
         self.channel(channel_id).error = error
@@ -270,6 +335,40 @@ class FakeSlackAPI:
             record.finished = True
             await self._notify()
 
+    async def _handle_upload(self, request: web.Request) -> web.StreamResponse:
+        """The upload URL: keep the bytes, answer as Slack's upload service does.
+
+        The URL is the credential, as Slack's pre-signed one is: no token is checked. Slack
+        answers 200 with a plain-text body (``OK - <bytes>``); an unknown or already completed
+        file ID gets 404 here (Slack's answer for that is undocumented).
+        """
+        file_id = request.match_info["file_id"]
+        body = await request.read()
+        record = RecordedRequest(
+            UPLOAD_URL,
+            {"file_id": file_id},
+            CIMultiDict(request.headers),
+            body,
+            self._clock(),
+            request.path,
+        )
+        self._count(record)
+        try:
+            await self._fault(request, record, after_store=False)
+            content = upload_content(request.headers.get("Content-Type", ""), body)
+            if self.workspace.files.receive(file_id, content) is None:
+                raise SlackError("file_not_found", status=404)
+            self._answer(record, 200, {"ok": True})
+            return web.Response(text=f"OK - {len(content)}")
+        except SlackError as exc:
+            return self._answer(record, exc.status, exc.body, exc.headers)
+        finally:
+            record.finished = True
+            await self._notify()
+
+    def _conversation_id(self, channel: str) -> str:
+        return dm_channel_id(channel) if channel.startswith("U") else channel
+
     def _check_response_message(self, args: dict[str, Any]) -> None:
         """Refuse a message Slack would refuse, as an incoming webhook does: HTTP 400.
 
@@ -295,10 +394,13 @@ class FakeSlackAPI:
         record = RecordedRequest(
             method, call.args, CIMultiDict(request.headers), call.body, self._clock(), request.path
         )
+        self._count(record)
+        return record, call
+
+    def _count(self, record: RecordedRequest) -> None:
         self.requests.append(record)
         self.stats.requests += 1
-        self.stats.by_method[method] = self.stats.by_method.get(method, 0) + 1
-        return record, call
+        self.stats.by_method[record.method] = self.stats.by_method.get(record.method, 0) + 1
 
     def _authenticate(self, method: str, token: str) -> None:
         if not token:

@@ -101,6 +101,8 @@ class FakeChannel:
         error: When set, every call naming the channel answers this error code.
         messages: Stored messages and replies, oldest first.
         ephemerals: ``chat.postEphemeral`` messages (never in history), oldest first.
+        user: For a direct message (``D…``) with the bot, the other member's user ID;
+            ``None`` for channels.
     """
 
     id: str
@@ -110,6 +112,12 @@ class FakeChannel:
     error: str | None = None
     messages: list[StoredMessage] = field(default_factory=list)
     ephemerals: list[StoredMessage] = field(default_factory=list)
+    user: str | None = None
+
+    @property
+    def is_im(self) -> bool:
+        """A direct message between the bot and one user."""
+        return self.user is not None
 
     def find(self, ts: str) -> StoredMessage | None:
         """The stored message with this ``ts``, if any."""
@@ -117,6 +125,8 @@ class FakeChannel:
 
     def to_api(self) -> dict[str, Any]:
         """The conversation object of ``conversations.info``."""
+        if self.user is not None:
+            return {"id": self.id, "is_im": True, "user": self.user, "is_open": True}
         return {
             "id": self.id,
             "name": self.name,
@@ -159,6 +169,10 @@ class ChannelStore:
             return None
         if channel_id not in self._channels and self._open:
             self.add(channel_id)
+        return self._channels.get(channel_id)
+
+    def find(self, channel_id: str) -> FakeChannel | None:
+        """The channel if it exists already; never creates one, even in open mode."""
         return self._channels.get(channel_id)
 
     def __iter__(self) -> Iterator[FakeChannel]:

@@ -3,7 +3,9 @@
 Slack documents ``chat.postMessage`` as a "special tier" method: about one message per second
 per channel, short bursts allowed, plus a workspace-wide limit whose size it does not publish
 (https://docs.slack.dev/apis/web-api/rate-limits). Over the limit it answers HTTP 429 with
-``Retry-After: <integer seconds>`` and ``{"ok": false, "error": "ratelimited"}``.
+``Retry-After: <integer seconds>`` and ``{"ok": false, "error": "ratelimited"}``. Other
+methods belong to numbered tiers (``conversations.open`` is Tier 3, the file-upload methods
+Tier 4): one workspace-wide allowance per method, modelled as one bucket each.
 
 The fake models both limits as token buckets. Every window is written in *Slack seconds* and
 multiplied by ``time_scale`` to get *clock seconds*, so ``time_scale=0.01`` turns the one-second
@@ -27,11 +29,13 @@ seconds plus ``random.random()``:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 __all__ = [
+    "DOCUMENTED_TIERS",
+    "TIER_PER_MINUTE",
     "Clock",
     "ManualClock",
     "RateLimiter",
@@ -63,6 +67,25 @@ class ManualClock:
         self.now += seconds
 
 
+TIER_PER_MINUTE: Mapping[int, int] = {1: 1, 2: 20, 3: 50, 4: 100}
+"""Calls per minute of Slack's tiers ("Tier 3: 50+ per minute", docs.slack.dev rate limits).
+
+Slack writes them as floors ("50+") and tolerates bursts; the fake enforces the floor, which
+is the figure a well-behaved client must plan for.
+"""
+
+DOCUMENTED_TIERS: Mapping[str, int] = {
+    "conversations.open": 3,
+    "files.getUploadURLExternal": 4,
+    "files.completeUploadExternal": 4,
+}
+"""Tiers the method reference pages document for the tiered methods the fake serves.
+
+Tiered limits are per method and per workspace (not per channel), so these methods get one
+bucket each; ``chat.postMessage`` keeps its "special tier" per-channel buckets.
+"""
+
+
 class RetryAfterStyle(StrEnum):
     """How the fake writes ``Retry-After`` for limits it enforces (see the module docstring)."""
 
@@ -83,6 +106,11 @@ class SlackRateLimit:
             cap but publishes no figure; 5/s is an assumption, chosen above the per-channel rate.
         workspace_burst: Burst allowance of the workspace bucket (assumed).
         methods: Web API methods the limits apply to; each has its own buckets.
+        tiers: Tiered methods and their tier (see :data:`TIER_PER_MINUTE`); each gets one
+            workspace-wide bucket refilling at the tier's rate. A method in ``methods`` is
+            limited as a special-tier method instead.
+        tier_burst: Calls a tiered method accepts back to back before its rate applies. Slack
+            documents "bursts" without a number; 5 is our assumption.
         retry_after: How ``Retry-After`` is written; see :class:`RetryAfterStyle`.
     """
 
@@ -91,6 +119,8 @@ class SlackRateLimit:
     workspace_per_second: float = 5.0
     workspace_burst: int = 10
     methods: frozenset[str] = field(default_factory=lambda: frozenset({"chat.postMessage"}))
+    tiers: Mapping[str, int] = field(default_factory=lambda: dict(DOCUMENTED_TIERS))
+    tier_burst: int = 5
     retry_after: RetryAfterStyle = RetryAfterStyle.SLACK
 
 
@@ -140,10 +170,11 @@ class RateLimiter:
         self._clock = clock
         self._channels: dict[tuple[str, str], TokenBucket] = {}
         self._workspace: dict[str, TokenBucket] = {}
+        self._tiered: dict[str, TokenBucket] = {}
 
     def applies_to(self, method: str) -> bool:
         """Whether ``method`` is rate limited at all."""
-        return method in self.policy.methods
+        return method in self.policy.methods or method in self.policy.tiers
 
     def admit(self, method: str, channel: str) -> float | None:
         """Spend a token for one call, or refuse it.
@@ -155,7 +186,14 @@ class RateLimiter:
         if not self.applies_to(method):
             return None
         now = self._clock()
-        buckets = (self._channel_bucket(method, channel, now), self._workspace_bucket(method, now))
+        buckets: tuple[TokenBucket, ...]
+        if method in self.policy.methods:
+            buckets = (
+                self._channel_bucket(method, channel, now),
+                self._workspace_bucket(method, now),
+            )
+        else:
+            buckets = (self._tier_bucket(method, now),)
         wait = max(bucket.wait(now) for bucket in buckets)
         if wait > 0:
             return wait
@@ -182,6 +220,16 @@ class RateLimiter:
                 now=now,
             )
         return self._channels[key]
+
+    def _tier_bucket(self, method: str, now: float) -> TokenBucket:
+        if method not in self._tiered:
+            per_minute = TIER_PER_MINUTE[self.policy.tiers[method]]
+            self._tiered[method] = TokenBucket(
+                capacity=self.policy.tier_burst,
+                per_second=per_minute / 60.0 / self.time_scale,
+                now=now,
+            )
+        return self._tiered[method]
 
     def _workspace_bucket(self, method: str, now: float) -> TokenBucket:
         if method not in self._workspace:

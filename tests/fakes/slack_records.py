@@ -56,8 +56,9 @@ class RecordedRequest:
 
     @property
     def channel(self) -> str | None:
-        """The ``channel`` argument, which most assertions filter on."""
-        channel = self.args.get("channel")
+        """The ``channel`` argument (``channel_id`` for file uploads), which most assertions
+        and channel-scoped faults filter on."""
+        channel = self.args.get("channel", self.args.get("channel_id"))
         return str(channel) if channel is not None else None
 
     @property
