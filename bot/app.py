@@ -38,6 +38,8 @@ from bot.core.delivery.outbox import Outbox
 from bot.core.delivery.pacing import Pacer, Pacing
 from bot.core.delivery.poster import Poster
 from bot.core.delivery.worker import RetryPolicy, Worker
+from bot.core.voice.desk import VoiceDesk
+from bot.core.voice.editor import CountEditor
 from bot.heap import settled_heap
 from bot.platforms import PLATFORMS, find_platform, listing_fits
 from bot.registry import ChannelIdError, Platform, SetupError, either
@@ -202,13 +204,15 @@ async def serve(
         running: list[asyncio.Task[None]] = []
         subscribed = {sub.platform for sub in await subscriptions.list()}
         posters: dict[str, Poster] = {}
+        editor = CountEditor(store, posters, clock)
+        voice = VoiceDesk(store, clock, editor=editor)
         for platform in PLATFORMS:
             if not _switched_on(platform, secrets, subscribed):
                 continue
             planner = Planner(store, Outbox(store, clock), listing_fits)
             serving = ServingContext(
                 platform.name, stack, config, secrets, lookup, subscriptions, clock, running,
-                planner,
+                planner, voice,
             )  # fmt: skip
             try:
                 posters[platform.name] = await platform.serve(serving)
@@ -281,6 +285,7 @@ async def serve(
         ] = [
             ("scheduler", scheduler.run, scheduler.stop),
             ("delivery", lambda: _deliver_forever(worker, work, lease, clock), stop_delivery),
+            ("count edits", editor.run, editor.stop),
         ]
         if background is not None:
             components.append(("enrichment", background.run, background.stop))

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from bot.core.clock import Clock
     from bot.core.daily.planner import Planner
     from bot.core.daily.subscriptions import Subscriptions
+    from bot.core.voice.desk import VoiceDesk
 
 __all__ = ["ServingContext", "cancel", "halt", "stop_on_signals", "until_stopped"]
 
@@ -42,6 +43,7 @@ class ServingContext:
     clock: Clock
     running: list[asyncio.Task[None]]
     planner: Planner | None = None  # for ``/subscribe preview``
+    voice: VoiceDesk | None = None  # 👍/🔖 buttons, /saved, /reading-list, /follow
 
     def desk(self) -> SubscriptionDesk:
         return SubscriptionDesk(

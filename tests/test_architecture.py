@@ -47,7 +47,8 @@ CORE_LAYERS: Final = {
     "delivery": ("cards", "archive"),
     "enrichment": ("cards", "archive"),
     "routing": ("cards", "archive"),
-    "daily": ("cards", "archive", "delivery", "enrichment", "routing"),
+    "voice": ("cards", "archive", "delivery", "enrichment", "routing"),
+    "daily": ("cards", "archive", "delivery", "enrichment", "routing", "voice"),
     "answers": ("cards", "archive", "daily", "routing"),
 }
 #: Modules at the root of ``bot.core``: every sub-package may import them; they import nothing
@@ -456,6 +457,12 @@ BAD_BY_RULE: Final = [
         "bot.core.routing.selection",
         "from ..delivery.outbox import Outbox",
         "bot.core.delivery",
+    ),
+    (
+        "voice-layer",
+        "bot.core.voice.desk",
+        "from ..daily.planner import Planner",
+        "bot.core.daily",
     ),
     (
         "daily-layer",

@@ -66,7 +66,7 @@ class CountEditor:
         window: float = EDIT_WINDOW,
     ) -> None:
         self._store = store
-        self._posters = dict(posters)
+        self._posters = posters  # ``serve`` adds each platform's poster as it starts
         self._clock = clock
         self.window = window
         self._poked = asyncio.Event()

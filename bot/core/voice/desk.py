@@ -3,7 +3,7 @@
 Written once for every platform, like :mod:`bot.core.answers.subscription_answers`: adapters
 say who asked (a :class:`~bot.core.voice.members.Member`), where, and whether they are an admin
 of the channel; replies are plain text both Slack's mrkdwn and Discord's Markdown show as
-meant, with titles and terms passed through the platform's ``literal`` (:class:`Voice`).
+meant, with titles and terms passed through the platform's ``literal``.
 
 Privacy: a member's saved papers are answered to that member only (adapters reply
 ephemerally); a reading list shows counts, never names; nothing here logs a user id.
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final, Protocol
 
@@ -28,7 +28,8 @@ from bot.core.voice.members import ChannelRef, Member, dm_channel
 from bot.core.voice.records import Follow, Press, Pressed, ReadingItem, SavedPaper
 from bot.core.voice.repositories import VoiceStore
 
-from .subscription_preview import PLAIN, Voice
+#: Escapes untrusted text (titles, terms) for the platform, so it shows as typed, pings no one.
+Escape = Callable[[str], str]
 
 __all__ = [
     "FOLLOW_HELP",
@@ -76,14 +77,14 @@ class SavedPage:
     pages: int
     total: int
 
-    def text(self, voice: Voice = PLAIN) -> str:
+    def text(self, literal: Escape = str) -> str:
         """The page as numbered lines, or what to do when nothing is saved."""
         if not self.total:
             return "You have no saved papers. Press 🔖 Save on a card to keep it here."
         head = f"*Your saved papers* ({self.total})" + _page_label(self.page, self.pages)
         start = (self.page - 1) * PAGE_SIZE
         lines = [
-            f"{start + n}. {_title_line(item.title, item.arxiv_id, item.digest_date, voice)}"
+            f"{start + n}. {_title_line(item.title, item.arxiv_id, item.digest_date, literal)}"
             for n, item in enumerate(self.items, start=1)
         ]
         return "\n".join([head, *lines, "`/saved export`: a BibTeX file · `/saved clear`: "
@@ -99,7 +100,7 @@ class ReadingPage:
     pages: int
     total: int
 
-    def text(self, voice: Voice = PLAIN) -> str:
+    def text(self, literal: Escape = str) -> str:
         """The page as numbered lines with 👍/🔖 counts."""
         if not self.total:
             return (
@@ -118,7 +119,7 @@ class ReadingPage:
                 )
                 if part
             )
-            line = _title_line(item.title, item.arxiv_id, item.digest_date, voice)
+            line = _title_line(item.title, item.arxiv_id, item.digest_date, literal)
             lines.append(f"{n}. {line} · {counts}")
         return "\n".join([head, *lines])
 
@@ -244,7 +245,7 @@ class VoiceDesk:
             return f"Removed arXiv {arxiv_id} from this channel's reading list."
         return f"arXiv {arxiv_id} was already off this channel's reading list."
 
-    async def follow(self, member: Member, text: str, voice: Voice = PLAIN) -> str:
+    async def follow(self, member: Member, text: str, literal: Escape = str) -> str:
         """``/follow``: list, ``resume``, ``help``, or add terms and authors."""
         words = text.strip()
         if words.lower() == "help":
@@ -253,7 +254,7 @@ class VoiceDesk:
         if words.lower() == "resume":
             return await self._resume(member, current)
         if not words:
-            return await self._listed(member, current, voice)
+            return await self._listed(member, current, literal)
         try:
             asked = parse_follow(words)
             had = _terms(current)
@@ -270,11 +271,11 @@ class VoiceDesk:
             )
         )
         return (
-            f"Following {_shown(now, voice)}. Once a day I will send you a direct message "
+            f"Following {_shown(now, literal)}. Once a day I will send you a direct message "
             "with the day's new papers that match."
         )
 
-    async def unfollow(self, member: Member, text: str, voice: Voice = PLAIN) -> str:
+    async def unfollow(self, member: Member, text: str, literal: Escape = str) -> str:
         """``/unfollow TERMS`` or ``/unfollow all``."""
         current = await self._store.follows.get(member)
         if current is None:
@@ -299,7 +300,7 @@ class VoiceDesk:
                 current.told_pause,
             )
         )
-        return f"Still following {_shown(left, voice)}."
+        return f"Still following {_shown(left, literal)}."
 
     async def notice(self, member: Member) -> str | None:
         """Once per failure: that the member's follow DMs are paused, and how to resume."""
@@ -324,11 +325,11 @@ class VoiceDesk:
             return "Your follow direct messages were not paused."
         return "Direct messages resumed: what could not be sent goes out now."
 
-    async def _listed(self, member: Member, current: Follow | None, voice: Voice) -> str:
+    async def _listed(self, member: Member, current: Follow | None, literal: Escape) -> str:
         if current is None:
             return "You follow nothing yet. " + FOLLOW_HELP
         paused = await self._store.outbox.pause_reason(member.platform, dm_channel(member.user))
-        line = f"You follow {_shown(_terms(current), voice)}."
+        line = f"You follow {_shown(_terms(current), literal)}."
         if paused is not None:
             line += " Direct messages are paused (I could not message you): `/follow resume`."
         return line
@@ -344,15 +345,15 @@ def _terms(follow: Follow | None) -> FollowTerms:
     return FollowTerms(parse_terms(follow.terms), parse_terms(follow.authors))
 
 
-def _shown(terms: FollowTerms, voice: Voice) -> str:
-    return ", ".join(voice.literal(part) for part in terms.shown())
+def _shown(terms: FollowTerms, literal: Escape) -> str:
+    return ", ".join(literal(part) for part in terms.shown())
 
 
 def _page_label(page: int, pages: int) -> str:
     return f" · page {page}/{pages}" if pages > 1 else ""
 
 
-def _title_line(title: str | None, arxiv_id: str, day: dt.date | None, voice: Voice) -> str:
-    shown = voice.literal(title) if title else f"arXiv {arxiv_id}"
+def _title_line(title: str | None, arxiv_id: str, day: dt.date | None, literal: Escape) -> str:
+    shown = literal(title) if title else f"arXiv {arxiv_id}"
     when = f" · {day}" if day else ""
     return f"{shown} (`{arxiv_id}`{when})"
