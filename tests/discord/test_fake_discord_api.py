@@ -304,6 +304,9 @@ async def test_edit_delete_and_file_uploads(fake: FakeDiscord) -> None:
     assert [m.content for m in fake.messages()] == ["final"]
     upload = fake.requests_matching(MESSAGE_CREATE)[0]
     assert upload.files == ["card.png"] and upload.json["content"] == "draft"
+    assert upload.uploads[0].content == b"png"
+    kept = fake.messages()[0].attachments
+    assert [(a.filename, a.content, a.size) for a in kept] == [("card.png", b"png", 3)]
 
 
 # -- rate limits and faults ------------------------------------------------------------------

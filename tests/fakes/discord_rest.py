@@ -18,8 +18,8 @@ from tests.fakes.discord_http import (
     FakeOptions,
     discord_error,
     json_response,
-    read_body,
     read_json,
+    read_uploads,
 )
 from tests.fakes.discord_payloads import Payload
 from tests.fakes.discord_state import DiscordState, StoredMessage
@@ -188,11 +188,11 @@ class RestRoutes:
         window returns the message already created instead of posting a second one.
         """
         channel_id, error = self._channel(request)
-        body, files = await read_body(request)
+        body, uploads = await read_uploads(request)
         error = error or message_errors(body)
         if error:
             return error
-        stored, created = self.state.create_message(channel_id, body, files=files)
+        stored, created = self.state.create_message(channel_id, body, files=uploads)
         if created:
             await self.announce("MESSAGE_CREATE", stored.payload, channel_id, GUILD_MESSAGES_INTENT)
         return json_response(stored.payload)
@@ -203,13 +203,13 @@ class RestRoutes:
         return error or json_response(found.payload if found else None)
 
     async def edit_message(self, request: web.Request) -> web.Response:
-        """``PATCH /channels/{id}/messages/{mid}``: validated like a create."""
+        """``PATCH /channels/{id}/messages/{mid}``: validated like a create; files appended."""
         found, error = self._message(request)
-        body = await read_json(request)
+        body, uploads = await read_uploads(request)
         error = error or message_errors(body, allow_empty=True)
         if error or found is None:
             return error or discord_error(404, 10008, "Unknown Message")
-        self.state.edit_message(found, body)
+        self.state.edit_message(found, body, uploads)
         return json_response(found.payload)
 
     async def delete_message(self, request: web.Request) -> web.Response:
