@@ -14,7 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tests.fakes.discord_files import StoredAttachment, Upload, attachment_descriptions
-from tests.fakes.discord_payloads import Payload, message_payload, new_snowflake, thread_payload
+from tests.fakes.discord_payloads import (
+    Payload,
+    dm_channel_payload,
+    message_payload,
+    new_snowflake,
+    thread_payload,
+)
 from tests.fakes.discord_ratelimit import ScaledTime
 
 __all__ = ["DiscordState", "InteractionRecord", "StoredMessage"]
@@ -400,6 +406,35 @@ class DiscordState:
         self.add_channel(thread)
         self.changed()
         return thread
+
+    # -- users and direct messages -------------------------------------------------------
+
+    def add_user(self, user: Payload) -> Payload:
+        """Make a user known to Discord (found by ``GET /users/{id}``, reachable by DM)."""
+        self.users[int(user["id"])] = user
+        return user
+
+    def open_dm(self, user_id: int) -> Payload:
+        """The DM channel with a known user, created on first use and the same ever after.
+
+        Discord answers every ``POST /users/@me/channels`` for one recipient with the same
+        channel, so the id is kept per user; the channel is indexed like any other so the
+        message routes (and their 403/404 answers) serve it unchanged.
+        """
+        channel_id = self.dm_channels.get(user_id)
+        if channel_id is None:
+            channel = dm_channel_payload(self.snowflake(), self.users[user_id])
+            channel_id = self.dm_channels[user_id] = int(channel["id"])
+            self.add_channel(channel)
+            self.changed()
+        return self.channels[channel_id]
+
+    def dm_recipient(self, channel_id: int) -> int | None:
+        """The user a DM channel talks to; ``None`` for any other channel."""
+        channel = self.channels.get(channel_id) or {}
+        if channel.get("type") != 1 or not channel.get("recipients"):
+            return None
+        return int(channel["recipients"][0]["id"])
 
     # -- application commands ------------------------------------------------------------
 
