@@ -396,7 +396,8 @@ async def test_interaction_responses_and_followups_keep_file_bytes(fake: FakeDis
     assert followup.ephemeral and followup.content == "notes"
     assert followup.attachments[0].filename == "notes.txt"
     assert followup.attachments[0].text == "노트\n"
-    assert later.ephemeral and delivered.id == later.original.id  # the placeholder, edited
+    assert later.ephemeral and later.original is not None
+    assert delivered.id == later.original.id  # the deferred placeholder, edited
     assert delivered.flags == 64  # still ephemeral, no longer loading
     assert delivered.attachments[0].content == b"id,title\n1,x\n"
     assert fake.messages() == []  # ephemeral: nothing in channel history

@@ -306,7 +306,7 @@ class DiscordState:
             message_reference=body.get("message_reference"),
             application_id=int(self.application["id"]) if interaction_id else None,
         )
-        uploads = [Upload(i, f) if isinstance(f, str) else f for i, f in enumerate(files)]
+        uploads = [Upload(i, f, b"") if isinstance(f, str) else f for i, f in enumerate(files)]
         attachments = self._attachments(channel_id, body, uploads)
         payload["attachments"] = [attachment.payload() for attachment in attachments]
         stored = StoredMessage(
