@@ -304,6 +304,116 @@ async def test_edit_delete_and_file_uploads(fake: FakeDiscord) -> None:
     assert [m.content for m in fake.messages()] == ["final"]
     upload = fake.requests_matching(MESSAGE_CREATE)[0]
     assert upload.files == ["card.png"] and upload.json["content"] == "draft"
+    assert upload.uploads[0].content == b"png"
+    kept = fake.messages()[0].attachments
+    assert [(a.filename, a.content, a.size) for a in kept] == [("card.png", b"png", 3)]
+
+
+class CardView(discord.ui.View):
+    """Two button rows, as a paper card with paging and actions has."""
+
+    def __init__(self) -> None:
+        super().__init__(timeout=None)
+        self.add_item(discord.ui.Button(label="Prev", custom_id="card:prev", row=0))
+        self.add_item(discord.ui.Button(label="Next", custom_id="card:next", row=0))
+        self.add_item(discord.ui.Button(label="Save", custom_id="card:save", row=1))
+
+
+async def test_edits_keep_components_and_follow_discords_attachment_rule(
+    fake: FakeDiscord,
+) -> None:
+    client, _ = make_bot()
+    async with running_client(client, fake):
+        channel = text_channel(client, fake.channel_id)
+        card = await channel.send("draft", file=discord.File(io.BytesIO(b"v1"), "card.txt"))
+        card = await card.edit(content="final", view=CardView())  # files untouched
+        stored = fake.messages()[0]
+        rows = [[c["custom_id"] for c in row["components"]] for row in stored.components]
+        kept = [(a.filename, a.content) for a in stored.attachments]
+        extra = discord.File(io.BytesIO(b"v2"), "more.txt")
+        card = await card.edit(attachments=[card.attachments[0], extra])  # keep one, add one
+        both = [(a.filename, a.content) for a in stored.attachments]
+        await card.edit(attachments=[])
+    assert rows == [["card:prev", "card:next"], ["card:save"]]
+    assert stored.content == "final" and kept == [("card.txt", b"v1")]
+    assert both == [("card.txt", b"v1"), ("more.txt", b"v2")]
+    assert stored.attachments == [] and stored.payload["attachments"] == []
+    assert [r["type"] for r in stored.components] == [1, 1]  # still there after file edits
+
+
+def make_export_bot() -> discord.Client:
+    """A client whose commands answer with files, privately, in each way discord.py can."""
+    client = discord.Client(intents=discord.Intents.default(), guild_ready_timeout=GUILD_READY)
+    tree = app_commands.CommandTree(client)
+
+    @tree.command()
+    async def export(interaction: discord.Interaction) -> None:
+        """Send the export as the response, then a second file as a followup."""
+        bib = discord.File(io.BytesIO(b"@article{a,\n}\n"), filename="saved.bib")
+        await interaction.response.send_message(file=bib, ephemeral=True)
+        notes = discord.File(io.BytesIO("노트\n".encode()), filename="notes.txt")
+        await interaction.followup.send("notes", file=notes, ephemeral=True)
+
+    @tree.command(name="export-later")
+    async def export_later(interaction: discord.Interaction) -> None:
+        """Defer privately, then deliver the file through the followup."""
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        csv = discord.File(io.BytesIO(b"id,title\n1,x\n"), filename="papers.csv")
+        await interaction.followup.send(file=csv, ephemeral=True)
+
+    class Attach(discord.ui.View):
+        def __init__(self) -> None:
+            super().__init__(timeout=None)
+
+        @discord.ui.button(label="Attach", custom_id="card:attach")
+        async def attach(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+            png = discord.File(io.BytesIO(b"\x89PNG"), filename="figure.png")
+            await interaction.response.edit_message(attachments=[png], view=self)
+
+    client.add_view(Attach())
+
+    @tree.command()
+    async def card(interaction: discord.Interaction) -> None:
+        """A public card with a button that attaches a figure."""
+        await interaction.response.send_message("card", view=Attach())
+
+    return client
+
+
+async def test_interaction_responses_and_followups_keep_file_bytes(fake: FakeDiscord) -> None:
+    client = make_export_bot()
+    async with running_client(client, fake):
+        record = await fake.slash_command("export")
+        followup = (await fake.wait_for_followups(record))[0]
+        later = await fake.slash_command("export-later")
+        delivered = (await fake.wait_for_followups(later))[0]
+    assert record.ephemeral and record.response_type == 4
+    assert [(a.filename, a.content) for a in record.attachments] == [
+        ("saved.bib", b"@article{a,\n}\n")
+    ]
+    assert record.original is not None
+    assert record.original.payload["attachments"][0]["size"] == len(b"@article{a,\n}\n")
+    assert followup.ephemeral and followup.content == "notes"
+    assert followup.attachments[0].filename == "notes.txt"
+    assert followup.attachments[0].text == "노트\n"
+    assert later.ephemeral and later.original is not None
+    assert delivered.id == later.original.id  # the deferred placeholder, edited
+    assert delivered.flags == 64  # still ephemeral, no longer loading
+    assert delivered.attachments[0].content == b"id,title\n1,x\n"
+    assert fake.messages() == []  # ephemeral: nothing in channel history
+
+
+async def test_an_update_callback_can_attach_a_file(fake: FakeDiscord) -> None:
+    client = make_export_bot()
+    async with running_client(client, fake):
+        record = await fake.slash_command("card")
+        assert record.original is not None
+        clicked = await fake.click(record.original, "card:attach")
+    assert clicked.response_type == 7
+    assert [(a.filename, a.content) for a in fake.messages()[0].attachments] == [
+        ("figure.png", b"\x89PNG")
+    ]
+    assert fake.messages()[0].components[0]["components"][0]["custom_id"] == "card:attach"
 
 
 # -- rate limits and faults ------------------------------------------------------------------

@@ -11,7 +11,8 @@ The pieces live in sibling modules; this one assembles them behind :class:`FakeD
     discord_ratelimit   buckets, global limit, scaled time (RateLimits, RouteLimit)
     discord_faults      injected 429 / 5xx / dropped or reset connections / delays (Fault)
     discord_http        middleware: record → fault → auth → limits → handler
-    discord_rest        login, gateway discovery, commands, channels, messages, threads
+    discord_rest        login, gateway discovery, users and DMs, commands, channels, messages
+    discord_files       uploaded files and the attachments kept for them, bytes included
     discord_interactions  interaction callback, followups, @original
     discord_gateway     the websocket: HELLO, heartbeats, IDENTIFY → READY, RESUME, shards
     discord_client      point_discord_at() and running_client() for a real discord.py client
@@ -39,6 +40,7 @@ from tests.fakes import discord_interaction_payloads as interaction
 from tests.fakes import discord_payloads as build
 from tests.fakes.discord_client import point_discord_at, running_client
 from tests.fakes.discord_faults import MESSAGE_CREATE, Fault, FaultPlan, route_matches
+from tests.fakes.discord_files import StoredAttachment, Upload
 from tests.fakes.discord_gateway import FakeGateway
 from tests.fakes.discord_http import API_PREFIX, FakeOptions, HttpPipeline, RecordedRequest
 from tests.fakes.discord_interactions import InteractionRoutes
@@ -55,7 +57,9 @@ __all__ = [
     "RateLimits",
     "RecordedRequest",
     "RouteLimit",
+    "StoredAttachment",
     "StoredMessage",
+    "Upload",
     "point_discord_at",
     "running_client",
 ]
@@ -222,6 +226,11 @@ class FakeDiscord:
         """Non-ephemeral messages of a channel (default ``channel_id``), oldest first."""
         return list(self.state.messages.get(channel_id or self.channel_id, []))
 
+    def direct_messages(self, user_id: int) -> list[StoredMessage]:
+        """Messages the bot sent to a user by DM, oldest first ([] when it never opened one)."""
+        channel_id = self.state.dm_channels.get(user_id)
+        return self.messages(channel_id) if channel_id is not None else []
+
     def commands(self, guild_id: int | None = None) -> list[Payload]:
         """Application commands of a guild, or the global ones when ``guild_id`` is None."""
         return list(self.state.commands.get(guild_id, []))
@@ -243,6 +252,34 @@ class FakeDiscord:
     def allow(self, channel_id: int) -> None:
         """Undo :meth:`forbid`."""
         self.state.forbidden.pop(channel_id, None)
+
+    def add_user(self, username: str = "stranger", *, user_id: int | None = None) -> Payload:
+        """A user Discord knows who shares no guild with the bot; returns its payload.
+
+        Guild members are known already. Only known users can be fetched
+        (``client.fetch_user``) or sent DMs; anyone else is 404 / 10013 Unknown User.
+        """
+        return self.state.add_user(build.user_payload(user_id, username))
+
+    def dm_channel_id(self, user_id: int) -> int:
+        """The id of the DM channel with a known user (opened now if it was not yet).
+
+        The same id every time for one user, as Discord's ``POST /users/@me/channels``
+        returns; useful to inject faults on ``POST /channels/<id>/messages``.
+        """
+        return int(self.state.open_dm(user_id)["id"])
+
+    def refuse_dms(self, user_id: int) -> None:
+        """Make a user refuse the bot's DMs (blocked it, or closed DMs from server members).
+
+        Opening the DM still succeeds; sending into it is 403 / 50007 "Cannot send messages
+        to this user", which discord.py raises as ``discord.Forbidden``.
+        """
+        self.state.refusing_dms.add(user_id)
+
+    def accept_dms(self, user_id: int) -> None:
+        """Undo :meth:`refuse_dms`."""
+        self.state.refusing_dms.discard(user_id)
 
     async def create_channel(self, name: str, *, guild_id: int | None = None) -> int:
         """Add a text channel and announce it with CHANNEL_CREATE; returns its id."""
@@ -269,6 +306,13 @@ class FakeDiscord:
     async def wait_until(self, predicate: Callable[[], bool], what: str = "") -> None:
         """Wait until ``predicate()`` holds; re-checked after every request and gateway frame."""
         await self.state.wait_until(predicate, what)
+
+    async def wait_for_direct_messages(self, user_id: int, count: int) -> list[StoredMessage]:
+        """Wait until the bot sent a user at least ``count`` DMs and return them."""
+        await self.wait_until(
+            lambda: len(self.direct_messages(user_id)) >= count, f"{count} DM(s) to {user_id}"
+        )
+        return self.direct_messages(user_id)
 
     async def wait_for_messages(
         self, count: int, channel_id: int | None = None

@@ -24,6 +24,7 @@ from typing import Any
 from aiohttp import web
 
 from tests.fakes.discord_faults import Fault, FaultKind, FaultPlan
+from tests.fakes.discord_files import Upload
 from tests.fakes.discord_ratelimit import RateLimiter, ScaledTime
 from tests.fakes.discord_state import DiscordState
 
@@ -36,6 +37,7 @@ __all__ = [
     "json_response",
     "read_body",
     "read_json",
+    "read_uploads",
 ]
 
 API_PREFIX = "/api/v10"
@@ -100,8 +102,9 @@ class RecordedRequest:
         headers: Request headers.
         status: Status sent back, ``None`` when the connection was dropped instead.
         fault: The injected fault that shaped the reply, if any.
-        files: File names of a multipart upload.
+        files: File names of a multipart upload (``uploads`` has their bytes).
         response_headers: Headers of the reply (rate-limit headers, ``Via``...).
+        uploads: The uploaded files of a multipart request, bytes included.
     """
 
     method: str
@@ -114,21 +117,45 @@ class RecordedRequest:
     fault: Fault | None = None
     files: list[str] = field(default_factory=list)
     response_headers: dict[str, str] = field(default_factory=dict)
+    uploads: list[Upload] = field(default_factory=list)
 
 
-async def read_body(request: web.Request) -> tuple[Any, list[str]]:
-    """Decode a JSON or multipart (``payload_json`` + ``files[n]``) body and its file names.
+def _file_index(key: str) -> int | None:
+    """``n`` of a ``files[n]`` part name; ``None`` for any other part."""
+    if not (key.startswith("files[") and key.endswith("]")):
+        return None
+    number = key.removeprefix("files[").removesuffix("]")
+    return int(number) if number.isdigit() else None
 
-    aiohttp caches the raw body, so the middleware and the handler can both call this.
+
+async def read_uploads(request: web.Request) -> tuple[Any, list[Upload]]:
+    """Decode a JSON or multipart (``payload_json`` + ``files[n]``) body and its files' bytes.
+
+    aiohttp caches the parsed form (and its file objects), so the middleware and the handler
+    can both call this: each read rewinds the file first.
     """
     if request.content_type == "application/json":
         return await request.json(), []
-    if request.content_type.startswith("multipart/"):
-        form = await request.post()
-        files = [getattr(v, "filename", "") for k, v in form.items() if k.startswith("files[")]
-        raw = form.get("payload_json")
-        return (json.loads(str(raw)) if raw is not None else None), files
-    return None, []
+    if not request.content_type.startswith("multipart/"):
+        return None, []
+    form = await request.post()
+    uploads = []
+    for key, value in form.items():
+        index = _file_index(key)
+        if index is None or not isinstance(value, web.FileField):
+            continue
+        value.file.seek(0)
+        content = value.file.read()
+        content_type = value.content_type or "application/octet-stream"
+        uploads.append(Upload(index, value.filename, content, content_type))
+    raw = form.get("payload_json")
+    return (json.loads(str(raw)) if raw is not None else None), uploads
+
+
+async def read_body(request: web.Request) -> tuple[Any, list[str]]:
+    """Decode a JSON or multipart body and the names of its files (see :func:`read_uploads`)."""
+    body, uploads = await read_uploads(request)
+    return body, [upload.filename for upload in uploads]
 
 
 async def read_json(request: web.Request) -> Any:
@@ -164,7 +191,7 @@ class HttpPipeline:
             return await handler(request)  # the gateway websocket
         resource = request.match_info.route.resource
         template = resource.canonical if resource is not None else request.path
-        body, files = await read_body(request)
+        body, uploads = await read_uploads(request)
         record = RecordedRequest(
             method=request.method,
             path=request.path.removeprefix(API_PREFIX),
@@ -172,7 +199,8 @@ class HttpPipeline:
             query=dict(request.query),
             json=body,
             headers=dict(request.headers),
-            files=files,
+            files=[upload.filename for upload in uploads],
+            uploads=uploads,
         )
         self.requests.append(record)
         try:

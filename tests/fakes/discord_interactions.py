@@ -15,12 +15,13 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from tests.fakes.discord_files import Upload
 from tests.fakes.discord_http import (
     API_PREFIX,
     FakeOptions,
     discord_error,
     json_response,
-    read_json,
+    read_uploads,
 )
 from tests.fakes.discord_payloads import Payload
 from tests.fakes.discord_ratelimit import ScaledTime
@@ -83,7 +84,7 @@ class InteractionRoutes:
             return discord_error(404, 10062, "Unknown interaction")
         if record.callbacks:
             return discord_error(400, 40060, "Interaction has already been acknowledged.")
-        raw = await read_json(request)
+        raw, uploads = await read_uploads(request)
         body: Payload = raw if isinstance(raw, dict) else {}
         kind, data = body.get("type"), body.get("data") or {}
         if kind not in _ALLOWED.get(int(record.payload["type"]), set()):
@@ -93,7 +94,7 @@ class InteractionRoutes:
         error = self._check(kind, data)
         if error:
             return error
-        message = await self._apply(record, kind, data)
+        message = await self._apply(record, kind, data, uploads)
         record.callbacks.append(body)
         self.state.changed()
         if not _truthy(request.query.get("with_response")):
@@ -117,16 +118,18 @@ class InteractionRoutes:
         return None
 
     async def _apply(
-        self, record: InteractionRecord, kind: int, data: Payload
+        self, record: InteractionRecord, kind: int, data: Payload, uploads: list[Upload]
     ) -> StoredMessage | None:
-        """Carry out the callback: post, defer or update a message."""
+        """Carry out the callback: post, defer or update a message (files kept with bytes)."""
         channel_id = int(record.payload["channel_id"])
         ephemeral = bool(int(data.get("flags") or 0) & EPHEMERAL)
         message_type = (
             _CHAT_INPUT_COMMAND_MESSAGE if record.payload["type"] == APPLICATION_COMMAND else 0
         )
         if kind == MESSAGE:
-            record.original = await self._post(record, channel_id, data, message_type, ephemeral)
+            record.original = await self._post(
+                record, channel_id, data, message_type, ephemeral, uploads
+            )
         elif kind == DEFERRED:
             placeholder = {"content": "", "flags": LOADING | (EPHEMERAL if ephemeral else 0)}
             record.original = await self._post(
@@ -136,7 +139,7 @@ class InteractionRoutes:
             message_id = int(record.payload.get("message", {}).get("id", 0))
             target = self.state.find_message(channel_id, message_id)
             if target is not None:
-                self.state.edit_message(target, data)
+                self.state.edit_message(target, data, uploads)
                 record.original = target
         return record.original
 
@@ -147,6 +150,7 @@ class InteractionRoutes:
         body: Payload,
         message_type: int,
         ephemeral: bool,
+        uploads: list[Upload] | None = None,
     ) -> StoredMessage:
         stored, _ = self.state.create_message(
             channel_id,
@@ -154,6 +158,7 @@ class InteractionRoutes:
             message_type=message_type,
             ephemeral=ephemeral,
             interaction_id=record.id,
+            files=uploads or (),
         )
         if not ephemeral:
             await self.rest.announce(
@@ -193,7 +198,7 @@ class InteractionRoutes:
         record = self._record(request)
         if record is None:
             return discord_error(404, 10015, "Unknown Webhook")
-        body = await read_json(request)
+        body, uploads = await read_uploads(request)
         error = message_errors(body)
         if error:
             return error
@@ -202,11 +207,12 @@ class InteractionRoutes:
             flags = (original.flags & EPHEMERAL) | (
                 int(body.get("flags") or 0) & ~(EPHEMERAL | LOADING)
             )
-            self.state.edit_message(original, {**body, "flags": flags})
+            self.state.edit_message(original, {**body, "flags": flags}, uploads)
             stored = original
         else:
             ephemeral = bool(int(body.get("flags") or 0) & EPHEMERAL)
-            stored = await self._post(record, int(record.payload["channel_id"]), body, 0, ephemeral)
+            channel_id = int(record.payload["channel_id"])
+            stored = await self._post(record, channel_id, body, 0, ephemeral, uploads)
         record.followups.append(stored)
         self.state.changed()
         if not _truthy(request.query.get("wait")):
@@ -243,14 +249,14 @@ class InteractionRoutes:
             return discord_error(404, 10015, "Unknown Webhook")
         if message is None:
             return discord_error(404, 10008, "Unknown Message")
-        body = await read_json(request)
+        body, uploads = await read_uploads(request)
         error = message_errors(body, allow_empty=True)
         if error:
             return error
         record.edits.append(body)
         if message.flags & LOADING:
             body = {**body, "flags": message.flags & EPHEMERAL}
-        self.state.edit_message(message, body)
+        self.state.edit_message(message, body, uploads)
         return json_response(message.payload)
 
     async def delete_message(self, request: web.Request) -> web.Response:

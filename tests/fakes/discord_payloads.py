@@ -27,6 +27,7 @@ __all__ = [
     "Snowflakes",
     "application_payload",
     "default_guild",
+    "dm_channel_payload",
     "guild_payload",
     "iso_timestamp",
     "member_payload",
@@ -144,6 +145,21 @@ def text_channel_payload(
         "rate_limit_per_user": 0,
         "parent_id": None,
         "flags": 0,
+    }
+
+
+def dm_channel_payload(channel_id: int, recipient: Payload) -> Payload:
+    """A DM channel (type 1) as ``POST /users/@me/channels`` returns it (``resources/channel.md``).
+
+    discord.py's ``DMChannel`` reads ``recipients`` to know whom it talks to; there is no
+    ``guild_id``, which is also how its MESSAGE_CREATE handler recognises a DM.
+    """
+    return {
+        "id": str(channel_id),
+        "type": 1,
+        "last_message_id": None,
+        "flags": 0,
+        "recipients": [recipient],
     }
 
 

@@ -18,8 +18,8 @@ from tests.fakes.discord_http import (
     FakeOptions,
     discord_error,
     json_response,
-    read_body,
     read_json,
+    read_uploads,
 )
 from tests.fakes.discord_payloads import Payload
 from tests.fakes.discord_state import DiscordState, StoredMessage
@@ -32,8 +32,13 @@ from tests.fakes.discord_validation import (
 
 __all__ = ["RestRoutes", "invalid_body", "message_errors"]
 
-GUILDS_INTENT, GUILD_MESSAGES_INTENT = 1 << 0, 1 << 9
+GUILDS_INTENT, GUILD_MESSAGES_INTENT, DIRECT_MESSAGES_INTENT = 1 << 0, 1 << 9, 1 << 12
 _FORBIDDEN_MESSAGES = {50001: "Missing Access", 50013: "Missing Permissions"}
+CANNOT_MESSAGE_USER = 50007  # opcodes-and-status-codes.md: "Cannot send messages to this user"
+UNKNOWN_USER = 10013
+# Discord sends every DM event to shard 0 (topics/gateway.md, "Sharding"); guild id 0 is
+# what the gateway's shard formula maps to shard 0.
+_DM_SHARD_GUILD = 0
 
 
 def message_errors(
@@ -68,7 +73,9 @@ class RestRoutes:
     def register(self, router: web.UrlDispatcher) -> None:
         """Mount every route under ``/api/v10``."""
         p = API_PREFIX
-        router.add_get(f"{p}/users/@me", self.get_me)
+        router.add_get(f"{p}/users/@me", self.get_me)  # before /users/{user_id}: "@me" wins
+        router.add_post(f"{p}/users/@me/channels", self.create_dm)
+        router.add_get(f"{p}/users/{{user_id}}", self.get_user)
         router.add_get(f"{p}/oauth2/applications/@me", self.get_application)
         router.add_get(f"{p}/gateway", self.get_gateway)
         router.add_get(f"{p}/gateway/bot", self.get_gateway_bot)
@@ -114,6 +121,34 @@ class RestRoutes:
             "session_start_limit": limit,
         }
         return json_response(body)
+
+    # -- users and direct messages -------------------------------------------------------
+
+    async def get_user(self, request: web.Request) -> web.Response:
+        """``GET /users/{id}`` (``Client.fetch_user``): 404 / 10013 for a user nobody knows."""
+        user_id = request.match_info["user_id"]
+        user = self.state.users.get(int(user_id)) if user_id.isdigit() else None
+        return json_response(user) if user else discord_error(404, UNKNOWN_USER, "Unknown User")
+
+    async def create_dm(self, request: web.Request) -> web.Response:
+        """``POST /users/@me/channels`` (``User.create_dm``): the recipient's DM channel.
+
+        Opening a DM never fails for a user who refuses DMs: Discord only refuses the
+        message (403 / 50007, see :meth:`create_message`). A DM with the bot itself is 400 /
+        50007; an id nobody knows is 404 / 10013 Unknown User.
+        """
+        body = await read_json(request)
+        raw = body.get("recipient_id") if isinstance(body, dict) else None
+        if raw is None or not str(raw).isdigit():
+            errors = FormErrors()
+            errors.add(("recipient_id",), "BASE_TYPE_REQUIRED", "This field is required")
+            return json_response(errors.body(), 400)
+        user_id = int(str(raw))
+        if user_id == int(self.state.bot_user["id"]):
+            return discord_error(400, CANNOT_MESSAGE_USER, "Cannot send messages to this user")
+        if user_id not in self.state.users:
+            return discord_error(404, UNKNOWN_USER, "Unknown User")
+        return json_response(self.state.open_dm(user_id))
 
     # -- application commands -----------------------------------------------------------
 
@@ -188,14 +223,21 @@ class RestRoutes:
         window returns the message already created instead of posting a second one.
         """
         channel_id, error = self._channel(request)
-        body, files = await read_body(request)
-        error = error or message_errors(body)
+        body, uploads = await read_uploads(request)
+        error = error or message_errors(body) or self._refused_dm(channel_id)
         if error:
             return error
-        stored, created = self.state.create_message(channel_id, body, files=files)
+        stored, created = self.state.create_message(channel_id, body, files=uploads)
         if created:
             await self.announce("MESSAGE_CREATE", stored.payload, channel_id, GUILD_MESSAGES_INTENT)
         return json_response(stored.payload)
+
+    def _refused_dm(self, channel_id: int) -> web.Response | None:
+        """403 / 50007 for a DM to a user who blocks the bot or closed DMs, as Discord says."""
+        recipient = self.state.dm_recipient(channel_id)
+        if recipient is None or recipient not in self.state.refusing_dms:
+            return None
+        return discord_error(403, CANNOT_MESSAGE_USER, "Cannot send messages to this user")
 
     async def get_message(self, request: web.Request) -> web.Response:
         """``GET /channels/{id}/messages/{mid}``."""
@@ -203,13 +245,13 @@ class RestRoutes:
         return error or json_response(found.payload if found else None)
 
     async def edit_message(self, request: web.Request) -> web.Response:
-        """``PATCH /channels/{id}/messages/{mid}``: validated like a create."""
+        """``PATCH /channels/{id}/messages/{mid}``: validated like a create; files appended."""
         found, error = self._message(request)
-        body = await read_json(request)
+        body, uploads = await read_uploads(request)
         error = error or message_errors(body, allow_empty=True)
         if error or found is None:
             return error or discord_error(404, 10008, "Unknown Message")
-        self.state.edit_message(found, body)
+        self.state.edit_message(found, body, uploads)
         return json_response(found.payload)
 
     async def delete_message(self, request: web.Request) -> web.Response:
@@ -242,8 +284,17 @@ class RestRoutes:
         return json_response(thread, 201)
 
     async def announce(self, event: str, data: Payload, channel_id: int, intent: int) -> None:
-        """Echo a change over the gateway to sessions whose intents ask for it."""
+        """Echo a change over the gateway to sessions whose intents ask for it.
+
+        Events of a DM channel need ``DIRECT_MESSAGES`` instead of the guild intent and go to
+        shard 0 only, as on Discord.
+        """
         if not self.options.dispatch_message_events:
+            return
+        if self.state.dm_recipient(channel_id) is not None:
+            await self.gateway.dispatch(
+                event, data, guild_id=_DM_SHARD_GUILD, intent=DIRECT_MESSAGES_INTENT
+            )
             return
         guild_id = self.state.guild_of(channel_id)
         payload = {**data, "guild_id": str(guild_id)} if guild_id is not None else data

@@ -13,7 +13,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.fakes.discord_payloads import Payload, message_payload, new_snowflake, thread_payload
+from tests.fakes.discord_files import StoredAttachment, Upload, attachment_descriptions
+from tests.fakes.discord_payloads import (
+    Payload,
+    dm_channel_payload,
+    message_payload,
+    new_snowflake,
+    thread_payload,
+)
 from tests.fakes.discord_ratelimit import ScaledTime
 
 __all__ = ["DiscordState", "InteractionRecord", "StoredMessage"]
@@ -34,6 +41,7 @@ class StoredMessage:
         created_at: The fake clock's reading when it was stored (real seconds).
         ephemeral: Only the invoking user sees it; it is absent from channel history.
         interaction_id: The interaction it answers, if any.
+        attachments: Its files with their bytes, in the order of ``payload["attachments"]``.
     """
 
     channel_id: int
@@ -42,6 +50,7 @@ class StoredMessage:
     created_at: float
     ephemeral: bool = False
     interaction_id: int | None = None
+    attachments: list[StoredAttachment] = field(default_factory=list)
 
     @property
     def id(self) -> int:
@@ -169,6 +178,11 @@ class InteractionRecord:
         """Autocomplete choices of a type-8 answer."""
         return list(self.data.get("choices") or [])
 
+    @property
+    def attachments(self) -> list[StoredAttachment]:
+        """Files of the response message (``original``), bytes included; [] without one."""
+        return list(self.original.attachments) if self.original is not None else []
+
 
 class DiscordState:
     """The fake's world. Mutated only from the event loop, so no locking is needed."""
@@ -197,11 +211,18 @@ class DiscordState:
         self.commands: dict[int | None, list[Payload]] = {None: []}
         self.interactions: dict[int, InteractionRecord] = {}
         self.forbidden: dict[int, int] = {}
+        # Users Discord knows (guild members and any added by a test), by id: who a DM can
+        # be opened with and who ``GET /users/{id}`` finds.
+        self.users: dict[int, Payload] = {int(bot_user["id"]): bot_user}
+        self.dm_channels: dict[int, int] = {}  # recipient's user id → DM channel id
+        self.refusing_dms: set[int] = set()  # users whose privacy settings block the bot
         self._nonces: dict[tuple[int, str], StoredMessage] = {}
         self._waiters: list[asyncio.Future[None]] = []
         for guild in self.guilds:
             for channel in guild["channels"]:
                 self.add_channel({**channel, "guild_id": guild["id"]})
+            for member in guild.get("members") or []:
+                self.users.setdefault(int(member["user"]["id"]), member["user"])
 
     # -- waiting -------------------------------------------------------------------------
 
@@ -253,11 +274,12 @@ class DiscordState:
         message_type: int = 0,
         ephemeral: bool = False,
         interaction_id: int | None = None,
-        files: Sequence[str] = (),
+        files: Sequence[str | Upload] = (),
     ) -> tuple[StoredMessage, bool]:
         """Store a message, or return the earlier one with the same enforced nonce.
 
-        ``files`` are the names of uploaded files; they become attachment objects.
+        ``files`` are the uploaded files (bare names stand for empty files, for callers that
+        predate :class:`Upload`); they become attachments, bytes kept.
 
         Returns:
             The stored message and whether it was newly created.
@@ -284,8 +306,12 @@ class DiscordState:
             message_reference=body.get("message_reference"),
             application_id=int(self.application["id"]) if interaction_id else None,
         )
-        payload["attachments"] = [self._attachment(channel_id, name) for name in files]
-        stored = StoredMessage(channel_id, payload, dict(body), now, ephemeral, interaction_id)
+        uploads = [Upload(i, f, b"") if isinstance(f, str) else f for i, f in enumerate(files)]
+        attachments = self._attachments(channel_id, body, uploads)
+        payload["attachments"] = [attachment.payload() for attachment in attachments]
+        stored = StoredMessage(
+            channel_id, payload, dict(body), now, ephemeral, interaction_id, attachments
+        )
         if not ephemeral:
             self.messages.setdefault(channel_id, []).append(stored)
             if channel_id in self.channels:
@@ -295,16 +321,22 @@ class DiscordState:
         self.changed()
         return stored, True
 
-    def _attachment(self, channel_id: int, filename: str) -> Payload:
-        attachment_id = self.snowflake()
-        url = f"https://cdn.discordapp.com/attachments/{channel_id}/{attachment_id}/{filename}"
-        return {
-            "id": str(attachment_id),
-            "filename": filename,
-            "size": 0,
-            "url": url,
-            "proxy_url": url,
-        }
+    def _attachments(
+        self, channel_id: int, body: Mapping[str, Any] | None, uploads: Sequence[Upload]
+    ) -> list[StoredAttachment]:
+        """New attachments for uploaded files, with the descriptions the body gave them."""
+        descriptions = attachment_descriptions(body)
+        return [
+            StoredAttachment(
+                self.snowflake(),
+                channel_id,
+                upload.filename,
+                upload.content,
+                upload.content_type,
+                descriptions.get(upload.index),
+            )
+            for upload in uploads
+        ]
 
     def find_message(self, channel_id: int, message_id: int) -> StoredMessage | None:
         """A message in a channel's history by id."""
@@ -332,8 +364,22 @@ class DiscordState:
             chosen = older_than[-limit:] if limit else []
         return [m.payload for m in reversed(chosen)]
 
-    def edit_message(self, stored: StoredMessage, body: Mapping[str, Any]) -> None:
-        """Apply an edit body to a stored message (content, embeds, components, flags)."""
+    def edit_message(
+        self, stored: StoredMessage, body: Mapping[str, Any], uploads: Sequence[Upload] = ()
+    ) -> None:
+        """Apply an edit body to a stored message (content, embeds, components, flags, files).
+
+        Files follow Discord's edit rule: uploads are appended, and an ``attachments`` list in
+        the body names the existing attachments to keep (the others are removed).
+        """
+        if uploads or "attachments" in body:
+            kept = stored.attachments
+            if "attachments" in body:
+                listed = body["attachments"] or []
+                wanted = {str(a.get("id")) for a in listed if isinstance(a, dict)}
+                kept = [a for a in kept if str(a.id) in wanted]
+            stored.attachments = kept + self._attachments(stored.channel_id, body, uploads)
+            stored.payload["attachments"] = [a.payload() for a in stored.attachments]
         for key in ("content", "components"):
             if key in body:
                 stored.payload[key] = body[key] if body[key] is not None else ""
@@ -360,6 +406,35 @@ class DiscordState:
         self.add_channel(thread)
         self.changed()
         return thread
+
+    # -- users and direct messages -------------------------------------------------------
+
+    def add_user(self, user: Payload) -> Payload:
+        """Make a user known to Discord (found by ``GET /users/{id}``, reachable by DM)."""
+        self.users[int(user["id"])] = user
+        return user
+
+    def open_dm(self, user_id: int) -> Payload:
+        """The DM channel with a known user, created on first use and the same ever after.
+
+        Discord answers every ``POST /users/@me/channels`` for one recipient with the same
+        channel, so the id is kept per user; the channel is indexed like any other so the
+        message routes (and their 403/404 answers) serve it unchanged.
+        """
+        channel_id = self.dm_channels.get(user_id)
+        if channel_id is None:
+            channel = dm_channel_payload(self.snowflake(), self.users[user_id])
+            channel_id = self.dm_channels[user_id] = int(channel["id"])
+            self.add_channel(channel)
+            self.changed()
+        return self.channels[channel_id]
+
+    def dm_recipient(self, channel_id: int) -> int | None:
+        """The user a DM channel talks to; ``None`` for any other channel."""
+        channel = self.channels.get(channel_id) or {}
+        if channel.get("type") != 1 or not channel.get("recipients"):
+            return None
+        return int(channel["recipients"][0]["id"])
 
     # -- application commands ------------------------------------------------------------
 
