@@ -209,7 +209,9 @@ async def serve(
         for platform in PLATFORMS:
             if not _switched_on(platform, secrets, subscribed):
                 continue
-            planner = Planner(store, Outbox(store, clock), listing_fits)
+            planner = Planner(
+                store, Outbox(store, clock), listing_fits, likes=store.reactions.counts
+            )
             serving = ServingContext(
                 platform.name, stack, config, secrets, lookup, subscriptions, clock, running,
                 planner, voice,
@@ -261,6 +263,8 @@ async def serve(
             wait=config.schedule.wait_hours * 3600,
             recheck=config.schedule.recheck_seconds,
             fits=listing_fits,
+            follows=posters.keys(),
+            on_follows=work.set,
         )
         subscriptions.on_change = scheduler.notify
         background = await _background_enrichment(stack, store, scheduler, config, clock)

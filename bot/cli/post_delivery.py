@@ -115,7 +115,7 @@ async def post_digest(
     Raises:
         DeliveryRefused: This process must send and cannot (no token), and no one else does.
     """
-    planner = Planner(store, Outbox(store, clock), listing_fits)
+    planner = Planner(store, Outbox(store, clock), listing_fits, likes=store.reactions.counts)
     layout = await planner.day(target.platform, target.channel, day, routing)
     job = _Job(store, clock, settings, target, day, layout, again, view, console)
     lease = Lease(store, clock, delivery_lease(target.platform), role="post")

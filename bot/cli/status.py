@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bot.console.terminal import TerminalConsole
+from bot.core.delivery.recipients import loggable
 
 from .app import app
 from .common import (
@@ -74,7 +75,7 @@ def status(
         table.add_column(column, no_wrap=column == "channel")  # ids are never cut
     for item in channels:
         table.add_row(
-            f"{item.platform}:{item.channel}",
+            f"{item.platform}:{loggable(item.channel)}",  # a DM: its user by tag only
             item.last_delivered or "—",
             str(item.pending + item.sending),
             str(len(item.failed)),
@@ -84,7 +85,7 @@ def status(
     console.print(table)
     for item in channels:
         for day, paper, reason in item.failed:
-            where = f"{item.platform}:{item.channel}"
+            where = f"{item.platform}:{loggable(item.channel)}"
             console.print(f"failed: {where} {day} {paper}: {reason}", markup=False)
 
 

@@ -121,20 +121,32 @@ async def test_a_pre_13_database_opens_without_losing_a_row(tmp_path: Path) -> N
         assert holder[1] > WRITTEN_AT
 
     version, schema_after, after = dump(path)
-    # #14 adds paper_meta; #15 adds filtered_days, and columns with defaults to two tables
-    assert version == 7
+    # #14 adds paper_meta; #15 adds filtered_days, and columns with defaults to two tables;
+    # #16 the group's voice (reactions, count edits, reading lists, follows) and a rank column
+    assert version == 8
     widened = {"outbox", "subscriptions"}
     assert [row for row in schema if row not in schema_after and row[1] not in widened] == []
     added = [row for row in schema_after if row not in schema and row[1] not in widened]
-    assert [(kind, name) for kind, name, *_ in added] == [
+    assert sorted((kind, name) for kind, name, *_ in added) == [
+        ("index", "count_edits_due"),
+        ("index", "reactions_by_member"),
+        ("index", "reactions_by_paper"),
+        ("table", "count_edits"),
         ("table", "filtered_days"),
+        ("table", "follow_days"),
+        ("table", "follow_sent"),
+        ("table", "follows"),
         ("table", "paper_meta"),
+        ("table", "reactions"),
+        ("table", "reading_list_hidden"),
     ]
-    assert after.pop("paper_meta") == after.pop("filtered_days") == []
+    for table in ("paper_meta", "filtered_days", "reactions", "count_edits", "follows",
+                  "follow_days", "follow_sent", "reading_list_hidden"):  # fmt: skip
+        assert after.pop(table) == [], table
     assert after.pop("unindexed_digests") == []  # the indexer's list, now done
     before.pop("unindexed_digests")
     # the old columns keep every value; the new ones hold their defaults
-    assert [row[-4:] for row in after["subscriptions"]] == [("{}", "cards", 0, 0)] * 2
+    assert [row[-5:] for row in after["subscriptions"]] == [("{}", "cards", 0, 0, "upvotes")] * 2
     assert {row[-1] for row in after["outbox"]} == {""}
     for table in widened:
         width = len(before[table][0])

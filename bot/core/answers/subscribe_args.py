@@ -4,7 +4,7 @@ Slack sends one string, read in any order::
 
     09:30 Europe/Berlin limitations,results thread
     include:"강화 학습",RL exclude:survey authors:"Yann LeCun",Hinton min_upvotes:5 top:10
-    mode:digest weekday:fri empty:note filters:none preview
+    mode:digest weekday:fri rank:likes empty:note filters:none preview
 
 A ``key:value`` setting's value runs to the next space outside double quotes, so a quoted
 phrase may hold spaces and commas; the terms are read by
@@ -22,9 +22,11 @@ from typing import Final, TypeVar
 
 from bot.core.daily.subscriptions import (
     Mode,
+    Rank,
     SubscriptionError,
     parse_filters,
     parse_mode,
+    parse_rank,
     parse_sections,
     parse_time,
     parse_timezone,
@@ -57,6 +59,7 @@ _KEYS: Final = {
     "mode": "mode",
     "weekday": "weekday",
     "day": "weekday",
+    "rank": "rank",
     "empty": "empty",
     "filters": "filters",
 }
@@ -86,6 +89,7 @@ class SubscribeArgs:
     weekday: int | None = None  # 0 = Monday
     empty_note: bool | None = None
     preview: bool = False  # show what the channel would get; change nothing
+    rank: Rank | None = None  # weekly mode: by upvotes or by this channel's 👍
 
     @property
     def changes_filters(self) -> bool:
@@ -123,6 +127,7 @@ class SubscribeArgs:
         weekday: str | None = None,
         empty_note: bool | None = None,
         preview: bool = False,
+        rank: str | None = None,
     ) -> SubscribeArgs:
         """Typed options (Discord) → validated arguments; blank strings mean "not given".
 
@@ -150,6 +155,7 @@ class SubscribeArgs:
             parse_weekday(weekday) if weekday and weekday.strip() else None,
             empty_note,
             preview,
+            parse_rank(rank) if rank and rank.strip() else None,
         )
 
 
@@ -190,6 +196,7 @@ class _Reader:
         self.mode: Mode | None = None
         self.weekday: int | None = None
         self.empty: bool | None = None
+        self.rank: Rank | None = None
 
     def read(self, key: str, value: str) -> None:
         if key in FILTER_KEYS:
@@ -207,6 +214,8 @@ class _Reader:
             self.mode = _once("mode", self.mode, parse_mode(value))
         elif key == "weekday":
             self.weekday = _once("weekday", self.weekday, parse_weekday(value))
+        elif key == "rank":
+            self.rank = _once("rank", self.rank, parse_rank(value))
         else:
             found = _EMPTY.get(value.strip().casefold())
             if found is None:
@@ -242,7 +251,7 @@ def parse_subscribe_text(text: str) -> SubscribeArgs:
     changes = _checked(tuple(reader.changes.items()))
     return SubscribeArgs(
         time, zone, sections, thread, changes, reader.clear, reader.mode, reader.weekday,
-        reader.empty, preview,
+        reader.empty, preview, reader.rank,
     )  # fmt: skip
 
 

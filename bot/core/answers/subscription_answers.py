@@ -64,7 +64,8 @@ SETTINGS_HELP: Final = "\n".join(
         "• `min_upvotes:5`, `top:10`: an upvote floor and the N most upvoted "
         "(Hugging Face numbers)",
         "• `mode:cards` (a card per paper), `mode:digest` (one listing a day), "
-        "`mode:weekly` with `weekday:fri` (the week's top papers)",
+        "`mode:weekly` with `weekday:fri` (the week's top papers), and `rank:likes` for the "
+        "week's most liked here (👍 on the cards) instead of Hugging Face upvotes",
         "• `empty:note` or `empty:silent`: a one-line note on a day nothing matches, or not",
         "• `include:` with nothing (or `none`) clears that filter; `filters:none` clears all",
         "• `preview`: which papers of the newest digest this channel would get, and why not "
@@ -104,7 +105,9 @@ def describe(sub: Subscription, now: float | None = None, voice: Voice = PLAIN) 
     else:
         parts = [
             f"{_DAY_NAMES[sub.weekday]} {sub.time} {sub.timezone}",
-            "weekly mode (the week's top papers in one listing)",
+            "weekly mode (the week's most liked here in one listing)"
+            if sub.rank == "likes"
+            else "weekly mode (the week's top papers in one listing)",
         ]
     parts.extend(voice.literal(part) for part in Routing.of(sub).effective_filters.parts())
     if sub.empty_note:
@@ -182,6 +185,7 @@ class SubscriptionDesk:
                 mode=args.mode or "cards",
                 weekday=args.weekday if args.weekday is not None else 0,
                 empty_note=bool(args.empty_note),
+                rank=args.rank or "upvotes",
             )
             verb = "Subscribed"
         else:
@@ -197,6 +201,7 @@ class SubscriptionDesk:
                 mode=args.mode,
                 weekday=args.weekday,
                 empty_note=args.empty_note,
+                rank=args.rank,
             )
             verb = "Resumed" if old.paused else "Updated" if sub != old else "Already subscribed"
         when = (
@@ -280,6 +285,7 @@ class SubscriptionDesk:
             mode=args.mode or base.mode,
             weekday=base.weekday if args.weekday is None else args.weekday,
             empty_note=base.empty_note if args.empty_note is None else args.empty_note,
+            rank=args.rank or base.rank,
         )
 
     async def unsubscribe(self, channel: str) -> str:

@@ -28,6 +28,7 @@ from digest_parser import Paper, SectionKey
 
 __all__ = [
     "GIST_MAX",
+    "WEEK_KINDS",
     "DigestListing",
     "Fits",
     "ListingItem",
@@ -44,7 +45,9 @@ __all__ = [
 #: them with titles fit two Discord messages.
 GIST_MAX: Final = 110
 
-ListingKind = Literal["daily", "weekly"]
+ListingKind = Literal["daily", "weekly", "liked", "follow"]
+#: The kinds that list a week: by upvotes (``weekly``), or by this channel's 👍 (``liked``).
+WEEK_KINDS: Final = ("weekly", "liked")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +81,10 @@ class DigestListing:
         """``Hugging Face Daily Papers – 2026-01-05`` or ``… weekly top, 2026-01-01 – 01-07``."""
         if self.kind == "weekly":
             return f"Hugging Face Daily Papers – weekly top, {self.first} – {self.last}"
+        if self.kind == "liked":
+            return f"This week's most liked here, {self.first} – {self.last}"
+        if self.kind == "follow":
+            return f"New papers you follow – {self.last}"
         return f"Hugging Face Daily Papers – {self.last}"
 
     @property
@@ -89,6 +96,9 @@ class DigestListing:
     def summary(self) -> str:
         """``12 papers`` / ``12 papers (35 left out by this channel's filters)``, or the note
         of a day nothing matched."""
+        if self.kind == "follow":
+            count = f"{self.total} paper{'s' if self.total != 1 else ''}"
+            return f"{count} of today's digest match what you follow (`/follow` lists it)."
         if not self.total:
             return f"No paper matches this channel's filters ({self.left_out} left out)."
         text = f"{self.total} paper{'s' if self.total != 1 else ''}"

@@ -29,6 +29,7 @@ from bot.core.daily.subscriptions import (
     DEFAULT_TIMEZONE,
     WEEKDAYS,
     Mode,
+    Rank,
     SubscriptionError,
     Subscriptions,
     parse_filters,
@@ -76,6 +77,7 @@ class SubscriptionConfig(BaseModel):
     mode: Mode = Field(default="cards", description="cards, digest (one message) or weekly")
     weekday: str = Field(default="mon", description="weekly mode: the day it posts")
     empty_note: bool = Field(default=False, description="a one-line note when nothing matches")
+    rank: Rank = Field(default="upvotes", description="weekly mode: by upvotes, or likes here")
 
     @model_validator(mode="before")
     @classmethod
@@ -193,16 +195,16 @@ async def sync_subscriptions(
             continue
         filters, weekday = entry.filters(), parse_weekday(entry.weekday)
         settings = (entry.time, entry.timezone, entry.sections, entry.thread, entry.paused,
-                    filters, entry.mode, weekday, entry.empty_note)  # fmt: skip
+                    filters, entry.mode, weekday, entry.empty_note, entry.rank)  # fmt: skip
         if old is not None and settings == (
             old.time, old.timezone, tuple(k.value for k in old.sections), old.in_thread,
-            old.paused, old.filters, old.mode, old.weekday, old.empty_note,
+            old.paused, old.filters, old.mode, old.weekday, old.empty_note, old.rank,
         ):  # fmt: skip
             continue
         await subscriptions.add(
             platform, channel, time=entry.time, timezone=entry.timezone, sections=entry.sections,
             in_thread=entry.thread, paused=entry.paused, source="config", filters=filters,
-            mode=entry.mode, weekday=weekday, empty_note=entry.empty_note,
+            mode=entry.mode, weekday=weekday, empty_note=entry.empty_note, rank=entry.rank,
         )  # fmt: skip
         (report.added if old is None else report.updated).append(name)
     for (platform, channel), old in existing.items():

@@ -16,10 +16,11 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Final
 
+from bot.core.cards.counts import Counts
 from bot.core.cards.listing import (
     Fits,
     ListingItem,
@@ -29,11 +30,11 @@ from bot.core.cards.listing import (
     pack,
     unpaged,
 )
-from bot.core.daily.subscriptions import Mode, Subscription
+from bot.core.daily.subscriptions import Mode, Rank, Subscription
 from bot.core.delivery.outbox import HEADER, LISTING, Outbox
 from bot.core.delivery.repositories import FilteredDay, PlannedRow
 from bot.core.routing.filters import NO_FILTERS, Filters
-from bot.core.routing.selection import Corpus, Selection, select
+from bot.core.routing.selection import Corpus, LeftOut, Selection, select
 from digest_parser import SectionKey
 
 if TYPE_CHECKING:
@@ -43,6 +44,8 @@ if TYPE_CHECKING:
 __all__ = ["WEEKLY_TOP", "WEEK_DAYS", "DayPlan", "Planner", "Routing"]
 
 Page = tuple[ListingItem, ...]
+#: A channel's 👍/🔖 counts of some papers: ``(platform, channel, arxiv ids) → counts``.
+LikeCounts = Callable[[str, str, Sequence[str]], Awaitable[Mapping[str, Counts]]]
 
 #: A weekly listing's length when the channel sets no ``top``.
 WEEKLY_TOP: Final = 10
@@ -59,11 +62,12 @@ class Routing:
     sections: tuple[SectionKey, ...] = ()
     in_thread: bool = False
     empty_note: bool = False
+    rank: Rank = "upvotes"
 
     @classmethod
     def of(cls, sub: Subscription) -> Routing:
         """A subscription's routing."""
-        return cls(sub.filters, sub.mode, sub.sections, sub.in_thread, sub.empty_note)
+        return cls(sub.filters, sub.mode, sub.sections, sub.in_thread, sub.empty_note, sub.rank)
 
     @property
     def effective_filters(self) -> Filters:
@@ -109,6 +113,7 @@ class Planner:
         archive: Where the papers (with Hugging Face's metadata) are read from.
         outbox: Where plans are written.
         fits: Each platform's listing page limit (unknown platforms: one page).
+        likes: A channel's 👍 counts (the reactions' ``counts``), for ``rank:likes`` weeks.
     """
 
     def __init__(
@@ -116,10 +121,12 @@ class Planner:
         archive: ArchiveRepository,
         outbox: Outbox,
         fits: Callable[[str], Fits] | None = None,
+        likes: LikeCounts | None = None,
     ) -> None:
         self._archive = archive
         self._outbox = outbox
         self._fits = fits or (lambda platform: unpaged)
+        self._likes = likes
         self._corpora: dict[tuple[dt.date, dt.date], asyncio.Future[Corpus]] = {}
         self._items: dict[tuple[dt.date, str], ListingItem] = {}
         self._packed: dict[tuple[str, tuple[tuple[dt.date, str], ...]], list[Page]] = {}
@@ -173,7 +180,11 @@ class Planner:
         corpus = await self.corpus(first, last)
         if not corpus.entries:
             return None
-        return self.layout(platform, channel, corpus, routing, first, last)
+        likes: dict[str, int] | None = None
+        if routing.rank == "likes" and self._likes is not None:
+            ids = [entry.paper.arxiv_id for entry in corpus.entries]
+            likes = {a: c.likes for a, c in (await self._likes(platform, channel, ids)).items()}
+        return self.layout(platform, channel, corpus, routing, first, last, likes=likes)
 
     def layout(
         self,
@@ -183,10 +194,20 @@ class Planner:
         routing: Routing,
         first: dt.date,
         last: dt.date,
+        *,
+        likes: Mapping[str, int] | None = None,
     ) -> DayPlan:
-        """Select and lay out: the rows and left-out records of one period. Pure."""
+        """Select and lay out: the rows and left-out records of one period. Pure.
+
+        Args:
+            likes: 👍 per paper in this channel: a weekly listing ranked by them (``liked``).
+        """
         unknown_last = routing.mode == "weekly" and routing.filters.top is None
-        selection = select(corpus, routing.effective_filters, unknown_last=unknown_last)
+        liked = routing.mode == "weekly" and likes is not None
+        if liked:
+            selection = _most_liked(corpus, routing, likes or {})
+        else:
+            selection = select(corpus, routing.effective_filters, unknown_last=unknown_last)
         key = corpus.newest
         day = key.isoformat()
         left = _filtered(platform, channel, day, selection)
@@ -200,9 +221,9 @@ class Planner:
                 for n, paper in enumerate(papers)
             )
         elif selection.chosen or routing.empty_note:
-            chosen = selection.ranked() if weekly else selection.chosen
-            pages = self._pages(platform, chosen, "weekly" if weekly else "daily", first, last,
-                                len(selection.left_out))  # fmt: skip
+            chosen = selection.ranked() if weekly and not liked else selection.chosen
+            kind: ListingKind = "liked" if liked else "weekly" if weekly else "daily"
+            pages = self.pages(platform, chosen, kind, first, last, len(selection.left_out))
             rows = tuple(
                 PlannedRow(platform, channel, day, f"{LISTING}{page.page}", page.page, "",
                            False, page.model_dump_json())
@@ -212,7 +233,7 @@ class Planner:
             rows = ()
         return DayPlan(platform, channel, key, first, selection, rows, left, pages)
 
-    def _pages(
+    def pages(
         self,
         platform: str,
         chosen: Sequence[PaperEntry],
@@ -221,6 +242,7 @@ class Planner:
         last: dt.date,
         left_out: int,
     ) -> tuple[ListingPage, ...]:
+        """The listing pages of ``chosen`` for a platform, numbered in order (packed once)."""
         items = [replace(self._item(entry), number=n) for n, entry in enumerate(chosen, start=1)]
         # channels with different filters often choose the same papers: pack those once
         which = (platform, tuple((item.date, item.arxiv_id) for item in items))
@@ -263,3 +285,31 @@ def _filtered(platform: str, channel: str, day: str, selection: Selection) -> Fi
     return FilteredDay(
         platform, channel, day, len(selection.left_out), tuple(reasons.most_common())
     )
+
+
+def _most_liked(corpus: Corpus, routing: Routing, likes: Mapping[str, int]) -> Selection:
+    """A week's papers ranked by this channel's 👍 (then digest order); unliked ones left out.
+
+    The channel's other filters apply first, as for any listing; ``top`` (default
+    :data:`WEEKLY_TOP`) cuts the ranking. ``chosen`` is in ranked order.
+    """
+    top = routing.filters.top or WEEKLY_TOP
+    base = select(corpus, routing.filters.replace(top=None))
+    ranked = sorted(
+        base.chosen, key=lambda e: (-likes.get(e.paper.arxiv_id, 0), e.date, e.position)
+    )
+    chosen: list[PaperEntry] = []
+    left = list(base.left_out)
+    for entry in ranked:
+        count = likes.get(entry.paper.arxiv_id, 0)
+        if not count:
+            left.append(LeftOut(entry.date, entry.paper.arxiv_id, "no 👍 here this week"))
+        elif len(chosen) >= top:
+            shown = f"{count} 👍"
+            left.append(
+                LeftOut(entry.date, entry.paper.arxiv_id, f"beyond the top {top} ({shown})")
+            )
+        else:
+            chosen.append(entry)
+    left.sort(key=lambda out: (out.date, out.arxiv_id))
+    return Selection(tuple(chosen), tuple(left), base.followed)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from bot.core.archive.repositories import ArchiveRepository
 from bot.core.delivery.repositories import DeliveryStore
+from bot.core.voice.repositories import VoiceStore
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -87,5 +88,6 @@ class DailyStore(DeliveryStore, Protocol):
         ...
 
 
-class SchedulerStore(DailyStore, ArchiveRepository, Protocol):
-    """A daily store that also reads the archive: what the scheduler plans from."""
+class SchedulerStore(DailyStore, ArchiveRepository, VoiceStore, Protocol):
+    """A daily store that also reads the archive (what the scheduler plans from) and keeps
+    the follows (whose DMs it plans) and reactions (a weekly ``rank:likes`` listing)."""

@@ -23,11 +23,12 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 from bot.core.clock import Clock, sleep_unless
+from bot.core.daily.follows import FollowPlanner
 from bot.core.daily.planner import DayPlan, Planner, Routing
 from bot.core.daily.schedule_runs import PlannedSlot, RunState, ScheduleRun, ScheduleRuns
 from bot.core.daily.slots import Slot, latest_slot, next_slot
@@ -88,6 +89,8 @@ class Scheduler:
         wait: float = DEFAULT_WAIT,
         recheck: float = DEFAULT_RECHECK,
         fits: Callable[[str], Fits] | None = None,
+        follows: Collection[str] = (),
+        on_follows: Callable[[], object] | None = None,
     ) -> None:
         if not 0 <= wait < 24 * 3600 or recheck <= 0:
             raise ValueError("wait must be within [0, 24 h) and recheck positive")
@@ -98,7 +101,9 @@ class Scheduler:
         self._wait = wait
         self._recheck = recheck
         self._outbox = Outbox(store, clock)
-        self._planner = Planner(store, self._outbox, fits)
+        self._planner = Planner(store, self._outbox, fits, likes=store.reactions.counts)
+        self._follows = FollowPlanner(store, self._planner, clock, follows)
+        self._on_follows = on_follows
         self._runs = ScheduleRuns(store, clock)
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
@@ -156,7 +161,20 @@ class Scheduler:
             dues = await asyncio.gather(*(check(sub) for sub in subs))
             wake = min(dues, default=None)
             await self._commit(batch)
+            await self._plan_follows()
         return wake
+
+    async def _plan_follows(self) -> None:
+        """The newest digest's follow DMs, once per member (a failure waits for a pass)."""
+        try:
+            planned = await self._follows.plan(self._newest)
+        except StorageError:
+            raise
+        except Exception:  # one member's odd row must not stop the channels' schedule
+            _log.exception("scheduler: planning follow DMs failed")
+            return
+        if planned and self._on_follows is not None:
+            self._on_follows()
 
     async def plan_now(self, platform: str, channel: str) -> dt.date | None:
         """Plan the newest digest the channel has not received, now, whatever the time.

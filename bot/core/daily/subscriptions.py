@@ -34,14 +34,17 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_TIMEZONE",
     "MODES",
+    "RANKS",
     "WEEKDAYS",
     "Mode",
     "NotSubscribed",
+    "Rank",
     "Subscription",
     "SubscriptionError",
     "Subscriptions",
     "parse_filters",
     "parse_mode",
+    "parse_rank",
     "parse_sections",
     "parse_time",
     "parse_timezone",
@@ -55,6 +58,9 @@ Source = Literal["config", "chat"]
 #: How a channel gets its papers: a card each, one listing a day, or a weekly top listing.
 Mode = Literal["cards", "digest", "weekly"]
 MODES: Final[tuple[Mode, ...]] = ("cards", "digest", "weekly")
+#: How a weekly listing ranks: Hugging Face's upvotes, or the 👍 given in this channel.
+Rank = Literal["upvotes", "likes"]
+RANKS: Final[tuple[Rank, ...]] = ("upvotes", "likes")
 #: Weekday names as ``/subscribe weekday:`` takes them; index 0 is Monday, as in ``date.weekday``.
 WEEKDAYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WEEKDAY_NAMES: Final = {
@@ -145,6 +151,21 @@ def parse_mode(text: str) -> Mode:
     )
 
 
+def parse_rank(text: str) -> Rank:
+    """``upvotes`` or ``likes`` (any case).
+
+    Raises:
+        SubscriptionError: Another word.
+    """
+    name = text.strip().casefold()
+    for rank in RANKS:
+        if name == rank:
+            return rank
+    raise SubscriptionError(
+        "unknown rank: use upvotes (Hugging Face's) or likes (the 👍 given in this channel)"
+    )
+
+
 def parse_weekday(text: str) -> int:
     """``mon``, ``Monday``, ``월`` or ``월요일`` → 0 (Monday) … 6 (Sunday).
 
@@ -188,6 +209,7 @@ class Subscription:
     mode: Mode = "cards"
     weekday: int = 0  # weekly mode: 0 = Monday
     empty_note: bool = False  # post a one-line note on a day nothing matches
+    rank: Rank = "upvotes"  # weekly mode: what the week's top is ranked by
 
     @property
     def zone(self) -> ZoneInfo:
@@ -238,6 +260,7 @@ class Subscriptions:
         mode: str = "cards",
         weekday: int | str = 0,
         empty_note: bool = False,
+        rank: str = "upvotes",
     ) -> Subscription:
         """Subscribe a channel, or replace its settings if it is subscribed already.
 
@@ -254,7 +277,7 @@ class Subscriptions:
             platform, channel, parse_time(time), parse_timezone(timezone),
             parse_sections(sections), in_thread, paused, source, created_at=now, updated_at=now,
             filters=filters or Filters(), mode=parse_mode(mode), weekday=day,
-            empty_note=empty_note,
+            empty_note=empty_note, rank=parse_rank(rank),
         )  # fmt: skip
         await self._rows.put(subscription)  # an existing row keeps its created_at
         return await self._changed(platform, channel)
@@ -273,6 +296,7 @@ class Subscriptions:
         mode: str | None = None,
         weekday: int | str | None = None,
         empty_note: bool | None = None,
+        rank: str | None = None,
     ) -> Subscription:
         """Change some settings of a subscription; it becomes a chat-made one.
 
@@ -296,6 +320,7 @@ class Subscriptions:
             mode=old.mode if mode is None else mode,
             weekday=old.weekday if weekday is None else weekday,
             empty_note=old.empty_note if empty_note is None else empty_note,
+            rank=old.rank if rank is None else rank,
         )
 
     async def remove(self, platform: str, channel: str) -> bool:

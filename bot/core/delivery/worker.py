@@ -35,6 +35,7 @@ from bot.core.delivery.poster import (
     RateLimited,
     TransientError,
 )
+from bot.core.delivery.recipients import loggable
 from bot.core.delivery.reconcile import find_posted
 from bot.core.delivery.repositories import DeliveryStore
 from digest_parser import SectionKey
@@ -213,7 +214,7 @@ class Worker:
                     _log.info(
                         "%s:%s: the %s digest delivered (%d messages)",
                         platform,
-                        channel,
+                        loggable(channel),
                         day,
                         count,
                     )
@@ -242,9 +243,9 @@ class Worker:
             found = await find_posted(poster, row.channel, _key(row), since)
         except ChannelUnavailable as error:
             reason = str(error) or type(error).__name__
-            await self._outbox.pause(row.platform, row.channel, reason)
+            await self._outbox.pause(row.platform, loggable(row.channel), reason)
             report.paused.append(f"{row.platform}:{row.channel}")
-            _log.error("%s:%s paused: %s", row.platform, row.channel, reason)
+            _log.error("%s:%s paused: %s", row.platform, loggable(row.channel), reason)
             return
         except Exception as error:  # 429, 5xx, network: ask again later, never resend blind
             delay = (
@@ -256,13 +257,19 @@ class Worker:
             report.retried += 1
             _log.warning(
                 "%s:%s %s: cannot check for a lost post (%s); again in %.0f s",
-                row.platform, row.channel, row.paper, type(error).__name__, delay,
+                row.platform, loggable(row.channel), row.paper, type(error).__name__, delay,
             )  # fmt: skip
             return
         if found is not None:
             await self._outbox.mark_sent(row, found)
             report.reconciled += 1
-            _log.info("%s/%s %s: already posted (%s)", row.platform, row.channel, row.paper, found)
+            _log.info(
+                "%s/%s %s: already posted (%s)",
+                row.platform,
+                loggable(row.channel),
+                row.paper,
+                found,
+            )
         else:
             await self._outbox.retry_later(row, "interrupted before confirmation", 0, counts=False)
 
@@ -281,17 +288,21 @@ class Worker:
         except ChannelUnavailable as error:
             reason = str(error) or type(error).__name__
             await self._outbox.retry_later(row, reason, 0, counts=False)
-            await self._outbox.pause(row.platform, row.channel, reason)
+            await self._outbox.pause(row.platform, loggable(row.channel), reason)
             report.paused.append(f"{row.platform}:{row.channel}")
-            _log.error("%s:%s paused: %s", row.platform, row.channel, reason)
+            _log.error("%s:%s paused: %s", row.platform, loggable(row.channel), reason)
         except MessageRejected as error:
             await self._outbox.mark_failed(row, str(error))
             report.failed += 1
-            _log.error("%s:%s %s rejected: %s", row.platform, row.channel, row.paper, error)
+            _log.error(
+                "%s:%s %s rejected: %s", row.platform, loggable(row.channel), row.paper, error
+            )
         except (TransientError, Exception) as error:  # never let one send stop the worker
             reason = str(error) or type(error).__name__
             if not isinstance(error, TransientError):
-                _log.exception("unexpected error posting %s to %s", row.paper, row.channel)
+                _log.exception(
+                    "unexpected error posting %s to %s", row.paper, loggable(row.channel)
+                )
             if row.attempts + 1 >= self._policy.max_attempts:
                 await self._outbox.mark_failed(row, f"{reason} (after {row.attempts + 1} tries)")
                 report.failed += 1
@@ -302,7 +313,7 @@ class Worker:
                 _log.warning(
                     "%s:%s %s: %s; retrying in %.0f s",
                     row.platform,
-                    row.channel,
+                    loggable(row.channel),
                     row.paper,
                     reason[:200],
                     delay,

@@ -3,40 +3,17 @@
 User ids are personal data: they are stored (a toggle must know whose press it undoes) but
 never logged. ``str()`` and ``repr()`` of a :class:`Member` show a short one-way tag instead
 of the id, so a log line that names a member by accident still leaks nothing; :func:`tag` is
-the same tag for code that holds a bare id (a direct-message channel).
+the same tag for code that holds a bare id (a direct-message channel), from
+:mod:`bot.core.delivery.recipients`.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
-from typing import Final
+
+from bot.core.delivery.recipients import DM_PREFIX, dm_channel, dm_user, loggable, tag
 
 __all__ = ["DM_PREFIX", "ChannelRef", "Member", "dm_channel", "dm_user", "loggable", "tag"]
-
-#: Outbox channel of a direct message to a member: ``dm:<user id>``; posters open the DM.
-DM_PREFIX: Final = "dm:"
-
-
-def tag(user: str) -> str:
-    """A short one-way tag for a user id: the same person, recognisable in logs, not named."""
-    return "user#" + hashlib.blake2b(user.encode(), digest_size=4).hexdigest()
-
-
-def dm_channel(user: str) -> str:
-    """The outbox channel that delivers to ``user``'s direct messages."""
-    return DM_PREFIX + user
-
-
-def dm_user(channel: str) -> str | None:
-    """The user of a direct-message channel, ``None`` for a channel of a workspace."""
-    return channel.removeprefix(DM_PREFIX) if channel.startswith(DM_PREFIX) else None
-
-
-def loggable(channel: str) -> str:
-    """``channel`` as a log line may show it: a direct message names its user by tag only."""
-    user = dm_user(channel)
-    return channel if user is None else DM_PREFIX + tag(user)
 
 
 @dataclass(frozen=True, slots=True)

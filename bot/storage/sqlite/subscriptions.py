@@ -11,7 +11,7 @@ import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from bot.core.daily.subscriptions import MODES, Subscription
+from bot.core.daily.subscriptions import MODES, RANKS, Subscription
 from bot.core.routing.filters import Filters
 from bot.core.routing.terms import FilterError
 from bot.storage.sqlite.subscriptions_sql import (
@@ -50,7 +50,7 @@ class SqliteSubscriptions:
         values = (
             s.platform, s.channel, s.time, s.timezone, ",".join(k.value for k in s.sections),
             int(s.in_thread), int(s.paused), s.source, s.created_at, s.updated_at,
-            s.filters.to_json(), s.mode, s.weekday, int(s.empty_note),
+            s.filters.to_json(), s.mode, s.weekday, int(s.empty_note), s.rank,
         )  # fmt: skip
         async with self._db.transaction() as conn:
             await conn.execute(PUT_SUBSCRIPTION_SQL, values)
@@ -64,7 +64,7 @@ class SqliteSubscriptions:
 def _subscription(row: Sequence[Any]) -> Subscription:
     """A :class:`Subscription` from a row of ``subscriptions_sql._SUBSCRIPTION``'s columns."""
     (platform, channel, time, zone, sections, thread, paused, source, created, updated,
-     filters, mode, weekday, empty_note) = row  # fmt: skip
+     filters, mode, weekday, empty_note, rank) = row  # fmt: skip
     keys = tuple(SectionKey(k) for k in str(sections).split(",") if k)
     try:
         chosen = Filters.from_json(str(filters))
@@ -75,4 +75,5 @@ def _subscription(row: Sequence[Any]) -> Subscription:
         str(platform), str(channel), str(time), str(zone), keys, bool(thread),
         bool(paused), source, float(created), float(updated), chosen,
         mode if mode in MODES else "cards", int(weekday) % 7, bool(empty_note),
+        rank if rank in RANKS else "upvotes",
     )  # fmt: skip

@@ -61,7 +61,7 @@ CREATE INDEX schedule_runs_recent ON schedule_runs (platform, channel, slot_at);
 # Subscriptions. Every read names these columns, in the order ``_subscription`` reads.
 _SUBSCRIPTION: Final = (
     "platform, channel, time, timezone, sections, in_thread, paused, source, created_at,"
-    " updated_at, filters, mode, weekday, empty_note"
+    " updated_at, filters, mode, weekday, empty_note, rank"
 )
 SUBSCRIPTION_SQL: Final = (
     f"SELECT {_SUBSCRIPTION} FROM subscriptions WHERE platform = ? AND channel = ?"
@@ -71,13 +71,14 @@ SUBSCRIPTIONS_SQL: Final = (
     " ORDER BY platform, channel"
 )
 PUT_SUBSCRIPTION_SQL: Final = (
-    f"INSERT INTO subscriptions ({_SUBSCRIPTION}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    f"INSERT INTO subscriptions ({_SUBSCRIPTION})"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     " ON CONFLICT (platform, channel) DO UPDATE SET time = excluded.time,"
     " timezone = excluded.timezone, sections = excluded.sections,"
     " in_thread = excluded.in_thread, paused = excluded.paused,"
     " source = excluded.source, updated_at = excluded.updated_at,"
     " filters = excluded.filters, mode = excluded.mode, weekday = excluded.weekday,"
-    " empty_note = excluded.empty_note"
+    " empty_note = excluded.empty_note, rank = excluded.rank"
 )
 REMOVE_SUBSCRIPTION_SQL: Final = "DELETE FROM subscriptions WHERE platform = ? AND channel = ?"
 

@@ -44,6 +44,9 @@ __all__ = [
 ]
 
 VOICE_V8: Final = """
+-- How a weekly listing ranks its papers: Hugging Face upvotes, or this channel's 👍.
+ALTER TABLE subscriptions ADD COLUMN rank TEXT NOT NULL DEFAULT 'upvotes';
+
 -- One person's 👍 (like) or 🔖 (save) of a paper in a channel: a row while it is on.
 CREATE TABLE reactions (
     platform    TEXT NOT NULL,
