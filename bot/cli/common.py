@@ -14,7 +14,7 @@ import logging
 from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Final, TypeVar
 
 import typer
 from pydantic import BaseModel
@@ -69,6 +69,10 @@ def fail(message: str, code: int = 2) -> typer.Exit:
 
 #: One-shot commands log warnings only, unless ``paperbot -v``; ``serve`` uses the config's.
 VERBOSITY = {"level": logging.WARNING}
+#: Libraries whose DEBUG lines carry raw requests, events and SQL parameters, and so user ids
+#: (a press, a saved paper, a DM): they log at INFO at most, even under ``-vv``, so a user id
+#: never reaches the logs. paperbot's own DEBUG lines name people by tag only.
+_PAYLOAD_LOGGERS: Final = ("aiosqlite", "slack_bolt", "slack_sdk", "discord", "websockets")
 
 
 def load(config: Path | None, *, service: bool = False) -> Config:
@@ -86,6 +90,8 @@ def load(config: Path | None, *, service: bool = False) -> Config:
     handler = logging.StreamHandler()  # stderr; lines may quote digests or platforms
     handler.setFormatter(TerminalFormatter("%(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=level, handlers=[handler])
+    for name in _PAYLOAD_LOGGERS:
+        logging.getLogger(name).setLevel(max(level, logging.INFO))
     return loaded
 
 

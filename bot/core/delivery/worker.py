@@ -243,8 +243,8 @@ class Worker:
             found = await find_posted(poster, row.channel, _key(row), since)
         except ChannelUnavailable as error:
             reason = str(error) or type(error).__name__
-            await self._outbox.pause(row.platform, loggable(row.channel), reason)
-            report.paused.append(f"{row.platform}:{row.channel}")
+            await self._outbox.pause(row.platform, row.channel, reason)
+            report.paused.append(f"{row.platform}:{loggable(row.channel)}")
             _log.error("%s:%s paused: %s", row.platform, loggable(row.channel), reason)
             return
         except Exception as error:  # 429, 5xx, network: ask again later, never resend blind
@@ -288,8 +288,8 @@ class Worker:
         except ChannelUnavailable as error:
             reason = str(error) or type(error).__name__
             await self._outbox.retry_later(row, reason, 0, counts=False)
-            await self._outbox.pause(row.platform, loggable(row.channel), reason)
-            report.paused.append(f"{row.platform}:{row.channel}")
+            await self._outbox.pause(row.platform, row.channel, reason)
+            report.paused.append(f"{row.platform}:{loggable(row.channel)}")
             _log.error("%s:%s paused: %s", row.platform, loggable(row.channel), reason)
         except MessageRejected as error:
             await self._outbox.mark_failed(row, str(error))

@@ -233,7 +233,9 @@ ON CONFLICT (platform, workspace, user) DO UPDATE SET
     terms = excluded.terms, authors = excluded.authors, told_pause = excluded.told_pause
 """
 REMOVE_FOLLOW_SQL: Final = f"DELETE FROM follows WHERE {_MEMBER}"
-TOLD_SQL: Final = f"UPDATE follows SET told_pause = ?4 WHERE {_MEMBER}"
+TOLD_SQL: Final = (
+    "UPDATE follows SET told_pause = ?4 WHERE platform = ?1 AND workspace = ?2 AND user = ?3"
+)
 PLANNED_DAYS_SQL: Final = (
     "SELECT workspace, user FROM follow_days WHERE platform = ? AND digest_date = ?"
 )
