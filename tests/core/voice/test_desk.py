@@ -120,7 +120,14 @@ async def test_follow_adds_lists_and_unfollow_removes(desk: tuple[VoiceDesk, Sto
 
 @pytest.mark.parametrize(
     "hostile",
-    ["@everyone", "<!channel>", "<@U123>", '"unclosed', "x" * 10_000, " ".join(f"t{n}" for n in range(30))],
+    [
+        "@everyone",
+        "<!channel>",
+        "<@U123>",
+        '"unclosed',
+        "x" * 10_000,
+        " ".join(f"t{n}" for n in range(30)),
+    ],
 )
 async def test_hostile_follow_text_is_refused_without_echo(
     desk: tuple[VoiceDesk, Store], hostile: str
