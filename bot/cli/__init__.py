@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from . import discord as _discord  # noqa: F401  (each module registers its commands)
 from . import enrich as _enrich  # noqa: F401
+from . import export as _export  # noqa: F401
 from . import ingest as _ingest  # noqa: F401
 from . import lookup as _lookup  # noqa: F401
 from . import parse as _parse  # noqa: F401

@@ -83,7 +83,8 @@ class ReactionRepository(Protocol):
     async def exported(
         self, platform: str, channel: str, user: str | None, kind: Kind | None
     ) -> list[SavedPaper]:
-        """A channel's reacted papers (one member's only, with ``user``), newest first."""
+        """A channel's reading list (what members liked or saved, less what an admin hid), or
+        with ``user`` that member's papers only, newest first."""
         ...
 
 

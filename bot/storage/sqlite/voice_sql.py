@@ -216,6 +216,8 @@ EXPORTED_SQL: Final = f"""
 SELECT r.arxiv_id, {_TITLE}, max(r.digest_date), max(r.at) AS newest FROM reactions r
 WHERE r.platform = ?1 AND r.channel = ?2 AND (?3 IS NULL OR r.user = ?3)
   AND (?4 IS NULL OR r.kind = ?4)
+  AND (?3 IS NOT NULL OR NOT EXISTS (SELECT 1 FROM reading_list_hidden h
+       WHERE h.platform = ?1 AND h.channel = ?2 AND h.arxiv_id = r.arxiv_id))
 GROUP BY r.arxiv_id ORDER BY newest DESC, r.arxiv_id
 """
 
