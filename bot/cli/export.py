@@ -15,7 +15,17 @@ from typing import Annotated
 import typer
 
 from .app import app
-from .common import ConfigOption, DbOption, fail, load, open_store, run
+from .common import (
+    ConfigOption,
+    DbOption,
+    FormatOption,
+    OutputFormat,
+    fail,
+    load,
+    open_store,
+    print_json,
+    run,
+)
 
 __all__ = ["bibtex"]
 
@@ -39,10 +49,14 @@ def bibtex(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
     ] = None,
+    form: FormatOption = OutputFormat.TABLE,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """The channel's reading list (or one member's saved papers) as BibTeX @misc entries."""
+    """The channel's reading list (or one member's saved papers) as BibTeX @misc entries.
+
+    With `--format json`: the channel, the arXiv ids and the BibTeX text, as one object.
+    """
     from bot.app import SetupError, parse_target
     from bot.core.clock import SystemClock
     from bot.core.voice.desk import VoiceDesk
@@ -53,16 +67,21 @@ def bibtex(
     except SetupError as error:
         raise fail(str(error)) from None
 
-    async def main() -> tuple[str, int]:
+    async def main() -> tuple[str, list[str]]:
         async with open_store(db, settings, existing=True) as store:
             kind = "save" if user else None
             papers = await store.reactions.exported(target.platform, target.channel, user, kind)
-            return await VoiceDesk(store, SystemClock()).bibtex(papers), len(papers)
+            text = await VoiceDesk(store, SystemClock()).bibtex(papers)
+            return text, [paper.arxiv_id for paper in papers]
 
-    text, count = run(main())
+    text, ids = run(main())
+    count = len(ids)
     whose = "that member's saved papers" if user else "its reading list"
     if not count:
         raise fail(f"nothing to export: {target} has no papers in {whose}", code=1)
+    if form is OutputFormat.JSON:
+        print_json({"channel": str(target), "papers": ids, "bibtex": text})
+        return
     if output is None:
         sys.stdout.write(text)
     else:

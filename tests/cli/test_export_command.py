@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 from pathlib import Path
 
 from pybtex.database import parse_string
@@ -60,3 +61,15 @@ def test_nothing_to_export_and_a_bad_channel_say_so(tmp_path: Path) -> None:
     assert empty.exit_code == 1 and "nothing to export" in empty.stderr
     bad = runner.invoke(app, ["export", "bibtex", "--channel", "slack:#general", "--db", db])
     assert bad.exit_code == 2 and "Traceback" not in bad.stderr
+
+
+def test_json_names_the_papers_and_carries_the_bibtex(tmp_path: Path) -> None:
+    asyncio.run(_reactions(tmp_path))
+    db = str(tmp_path / "a.db")
+    done = runner.invoke(
+        app, ["export", "bibtex", "--channel", "slack:C0123456789", "-f", "json", "--db", db]
+    )
+    assert done.exit_code == 0, done.stderr
+    found = json.loads(done.stdout)
+    assert sorted(found["papers"]) == ["2601.01234", "2601.02345"]
+    assert len(parse_string(found["bibtex"], "bibtex").entries) == 2
