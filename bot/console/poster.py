@@ -31,6 +31,7 @@ class ConsolePoster:
     """A :class:`~bot.core.delivery.poster.Poster` that prints to a terminal."""
 
     platform = "console"
+    edit_interval = 0.0
     threads = False
 
     def __init__(self, console: Console | None = None) -> None:

@@ -98,6 +98,7 @@ class DiscordPoster:
     """
 
     platform = "discord"
+    edit_interval = 0.0  # discord.py waits on each route's bucket itself
 
     def __init__(self, client: discord.Client, *, threads: bool = False) -> None:
         self._client = client

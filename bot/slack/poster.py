@@ -62,6 +62,7 @@ class SlackPoster:
     """
 
     platform = "slack"
+    edit_interval = 60 / 50  # chat.update: Tier 3, 50 a minute per workspace
 
     def __init__(self, client: AsyncWebClient, *, threads: bool = False) -> None:
         self._client = client

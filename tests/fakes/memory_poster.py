@@ -62,6 +62,7 @@ class MemoryPoster:
     """
 
     platform = "memory"
+    edit_interval = 0.0
 
     def __init__(self, clock: Clock, *, threads: bool = False) -> None:
         self._clock = clock

@@ -75,6 +75,7 @@ is the figure a well-behaved client must plan for.
 """
 
 DOCUMENTED_TIERS: Mapping[str, int] = {
+    "chat.update": 3,
     "conversations.open": 3,
     "files.getUploadURLExternal": 4,
     "files.completeUploadExternal": 4,

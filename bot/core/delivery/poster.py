@@ -103,6 +103,9 @@ class Poster(Protocol):
     """
 
     platform: str
+    #: Seconds between two count edits on this platform (0: the client paces them itself):
+    #: Slack's ``chat.update`` is a Tier 3 method, 50 a minute per workspace.
+    edit_interval: float
 
     @property
     def threads(self) -> bool:

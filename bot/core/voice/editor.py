@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import math
 from collections.abc import Mapping
 from typing import Final, Protocol
 
@@ -71,6 +72,7 @@ class CountEditor:
         self.window = window
         self._poked = asyncio.Event()
         self._stopping = asyncio.Event()
+        self._last: dict[str, float] = {}  # platform → when its last edit was made
 
     def poke(self) -> None:
         """A press made an edit due: look now instead of at the next planned time."""
@@ -113,6 +115,10 @@ class CountEditor:
         if poster is None or card is None:  # a platform not served here, or a paper gone
             await reactions.drop_edit(edit)
             return 0
+        wait = self._last.get(where.platform, -math.inf) + poster.edit_interval - self._clock.now()
+        if wait > 0:  # the platform's pace for edits: no 429 for a crowd pressing many cards
+            await self._clock.sleep(wait)
+        self._last[where.platform] = self._clock.now()
         try:
             await poster.edit_counts(where.channel, edit.message, card)
         except RateLimited as error:
