@@ -19,6 +19,8 @@ Custom ids (at most 100 characters; arXiv ids, ISO dates and section slugs conta
     paperbot:page:<section>:<date>:<page>     previous/next page of /section across a digest
     paperbot:open:<n>                         a listing's n-th "Open…" menu; values are the
                                               ``paper:…`` queries of its papers
+    paperbot:like:<paper>:<date>              👍 and 🔖 Save (see :mod:`bot.discord.reactions`)
+    paperbot:save:<paper>:<date>
 
 The last is ``paperbot:`` and a section query's own id (``page:…``), so a page button and a
 page's "Post to channel" say the same query the same way.
@@ -41,6 +43,7 @@ from bot.discord.limits import (
     SELECT_OPTIONS_MAX,
     SELECT_PLACEHOLDER_MAX,
 )
+from bot.discord.reactions import ReactButton, react_buttons
 
 if TYPE_CHECKING:
     from digest_parser import SectionKey
@@ -264,7 +267,7 @@ class OpenSelect(discord.ui.DynamicItem[discord.ui.Select[discord.ui.View]], tem
 
 def dynamic_items() -> tuple[type[discord.ui.DynamicItem[Any]], ...]:
     """Every dynamic item class, for ``client.add_dynamic_items`` in ``setup_hook``."""
-    return (SectionSelect, ShareButton, PageButton, OpenSelect)
+    return (SectionSelect, ShareButton, PageButton, OpenSelect, ReactButton)
 
 
 def _links(view: discord.ui.View, card: Card) -> None:
@@ -289,7 +292,8 @@ def _routing_only(view: discord.ui.View) -> discord.ui.View:
 
 
 def card_view(card: Card, *, share: Query | None = None) -> discord.ui.View:
-    """A card's components: the section menu, links, and "Post to channel" when private."""
+    """A card's components: the section menu, links, "Post to channel" when private, and the
+    👍/🔖 Save buttons with the card's counts (:mod:`bot.discord.reactions`)."""
     view = discord.ui.View(timeout=None)
     if card.sections:  # Discord refuses a select whose option values repeat: one per section
         options = [_option(key) for key in dict.fromkeys(s.key for s in card.sections)]
@@ -300,6 +304,8 @@ def card_view(card: Card, *, share: Query | None = None) -> discord.ui.View:
         button = ShareButton(custom_id)
         button.row = 1
         view.add_item(button)
+    for react in react_buttons(card.arxiv_id, card.date, card.counts):
+        view.add_item(react)
     return _routing_only(view)
 
 

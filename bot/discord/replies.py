@@ -65,6 +65,7 @@ class Message:
     embeds: tuple[discord.Embed, ...]
     view: discord.ui.View | None = None
     content: str | None = None
+    files: tuple[discord.File, ...] = ()  # attachments (a BibTeX export); read once when sent
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,12 +37,14 @@ from bot.core.delivery.poster import PostKey
 from bot.core.errors import StorageError
 
 from .components import share_id
+from .members import member_of
 from .poster import NO_MENTIONS, send_message
 from .replies import Message, Reply, render_reply
 from .turns import Turns
 
 if TYPE_CHECKING:
     from bot.core.archive.lookup import Lookup
+    from bot.core.voice.desk import VoiceDesk
 
 __all__ = [
     "CACHE_SIZE",
@@ -109,6 +111,8 @@ def _kwargs(message: Message, *, ephemeral: bool) -> dict[str, Any]:
         kwargs["view"] = message.view
     if message.content:
         kwargs["content"] = message.content
+    if message.files:
+        kwargs["files"] = list(message.files)
     return kwargs
 
 
@@ -121,11 +125,16 @@ class Responder:
     Args:
         lookup: The archive's query service.
         defer_after: Seconds to wait for an answer before deferring; ``0`` always defers.
+        voice: When given, every command's answer is followed by the member's notice, if
+            the voice desk has one for them (their follow DMs failed), once.
     """
 
-    def __init__(self, lookup: Lookup, *, defer_after: float = DEFER_AFTER) -> None:
+    def __init__(
+        self, lookup: Lookup, *, defer_after: float = DEFER_AFTER, voice: VoiceDesk | None = None
+    ) -> None:
         self.lookup = lookup
         self.defer_after = defer_after
+        self.voice = voice
         self._version: ArchiveVersion = UnwatchedVersion()  # nothing kept until warm_up() watches
         self.turns = Turns(busy_at=DEFER_WHEN_MAKING)
         self.replies: AnswerCache[Query, Reply] = AnswerCache(self._archive, size=CACHE_SIZE)
@@ -184,6 +193,9 @@ class Responder:
     ) -> None:
         """Answer ephemerally: with the reply kept for ``key`` at once, else with ``make()``'s.
 
+        A command's answer is followed by the asker's notice from the voice desk, if any:
+        every command of every cog answers through here, so the notice is asked in one place.
+
         A reply still to be made is deferred first when ``defer`` says so or when
         :data:`DEFER_WHEN_MAKING` others are being made already (it would wait for all of
         them; :mod:`bot.discord.turns`), and deferred when it is not ready after
@@ -196,6 +208,24 @@ class Responder:
             defer: Defer without waiting, for work known to take a moment (a full-text
                 search over years of digests).
         """
+        notice = self._notice(interaction)
+        try:
+            await self._reply(interaction, key, make, defer=defer)
+        except BaseException:
+            if notice is not None:
+                notice.cancel()
+            raise
+        if notice is not None:
+            await self._follow_with(interaction, notice)
+
+    async def _reply(
+        self,
+        interaction: discord.Interaction[Any],
+        key: Query | None,
+        make: Callable[[], Awaitable[Reply]],
+        *,
+        defer: bool,
+    ) -> None:
         kept = self.replies.peek(key) if key is not None else None
         if kept is not None and self.defer_after > 0:
             async with self._failing_politely(interaction):
@@ -207,6 +237,29 @@ class Responder:
                 await self._answer_later(interaction, work)
             else:
                 await self._answer_now(interaction, work)
+
+    def _notice(self, interaction: discord.Interaction[Any]) -> asyncio.Future[str | None] | None:
+        """Ask the voice desk, beside the answer, whether a command's asker has a notice."""
+        if (
+            self.voice is None
+            or interaction.type is not discord.InteractionType.application_command
+        ):
+            return None
+        return asyncio.ensure_future(self.voice.notice(member_of(interaction)))
+
+    async def _follow_with(
+        self, interaction: discord.Interaction[Any], notice: asyncio.Future[str | None]
+    ) -> None:
+        """The notice as a private followup of its own, after the answer (the desk tells once)."""
+        try:
+            text = await notice
+            if text and interaction.response.is_done():
+                await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException as error:
+            _log.warning("Discord refused the notice after %s: %s", _describe(interaction),
+                         _reason(error))  # fmt: skip
+        except Exception:
+            _log.exception("could not read the notice for %s", _describe(interaction))
 
     async def _answer_later(
         self, interaction: discord.Interaction[Any], work: Callable[[], Awaitable[Reply]]

@@ -119,6 +119,8 @@ async def test_paper_answers_privately_with_the_card_and_a_share_button(
     assert custom_ids(record.components) == [
         f"paperbot:section:{CARD}:2026-01-05",
         f"paperbot:share:paper:{CARD}:2026-01-05",
+        f"paperbot:like:{CARD}:2026-01-05",
+        f"paperbot:save:{CARD}:2026-01-05",
     ]
     assert fake.messages() == []  # nothing public yet
 
@@ -294,7 +296,11 @@ async def test_share_posts_the_card_in_the_channel_once(fake: FakeDiscord, looku
     assert message.nonce == PostKey(str(fake.channel_id), "share", f"{share_id}#0").token
     assert message.enforce_nonce and message.allowed_mentions == {"parse": []}
     assert message.embeds[0]["url"].endswith(CARD)
-    assert custom_ids(message.components) == [f"paperbot:section:{CARD}:2026-01-05"]
+    assert custom_ids(message.components) == [
+        f"paperbot:section:{CARD}:2026-01-05",
+        f"paperbot:like:{CARD}:2026-01-05",
+        f"paperbot:save:{CARD}:2026-01-05",
+    ]
     assert first.response_type == DEFERRED and first.ephemeral
     for followups in confirmations:
         assert followups[0].content.startswith("Posted: https://discord.com/channels/")
