@@ -30,12 +30,16 @@ from .poster import NO_MENTIONS
 from .responder import DEFER_AFTER, Responder
 from .subscription_commands import SubscriptionCommands
 from .voice import without_voice
+from .voice_answers import VoiceAnswers
+from .voice_commands import VoiceCommands
+from .voice_components import voice_items
 
 if TYPE_CHECKING:
     from discord import app_commands
 
     from bot.core.answers.subscription_answers import SubscriptionDesk
     from bot.core.archive.lookup import Lookup
+    from bot.core.voice.desk import VoiceDesk
     from bot.discord.config import DiscordConfig
 
 __all__ = ["PaperBot", "bot_intents", "run_bot"]
@@ -60,6 +64,9 @@ class PaperBot(commands.AutoShardedBot):
         defer_after: Seconds an answer may take before the interaction is deferred.
         desk: Answers ``/subscribe``, ``/unsubscribe`` and ``/subscriptions`` when given
             (``paperbot serve`` passes one; without it those commands are not offered).
+        voice: Counts the cards' 👍/🔖 presses and answers ``/saved``, ``/reading-list``,
+            ``/follow`` and ``/unfollow`` when given (``paperbot serve`` passes one); every
+            command's answer is then followed by the member's notice, if any.
         options: Passed to :class:`discord.ext.commands.AutoShardedBot` (tests pass
             ``guild_ready_timeout``).
     """
@@ -72,6 +79,7 @@ class PaperBot(commands.AutoShardedBot):
         sync_commands: bool = True,
         defer_after: float = DEFER_AFTER,
         desk: SubscriptionDesk | None = None,
+        voice: VoiceDesk | None = None,
         **options: Any,
     ) -> None:
         use_endpoints(config)
@@ -86,18 +94,23 @@ class PaperBot(commands.AutoShardedBot):
         )
         self.lookup = lookup
         self.config = config
-        self.components = Responder(lookup, defer_after=defer_after)
+        self.components = Responder(lookup, defer_after=defer_after, voice=voice)
         self._sync = sync_commands
         self._desk = desk
+        self._voice = voice
+        #: Answers the 👍/🔖 buttons and the list menus; ``None`` shows a note on a click.
+        self.voice_answers = VoiceAnswers(voice, self.components) if voice else None
         self.synced: list[app_commands.AppCommand] = []
 
     async def setup_hook(self) -> None:
         """Register component routes, add the commands, sync them, pre-render today's cards."""
-        self.add_dynamic_items(*dynamic_items())
+        self.add_dynamic_items(*dynamic_items(), *voice_items())
         await self.tree.set_translator(KoreanTranslator())
         await self.add_cog(PaperCommands(self.lookup, self.components))
         if self._desk is not None:
             await self.add_cog(SubscriptionCommands(self._desk, self.components))
+        if self._voice is not None and self.voice_answers is not None:
+            await self.add_cog(VoiceCommands(self._voice, self.voice_answers, self.components))
         if self._sync:
             self.synced = await self.sync_commands()
         try:

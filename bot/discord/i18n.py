@@ -88,6 +88,25 @@ KOREAN: Final[dict[str, str]] = {
     "Admins: the subscribed channels of this server and their next deliveries": (
         "관리자: 이 서버의 구독 채널과 다음 게시 시각"
     ),
+    "Your saved papers: list, export as BibTeX, or clear": (
+        "저장한 논문: 목록, BibTeX로 내보내기, 또는 지우기"
+    ),
+    "list (default), export, clear or help": "list (기본값), export, clear 또는 help",
+    "Page of the list (default 1)": "목록의 페이지 (기본값 1)",
+    "Papers this channel's members liked or saved, with counts": (
+        "이 채널 멤버들이 좋아요하거나 저장한 논문과 그 수"
+    ),
+    "Admins: take this arXiv id off the list": "관리자: 이 arXiv ID를 목록에서 뺍니다",
+    "A daily DM with new papers matching your terms or authors": (
+        "내 검색어나 저자에 맞는 새 논문을 매일 DM으로 받습니다"
+    ),
+    'e.g. "강화 학습" RL authors:"Yann LeCun"; empty lists yours; resume; help': (
+        '예: "강화 학습" RL authors:"Yann LeCun"; 비우면 목록; resume; help'
+    ),
+    "Stop following terms or authors": "검색어나 저자 팔로우를 멈춥니다",
+    "What to stop following; empty or all stops everything": (
+        "팔로우를 멈출 항목; 비우거나 all이면 모두 멈춤"
+    ),
 }
 
 

@@ -13,6 +13,13 @@ footer (or the day's header title, see :mod:`bot.discord.marker`) is the key its
 history is read per channel. The same check runs at once after an ambiguous failure (a 5xx, a
 timeout, a lost reply), so a send that did land is reported as the post it was.
 
+A channel ``dm:<user id>`` (:func:`~bot.core.voice.members.dm_channel`, a ``/follow``
+delivery) is that user's direct messages: the DM is opened with ``POST /users/@me/channels``
+and everything else is as in a channel; a user who refuses DMs (403 / 50007) or whom Discord
+does not know (404 / 10013) is ``ChannelUnavailable``, so the worker pauses that DM channel.
+Logs and failure reasons name such a channel by :func:`~bot.core.voice.members.loggable`
+only: a user id never reaches them.
+
 Only REST is used (``get_partial_messageable`` needs no cache), so a poster works after
 ``client.login(token)`` without ever opening the gateway: ``paperbot post`` uses
 :func:`discord_poster` and is done in seconds. Each request is limited to ``[discord]
@@ -33,6 +40,7 @@ import discord
 
 from bot.core.delivery.poster import ChannelUnavailable, Posted, PostKey
 from bot.core.delivery.reconcile import find_recent
+from bot.core.voice.members import dm_user, loggable
 from bot.discord.components import card_view
 
 from .endpoints import use_endpoints
@@ -103,11 +111,17 @@ class DiscordPoster:
     def __init__(self, client: discord.Client, *, threads: bool = False) -> None:
         self._client = client
         self._threads = threads
+        self._dms: dict[str, int] = {}  # user id → DM channel id (Discord returns the same)
 
     async def post_header(self, channel: str, header: DigestHeaderCard, *, key: PostKey) -> Posted:
         """Post the header embed that opens a day's posts (and its thread, if enabled)."""
         message_id = await self._send(channel, Message((header_embed(header),)), key)
-        _log.info("posted the %s header to channel %s as %s", key.digest_date, channel, message_id)
+        _log.info(
+            "posted the %s header to channel %s as %s",
+            key.digest_date,
+            loggable(channel),
+            message_id,
+        )
         if not self._threads:
             return Posted(message_id)
         title = header_title(header)
@@ -119,13 +133,15 @@ class DiscordPoster:
         """Post one card with its section menu and links, in ``thread`` when given."""
         message = Message((card_embed(card),), card_view(card))
         message_id = await self._send(channel, message, key, thread)
-        _log.info("posted %s (%s) to %s as %s", key.paper, key.digest_date, channel, message_id)
+        where = loggable(channel)
+        _log.info("posted %s (%s) to %s as %s", key.paper, key.digest_date, where, message_id)
         return Posted(message_id, thread)
 
     async def post_listing(self, channel: str, listing: DigestListing, *, key: PostKey) -> Posted:
         """Post one page of a digest listing: its embed and "Open…" menus, never in a thread."""
         message_id = await self._send(channel, listing_message(listing, key), key)
-        _log.info("posted %s (%s) to %s as %s", key.paper, key.digest_date, channel, message_id)
+        where = loggable(channel)
+        _log.info("posted %s (%s) to %s as %s", key.paper, key.digest_date, where, message_id)
         return Posted(message_id)
 
     async def edit_counts(self, channel: str, message_id: str, card: Card) -> None:
@@ -135,9 +151,9 @@ class DiscordPoster:
         channel of its own), else the message's id in ``channel``.
         """
         thread, _, message = message_id.rpartition("/")
-        what = f"editing the counts of {card.arxiv_id} in {thread or channel}"
+        what = f"editing the counts of {card.arxiv_id} in {loggable(thread or channel)}"
         try:
-            partial = self._channel(thread or channel).get_partial_message(int(message))
+            partial = (await self._target(thread or channel)).get_partial_message(int(message))
             async with limit_each_request():
                 await partial.edit(view=card_view(card))
         except (*SEND_ERRORS, ValueError) as error:
@@ -160,7 +176,7 @@ class DiscordPoster:
         Reads up to 1,000 messages of history, or ``limit``; needs Read Message History (in
         the invite's permissions). A channel that does not exist has nothing: ``None``.
         """
-        what = f"looking for {key.paper} ({key.digest_date}) in {where}"
+        what = f"looking for {key.paper} ({key.digest_date}) in {loggable(where)}"
         try:
             return await self._search(where, key, after=since, limit=limit or _HISTORY)
         except discord.NotFound:
@@ -199,14 +215,33 @@ class DiscordPoster:
                 CHANNEL_IDS.problem(channel) or f"{channel!r} is not a channel id"
             ) from None
 
+    async def _target(self, channel: str) -> discord.PartialMessageable:
+        """The channel to send to or read; for ``dm:<user id>``, that user's DM (opened once).
+
+        Raises:
+            discord.HTTPException: Discord would not open the DM (404 / 10013 Unknown User),
+                to be sorted by :func:`~bot.discord.errors.delivery_error` like a send.
+            ChannelUnavailable: ``channel`` names no channel or user that can be asked for.
+        """
+        user = dm_user(channel)
+        if user is None:
+            return self._channel(channel)
+        dm = self._dms.get(user)
+        if dm is None:
+            if not user.isdigit():
+                raise ChannelUnavailable(f"{loggable(channel)} names no Discord user")
+            opened = await self._client.http.start_private_message(int(user))
+            dm = self._dms[user] = int(opened["id"])
+        return self._client.get_partial_messageable(dm)
+
     async def _send(
         self, channel: str, message: Message, key: PostKey, thread: str | None = None
     ) -> str:
         target = thread or channel
-        what = f"posting {key.paper} ({key.digest_date}) to {target}"
+        what = f"posting {key.paper} ({key.digest_date}) to {loggable(target)}"
         try:
             async with limit_each_request():
-                sent = await send_message(self._channel(target), message, nonce=key.token)
+                sent = await send_message(await self._target(target), message, nonce=key.token)
         except (*SEND_ERRORS, ValueError) as error:  # ValueError: a request that cannot be built
             failure = delivery_error(error, what)
             if not is_ambiguous(error):
@@ -228,14 +263,15 @@ class DiscordPoster:
             start = discord.Object(discord.utils.time_snowflake(moment))
         bot = self._client.user.id if self._client.user else None
         async with limit_each_request():
-            async for message in self._channel(channel).history(limit=limit, after=start):
+            found = await self._target(channel)
+            async for message in found.history(limit=limit, after=start):
                 if message.author.id == bot and is_for(message, key):
                     return str(message.id)
         return None
 
     async def _open_thread(self, channel: str, message_id: str, title: str) -> str:
         """A public thread on the header (REST only: ``Message.create_thread`` needs a cache)."""
-        what = f"opening the thread of {title!r} in {channel}"
+        what = f"opening the thread of {title!r} in {loggable(channel)}"
         try:
             async with limit_each_request():
                 thread = await self._client.http.start_thread_with_message(

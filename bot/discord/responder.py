@@ -371,6 +371,12 @@ class Responder:
             _log.info("shared %s in channel %s", shared, channel_id)
             await self.say(interaction, f"Posted: {posted[0].jump_url}")
 
+    def politely(
+        self, interaction: discord.Interaction[Any]
+    ) -> contextlib.AbstractAsyncContextManager[None]:
+        """Around an answer sent by hand: a refusal or failure is logged and apologised for."""
+        return self._failing_politely(interaction)
+
     @contextlib.asynccontextmanager
     async def _failing_politely(self, interaction: discord.Interaction[Any]) -> AsyncIterator[None]:
         """Log a refusal or a failure and tell the user, rather than leave "thinking…" on screen."""
