@@ -36,8 +36,8 @@ from bot.core.archive.repositories import ArchiveVersion, UnwatchedVersion
 from bot.core.delivery.poster import PostKey
 from bot.core.errors import StorageError
 
+from . import notices
 from .components import share_id
-from .members import member_of
 from .poster import NO_MENTIONS, send_message
 from .replies import Message, Reply, render_reply
 from .turns import Turns
@@ -208,7 +208,7 @@ class Responder:
             defer: Defer without waiting, for work known to take a moment (a full-text
                 search over years of digests).
         """
-        notice = self._notice(interaction)
+        notice = notices.ask(self.voice, interaction)
         try:
             await self._reply(interaction, key, make, defer=defer)
         except BaseException:
@@ -216,7 +216,7 @@ class Responder:
                 notice.cancel()
             raise
         if notice is not None:
-            await self._follow_with(interaction, notice)
+            await notices.tell(interaction, notice)
 
     async def _reply(
         self,
@@ -237,29 +237,6 @@ class Responder:
                 await self._answer_later(interaction, work)
             else:
                 await self._answer_now(interaction, work)
-
-    def _notice(self, interaction: discord.Interaction[Any]) -> asyncio.Future[str | None] | None:
-        """Ask the voice desk, beside the answer, whether a command's asker has a notice."""
-        if (
-            self.voice is None
-            or interaction.type is not discord.InteractionType.application_command
-        ):
-            return None
-        return asyncio.ensure_future(self.voice.notice(member_of(interaction)))
-
-    async def _follow_with(
-        self, interaction: discord.Interaction[Any], notice: asyncio.Future[str | None]
-    ) -> None:
-        """The notice as a private followup of its own, after the answer (the desk tells once)."""
-        try:
-            text = await notice
-            if text and interaction.response.is_done():
-                await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
-        except discord.HTTPException as error:
-            _log.warning("Discord refused the notice after %s: %s", _describe(interaction),
-                         _reason(error))  # fmt: skip
-        except Exception:
-            _log.exception("could not read the notice for %s", _describe(interaction))
 
     async def _answer_later(
         self, interaction: discord.Interaction[Any], work: Callable[[], Awaitable[Reply]]

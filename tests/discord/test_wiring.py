@@ -65,3 +65,24 @@ async def test_serve_answers_discord_commands_and_stops(tmp_path: Path, fake: Fa
     stop.set()
     await asyncio.wait_for(service, 15)
     assert not fake.gateway.live_sessions()
+
+
+async def test_serve_lends_the_voice_desk_to_discord(tmp_path: Path, fake: FakeDiscord) -> None:
+    """``serve`` makes the desk; Discord offers its commands and counts the buttons' presses."""
+    async with Store.open(tmp_path / "a.db") as store:
+        await ingest_file(store, EXAMPLE)
+    config = Config(discord=config_for(fake))
+    stop = asyncio.Event()
+    service = asyncio.create_task(
+        serve(config, Secrets(discord_token=fake.token), str(tmp_path / "a.db"), stop=stop)
+    )
+    await fake.gateway.wait_ready(1)
+    await fake.wait_until(lambda: bool(fake.commands(fake.guild_id)), "commands synced")
+    names = {c["name"] for c in fake.commands(fake.guild_id)}
+    card = await fake.slash_command("paper", options={"ref": "2601.01234"})
+    assert card.original is not None
+    pressed = await fake.click(card.original, "paperbot:like:2601.01234:2026-01-05")
+    stop.set()
+    await asyncio.wait_for(service, 15)
+    assert {"saved", "reading-list", "follow", "unfollow"} <= names
+    assert pressed.ephemeral and pressed.content == "👍 Liked; press again to undo."
