@@ -18,6 +18,7 @@ import pybtex.database
 import pytest
 
 from tests.discord.conftest import _entry, fill, make_bot
+from tests.discord.limits_check import assert_sendable
 from tests.fakes.clock import FakeClock
 from tests.fakes.discord_api import FakeDiscord, InteractionRecord, StoredMessage, running_client
 from tests.fakes.discord_payloads import DEFAULT_PERMISSIONS
@@ -102,14 +103,18 @@ async def test_saved_lists_pages_opens_and_removes(bot_fake: FakeDiscord, desk: 
     first = await fake.slash_command("saved")
     text = private(first)
     assert "*Your saved papers* (12) · page 1/2" in text
-    assert "@everyone" not in text.replace("@\u200beveryone", "")  # neutralised if shown
+    assert_sendable(first.data, "/saved")
     assert str(fake.user["id"]) not in text
     assert ids(first) == [OPEN, UNSAVE, NEXT]
     assert len(options(first, OPEN)) == len(options(first, UNSAVE)) == 10
     assert first.original is not None
     second = await fake.click(first.original, NEXT)
+    assert_sendable(second.data, "/saved page 2")
     assert "page 2/2" in private(second) and ids(second) == [OPEN, UNSAVE.replace("1", "2"),
                                                               "paperbot:saved:1"]  # fmt: skip
+    both = text + second.content  # paper 1's title quotes pings: shown inert
+    assert "@\u200beveryone @\u200bhere <@\u200b123456789012345678>" in both
+    assert "@everyone" not in both and "<@1" not in both
     newest = options(first, UNSAVE)[0]["value"]
     removed = await fake.click(first.original, UNSAVE, component_type=3, values=[newest])
     assert private(removed).startswith(f"Removed arXiv {newest} from your saved papers.")
