@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from bot.core.answers.subscription_answers import SubscriptionDesk
     from bot.core.archive.lookup import Lookup
     from bot.core.delivery.poster import Poster
+    from bot.core.voice.desk import VoiceDesk
 
 __all__ = [
     "ChannelIdError",
@@ -130,6 +131,10 @@ class Serving(Protocol):
 
     def desk(self) -> SubscriptionDesk:
         """``/subscribe`` and friends, for this platform's channels."""
+
+    @property
+    def voice(self) -> VoiceDesk | None:
+        """👍/🔖 presses, ``/saved``, ``/reading-list`` and ``/follow`` (None: not offered)."""
 
     async def enter(self, context: AbstractAsyncContextManager[T]) -> T:
         """Enter ``context`` until serve stops (it is exited in reverse start order)."""

@@ -78,6 +78,9 @@ KOREAN: Final[dict[str, str]] = {
         "논문별 카드, 하루 한 번 목록, 또는 주간 상위 논문"
     ),
     "Weekly mode: the day the week's listing is posted": "주간 모드: 주간 목록을 게시할 요일",
+    "Weekly mode: rank by Hugging Face upvotes or by the 👍 given here": (
+        "주간 모드: Hugging Face 추천 수 또는 이 채널의 👍 순으로 정렬"
+    ),
     "Post a one-line note on a day no paper matches": (
         "조건에 맞는 논문이 없는 날에 한 줄 안내를 게시"
     ),

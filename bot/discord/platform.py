@@ -22,7 +22,6 @@ if TYPE_CHECKING:
 
     from bot.config import Config, Secrets
     from bot.core.delivery.poster import Poster
-    from bot.core.voice.desk import VoiceDesk
     from bot.registry import Serving
 
 __all__ = ["CHANNEL_IDS", "DISCORD", "SNOWFLAKE", "settings"]
@@ -65,8 +64,7 @@ async def _serve(serving: Serving) -> Poster:
 
     config, token = settings(serving.config), serving.secrets.discord_token
     poster = await serving.enter(discord_poster(config, token))
-    # ``voice`` is on serve's ServingContext; the Serving protocol does not name it (yet).
-    voice: VoiceDesk | None = getattr(serving, "voice", None)
+    voice = serving.voice
     serving.spawn(NAME, run_bot(serving.lookup, config, token, desk=serving.desk(), voice=voice))
     _log.info("discord: connecting to the gateway, answering slash commands")
     return poster

@@ -60,6 +60,16 @@ MODE_CHOICES: Final = [
 _DAYS: Final = (("Monday", "월요일"), ("Tuesday", "화요일"), ("Wednesday", "수요일"),
                 ("Thursday", "목요일"), ("Friday", "금요일"), ("Saturday", "토요일"),
                 ("Sunday", "일요일"))  # fmt: skip
+RANK_CHOICES: Final = [
+    app_commands.Choice(
+        name=app_commands.locale_str("upvotes: Hugging Face's", ko="추천 수: Hugging Face 기준"),
+        value="upvotes",
+    ),
+    app_commands.Choice(
+        name=app_commands.locale_str("likes: the 👍 given here", ko="좋아요: 이 채널의 👍"),
+        value="likes",
+    ),
+]
 WEEKDAY_CHOICES: Final = [
     app_commands.Choice(name=app_commands.locale_str(english, ko=korean), value=short)
     for (english, korean), short in zip(_DAYS, WEEKDAYS, strict=True)
@@ -109,7 +119,7 @@ class SubscriptionCommands(commands.Cog):
     @app_commands.command(name="subscribe")
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_channels=True)
-    @app_commands.choices(mode=MODE_CHOICES, weekday=WEEKDAY_CHOICES)
+    @app_commands.choices(mode=MODE_CHOICES, weekday=WEEKDAY_CHOICES, rank=RANK_CHOICES)
     async def subscribe(
         self,
         interaction: discord.Interaction[Any],
@@ -126,6 +136,7 @@ class SubscriptionCommands(commands.Cog):
         weekday: app_commands.Choice[str] | None = None,
         empty_note: bool | None = None,
         preview: bool | None = None,
+        rank: app_commands.Choice[str] | None = None,
     ) -> None:
         """Admins: this channel gets each new digest daily
 
@@ -143,6 +154,7 @@ class SubscriptionCommands(commands.Cog):
             weekday: Weekly mode: the day the week's listing is posted
             empty_note: Post a one-line note on a day no paper matches
             preview: Show what the newest digest would bring here; change nothing
+            rank: Weekly mode: rank by Hugging Face upvotes or by the 👍 given here
         """
         try:
             args = SubscribeArgs.checked(
@@ -150,7 +162,7 @@ class SubscriptionCommands(commands.Cog):
                 include=include, exclude=exclude, authors=authors, min_upvotes=min_upvotes,
                 top=top, mode=mode.value if mode else None,
                 weekday=weekday.value if weekday else None, empty_note=empty_note,
-                preview=bool(preview),
+                preview=bool(preview), rank=rank.value if rank else None,
             )  # fmt: skip
         except SubscriptionError as error:
             refused = f"{neutralise_discord(str(error))}\n{self.desk.usage('subscribe')}"

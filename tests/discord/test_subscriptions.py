@@ -58,8 +58,9 @@ async def test_commands_are_for_channel_managers_and_translated(fake_with_bot: F
         for item in (commands[name], *commands[name]["options"]):
             assert item["description_localizations"]["ko"] == KOREAN[item["description"]]
     options = {o["name"]: o for o in commands["subscribe"]["options"]}
-    # str ×3, bool, str ×3, int ×2, str (choices) ×2, bool ×2; Discord allows 25 options
-    assert [o["type"] for o in options.values()] == [3, 3, 3, 5, 3, 3, 3, 4, 4, 3, 3, 5, 5]
+    # str ×3, bool, str ×3, int ×2, str (choices) ×2, bool ×2, str (choices); 25 allowed
+    assert [o["type"] for o in options.values()] == [3, 3, 3, 5, 3, 3, 3, 4, 4, 3, 3, 5, 5, 3]
+    assert [c["value"] for c in options["rank"]["choices"]] == ["upvotes", "likes"]
     assert all(len(o["description"]) <= 100 for o in options.values())
     assert (options["top"]["min_value"], options["top"]["max_value"]) == (0, 100)
     assert [c["value"] for c in options["mode"]["choices"]] == ["cards", "digest", "weekly"]

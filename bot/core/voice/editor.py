@@ -157,7 +157,8 @@ class CountEditor:
             return None
         where = edit.channel
         rows = await self._store.outbox.of_day(where.platform, where.channel, edit.digest_date)
+        posted = edit.message.rpartition("/")[2]  # a card in a thread: THREAD/MESSAGE
         for row in rows:
-            if row.message_id == edit.message:
+            if row.message_id == posted:
                 return [SectionKey(k) for k in row.sections.split(",") if k] or None
         return None
