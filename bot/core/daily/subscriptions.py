@@ -20,7 +20,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final, Literal
+from typing import TYPE_CHECKING, Final, Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.core.routing.filters import NO_FILTERS, Filters
@@ -141,13 +141,11 @@ def parse_mode(text: str) -> Mode:
     Raises:
         SubscriptionError: Another word.
     """
-    name = text.strip().casefold()
-    for mode in MODES:
-        if name == mode:
-            return mode
-    raise SubscriptionError(
+    return _one_of(
+        text,
+        MODES,
         "unknown mode: use cards (a card per paper), digest (one message a day) "
-        "or weekly (the week's top papers in one message)"
+        "or weekly (the week's top papers in one message)",
     )
 
 
@@ -157,13 +155,23 @@ def parse_rank(text: str) -> Rank:
     Raises:
         SubscriptionError: Another word.
     """
-    name = text.strip().casefold()
-    for rank in RANKS:
-        if name == rank:
-            return rank
-    raise SubscriptionError(
-        "unknown rank: use upvotes (Hugging Face's) or likes (the 👍 given in this channel)"
+    return _one_of(
+        text,
+        RANKS,
+        "unknown rank: use upvotes (Hugging Face's) or likes (the 👍 given in this channel)",
     )
+
+
+_Word = TypeVar("_Word", bound=str)
+
+
+def _one_of(text: str, words: tuple[_Word, ...], refusal: str) -> _Word:
+    """The one of ``words`` that ``text`` is, in any case; else :class:`SubscriptionError`."""
+    name = text.strip().casefold()
+    for word in words:
+        if name == word:
+            return word
+    raise SubscriptionError(refusal)
 
 
 def parse_weekday(text: str) -> int:

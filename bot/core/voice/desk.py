@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Final, Protocol
+from typing import Final, Protocol, TypeVar
 
 from bot.core.clock import Clock
 from bot.core.delivery.repositories import DeliveryStore
@@ -172,13 +172,10 @@ class VoiceDesk:
 
     async def saved(self, member: Member, page: int = 1) -> SavedPage:
         """A page of the member's saved papers (the last page when ``page`` is past it)."""
-        page = max(1, page)
-        items, total = await self._store.reactions.saved(
-            member, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
+        items, page, pages, total = await _paged(
+            lambda offset: self._store.reactions.saved(member, offset=offset, limit=PAGE_SIZE),
+            page,
         )
-        pages = max(1, math.ceil(total / PAGE_SIZE))
-        if page > pages:
-            return await self.saved(member, pages)
         return SavedPage(tuple(items), page, pages, total)
 
     async def unsave(self, member: Member, arxiv_id: str) -> str:
@@ -223,13 +220,12 @@ class VoiceDesk:
 
     async def reading_list(self, channel: ChannelRef, page: int = 1) -> ReadingPage:
         """A page of the channel's liked or saved papers, newest first."""
-        page = max(1, page)
-        items, total = await self._store.reactions.reading_list(
-            channel, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE
+        items, page, pages, total = await _paged(
+            lambda offset: self._store.reactions.reading_list(
+                channel, offset=offset, limit=PAGE_SIZE
+            ),
+            page,
         )
-        pages = max(1, math.ceil(total / PAGE_SIZE))
-        if page > pages:
-            return await self.reading_list(channel, pages)
         return ReadingPage(tuple(items), page, pages, total)
 
     async def remove_from_reading_list(
@@ -337,6 +333,23 @@ class VoiceDesk:
     def _poke(self) -> None:
         if self._editor is not None:
             self._editor.poke()
+
+
+_Item = TypeVar("_Item")
+
+
+async def _paged(
+    fetch: Callable[[int], Awaitable[tuple[list[_Item], int]]], page: int
+) -> tuple[list[_Item], int, int, int]:
+    """Page ``page`` of what ``fetch(offset)`` reads: items, page, pages, total (a page past
+    the end, as after removals, is the last one)."""
+    page = max(1, page)
+    items, total = await fetch((page - 1) * PAGE_SIZE)
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    if page > pages:
+        page = pages
+        items, total = await fetch((page - 1) * PAGE_SIZE)
+    return items, page, pages, total
 
 
 def _terms(follow: Follow | None) -> FollowTerms:
