@@ -69,12 +69,22 @@ class World:
         return {"blocks": found.blocks, "text": found.text}
 
     async def command(
-        self, command: str, text: str = "", *, user: str = "U0READER", channel: str = CHANNEL
+        self,
+        command: str,
+        text: str = "",
+        *,
+        user: str = "U0READER",
+        channel: str = CHANNEL,
+        until_blocks: bool = False,
     ) -> list[Message]:
-        """Every ephemeral answer to a signed slash command."""
+        """Every ephemeral answer to a signed slash command.
+
+        With ``until_blocks``, waits for the first answer with blocks (a card): anything said
+        before it (a notice) has arrived by then.
+        """
         url = self.slack.response_url()
         body = slash_command_body(command, text, response_url=url, user_id=user, channel_id=channel)
-        return await self._send(body, url)
+        return await self._send(body, url, until_blocks=until_blocks)
 
     async def click(
         self,
@@ -102,9 +112,15 @@ class World:
             }
         return await self._send(encode_payload(payload), url)
 
-    async def _send(self, body: str, url: str) -> list[Message]:
+    async def _send(self, body: str, url: str, *, until_blocks: bool = False) -> list[Message]:
+        def arrived() -> bool:
+            got = self.slack.responses(url)
+            if until_blocks:
+                return any("blocks" in r.args for r in got)
+            return bool(got)
+
         assert await post_form(self.url, body, signed_headers(body, SECRET)) == 200
-        await self.slack.wait_until(lambda: bool(self.slack.responses(url)))
+        await self.slack.wait_until(arrived)
         records = self.slack.responses(url)
         assert [r.error for r in records if not r.ok] == []
         return [r.args for r in records]
