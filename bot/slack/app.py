@@ -36,7 +36,11 @@ from .client import (
     web_client,
 )
 from .commands import PaperCommands
+from .notice import Notices, plain
+from .reading_commands import ReadingCommands
+from .saved_commands import SavedCommands
 from .subscription_commands import SubscriptionCommands
+from .voice_buttons import VoiceButtons
 
 if TYPE_CHECKING:
     from slack_sdk.web.async_client import AsyncWebClient
@@ -44,6 +48,7 @@ if TYPE_CHECKING:
     from bot.config import Secrets
     from bot.core.answers.subscription_answers import SubscriptionDesk
     from bot.core.archive.lookup import Lookup
+    from bot.core.voice.desk import VoiceDesk
     from bot.slack.config import SlackConfig
 
 __all__ = ["SlackApp", "SlackSetupError", "build_bolt_app"]
@@ -58,18 +63,26 @@ def build_bolt_app(
     *,
     desk: SubscriptionDesk | None = None,
     admins: Collection[str] = (),
+    voice: VoiceDesk | None = None,
 ) -> AsyncApp:
     """A Bolt app with paperbot's listeners, and nothing read from the environment.
 
     Bolt falls back to ``SLACK_BOT_TOKEN``/``SLACK_SIGNING_SECRET`` when not given them; passing
     the client (which carries the token) and the secret explicitly keeps config in one place.
     Socket Mode requests are not signed, so ``signing_secret`` may be empty there. With a
-    ``desk`` the subscription commands are answered too (``paperbot serve`` passes one).
+    ``desk`` the subscription commands are answered too (``paperbot serve`` passes one); with
+    ``voice`` the 👍/🔖 buttons, ``/saved``, ``/reading-list``, ``/follow`` and ``/unfollow``,
+    and every command first tells its member the desk's notice (:mod:`bot.slack.notice`).
     """
     app = AsyncApp(client=client, signing_secret=signing_secret, name="paperbot")
-    PaperCommands(lookup).register(app)
+    command = plain(app) if voice is None else Notices(voice).on(app)
+    PaperCommands(lookup).register(app, command)
     if desk is not None:
-        SubscriptionCommands(desk, admins).register(app)
+        SubscriptionCommands(desk, admins).register(app, command)
+    if voice is not None:
+        VoiceButtons(voice, lookup).register(app)
+        SavedCommands(voice).register(app, command)
+        ReadingCommands(voice, admins).register(app, command)
     return app
 
 
@@ -82,6 +95,7 @@ class SlackApp:
         lookup: The archive's query service.
         client: A Web API client to use instead of :func:`~bot.slack.client.web_client`.
         desk: Answers ``/subscribe``, ``/unsubscribe`` and ``/subscriptions`` when given.
+        voice: Answers the 👍/🔖 buttons, ``/saved``, ``/reading-list`` and ``/follow``.
 
     Raises:
         SlackSetupError: A credential the mode needs is missing or malformed.
@@ -95,6 +109,7 @@ class SlackApp:
         *,
         client: AsyncWebClient | None = None,
         desk: SubscriptionDesk | None = None,
+        voice: VoiceDesk | None = None,
     ) -> None:
         self.config = config
         token = require_secret(secrets.slack_bot_token, BOT_TOKEN_ENV, mode=config.mode)
@@ -108,7 +123,7 @@ class SlackApp:
             )
         self.client = client or web_client(config, token)
         self.bolt = build_bolt_app(
-            lookup, self.client, signing_secret, desk=desk, admins=config.admins
+            lookup, self.client, signing_secret, desk=desk, admins=config.admins, voice=voice
         )
         self._socket: AsyncSocketModeHandler | None = None
         self._runner: web.AppRunner | None = None

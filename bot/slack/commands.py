@@ -25,6 +25,7 @@ from bot.core.answers.query import SLASH_NAMES, Command, query_for_command, run_
 from bot.core.archive.lookup import NotFound
 from bot.slack.components import ACTION_OPEN, PAGE_ACTIONS, query_of, query_value
 
+from .notice import Register, plain
 from .render import ACTION_LINK, ACTION_SECTION, ACTION_SHARE
 from .replies import Reply, help_reply, render_reply
 from .responder import acked, api_refusal, apology, refusal, send_reply
@@ -64,12 +65,13 @@ class PaperCommands:
     def __init__(self, lookup: Lookup) -> None:
         self._lookup = lookup
 
-    def register(self, app: AsyncApp) -> None:
-        """Add every command and action listener to ``app``."""
-        app.command("/paper")(self.paper)
-        app.command("/section")(self.section)
-        app.command("/digest")(self.digest)
-        app.command("/paper-search")(self.paper_search)
+    def register(self, app: AsyncApp, command: Register | None = None) -> None:
+        """Add every command and action listener to ``app`` (commands through ``command``)."""
+        command = command or plain(app)
+        command("/paper", self.paper)
+        command("/section", self.section)
+        command("/digest", self.digest)
+        command("/paper-search", self.paper_search)
         app.action(ACTION_SECTION)(self.open_query)
         app.action(ACTION_OPEN)(self.open_query)
         app.action(PAGE_ACTIONS)(self.turn_page)

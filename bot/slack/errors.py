@@ -45,6 +45,18 @@ _CHANNEL: Final = frozenset(
         "org_login_required",
     }
 )
+#: A member's direct messages cannot be reached (``conversations.open``, ``chat.postMessage``):
+#: the ``dm:<user>`` channel pauses until they allow messages and run ``/follow resume``.
+_DIRECT: Final = frozenset(
+    {
+        "cannot_dm_bot",
+        "messages_tab_disabled",
+        "user_disabled",
+        "user_not_found",
+        "user_not_visible",
+        "user_is_restricted",
+    }
+)
 #: This message can never be posted as it is; the next card may be fine.
 _MESSAGE: Final = frozenset(
     {
@@ -83,7 +95,7 @@ def delivery_error(error: SlackApiError, what: str) -> DeliveryError:
         return RateLimited(message, _retry_after(response.headers))
     if status >= 500:
         return TransientError(message)
-    if code in _CHANNEL:
+    if code in _CHANNEL or code in _DIRECT:
         return ChannelUnavailable(message)
     if code in _MESSAGE:
         return MessageRejected(message)

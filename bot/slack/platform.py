@@ -70,7 +70,10 @@ async def _serve(serving: Serving) -> Poster:
 
     config, secrets = settings(serving.config), serving.secrets
     try:
-        await serving.enter(SlackApp(config, secrets, serving.lookup, desk=serving.desk()))
+        # ``voice`` is on ServingContext, not yet on the Serving protocol.
+        voice = getattr(serving, "voice", None)
+        app = SlackApp(config, secrets, serving.lookup, desk=serving.desk(), voice=voice)
+        await serving.enter(app)
         poster = slack_poster(config, secrets.slack_bot_token, rate_limit_retries=0)
         slack = await serving.enter(poster)
     except (OSError, aiohttp.ClientError, SlackApiError) as error:

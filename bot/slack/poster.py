@@ -9,6 +9,12 @@ crash and at once when a send ends ambiguously (a dropped connection, a timeout,
 have stored the message), so a lost answer is reported as the post it was instead of a failure the
 worker would resend.
 
+A channel ``dm:<user id>`` (:func:`~bot.core.voice.members.dm_channel`: ``/follow``'s daily
+papers) is the app's direct message with that member, opened with ``conversations.open``; a
+member who cannot be messaged is :class:`~bot.core.delivery.poster.ChannelUnavailable`, which
+pauses that DM alone. Log lines name such a channel by :func:`~bot.core.voice.members.loggable`
+only, never by the user id.
+
 Nothing pings: digest text is escaped by the renderer, and neither ``link_names`` nor
 ``parse=full`` is ever sent (either would turn ``@channel`` in a summary into a real mention).
 Failures are raised as the :mod:`bot.core.delivery.poster` tree (see :mod:`bot.slack.errors`).
@@ -27,6 +33,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.core.delivery.poster import MessageRejected, Posted, PostKey, TransientError
 from bot.core.delivery.reconcile import find_recent
+from bot.core.voice.members import dm_user, loggable
 
 from .client import BOT_TOKEN_ENV, request_timeout, require_secret, web_client
 from .errors import delivery_error
@@ -67,11 +74,13 @@ class SlackPoster:
     def __init__(self, client: AsyncWebClient, *, threads: bool = False) -> None:
         self._client = client
         self._threads = threads
+        self._dms: dict[str, str] = {}  # user id -> the id of the app's DM with them
 
     async def post_header(self, channel: str, header: DigestHeaderCard, *, key: PostKey) -> Posted:
         """Post the header that opens a day's posts."""
-        ts = await self._post(header_message(header, channel=channel), key, None)
-        _log.info("posted the %s header to %s as %s", key.digest_date, channel, ts)
+        target = await self._target(channel)
+        ts = await self._post(header_message(header, channel=target), key, None)
+        _log.info("posted the %s header to %s as %s", key.digest_date, loggable(channel), ts)
         return Posted(ts, ts if self._threads else None)
 
     async def post_card(
@@ -83,21 +92,24 @@ class SlackPoster:
         (``invalid_blocks``) when it cannot: a card whose thumbnail Slack refused goes out
         again without it, rather than not at all (nothing was posted the first time).
         """
+        target = await self._target(channel)
         try:
-            ts = await self._post(card_message(card, channel=channel), key, thread)
+            ts = await self._post(card_message(card, channel=target), key, thread)
         except MessageRejected:
             if card.meta is None or card.meta.thumbnail is None:
                 raise
             _log.warning("Slack refused %s with its thumbnail; posting it without", card.arxiv_id)
             bare = dataclasses.replace(card, meta=dataclasses.replace(card.meta, thumbnail=None))
-            ts = await self._post(card_message(bare, channel=channel), key, thread)
-        _log.info("posted %s (%s) to %s as %s", card.arxiv_id, key.digest_date, channel, ts)
+            ts = await self._post(card_message(bare, channel=target), key, thread)
+        where = loggable(channel)
+        _log.info("posted %s (%s) to %s as %s", card.arxiv_id, key.digest_date, where, ts)
         return Posted(ts, thread)
 
     async def post_listing(self, channel: str, listing: DigestListing, *, key: PostKey) -> Posted:
         """Post one page of a digest listing, marked like a card so reconciliation finds it."""
-        ts = await self._post(listing_message(listing, channel=channel), key, None)
-        _log.info("posted %s (%s) to %s as %s", key.paper, key.digest_date, channel, ts)
+        target = await self._target(channel)
+        ts = await self._post(listing_message(listing, channel=target), key, None)
+        _log.info("posted %s (%s) to %s as %s", key.paper, key.digest_date, loggable(channel), ts)
         return Posted(ts)
 
     async def edit_counts(self, channel: str, message_id: str, card: Card) -> None:
@@ -107,9 +119,10 @@ class SlackPoster:
         passes it as posted: same sections, same metadata for reconciliation).
         """
         message = card_message(card)
-        with _reading(f"editing the counts of {card.arxiv_id} in {channel}"):
+        target = await self._target(channel)
+        with _reading(f"editing the counts of {card.arxiv_id} in {loggable(channel)}"):
             await self._client.chat_update(
-                channel=channel,
+                channel=target,
                 ts=message_id,
                 text=message["text"],
                 blocks=message["blocks"],
@@ -133,10 +146,11 @@ class SlackPoster:
         Reads ``conversations.history`` with metadata (the ``channels:history`` or
         ``groups:history`` scope): up to ten pages of 200, or one page of ``limit``.
         """
-        what = f"looking for {key.paper} ({key.digest_date}) in {where}"
+        what = f"looking for {key.paper} ({key.digest_date}) in {loggable(where)}"
         pages, size = (_PAGES, _PAGE_SIZE) if limit is None else (1, limit)
+        target = await self._target(where)
         with _reading(what):
-            return await self._in_history(where, key, oldest=since, pages=pages, size=size)
+            return await self._in_history(target, key, oldest=since, pages=pages, size=size)
 
     async def find_reply(
         self,
@@ -152,10 +166,11 @@ class SlackPoster:
         ``conversations.replies`` lists a thread from its start, so one page of 200 is read
         whatever ``since`` and ``limit`` say (a day's thread is shorter).
         """
-        what = f"looking for {key.paper} ({key.digest_date}) in {channel}"
+        what = f"looking for {key.paper} ({key.digest_date}) in {loggable(channel)}"
+        target = await self._target(channel)
         with _reading(what):
             response = await self._client.conversations_replies(
-                channel=channel, ts=thread, include_all_metadata=True, limit=_PAGE_SIZE
+                channel=target, ts=thread, include_all_metadata=True, limit=_PAGE_SIZE
             )
             return _marked(response.get("messages") or [], key)
 
@@ -163,7 +178,7 @@ class SlackPoster:
         stamp(message, key)
         if thread is not None:
             message["thread_ts"] = thread
-        what = f"posting {key.paper} ({key.digest_date}) to {key.channel}"
+        what = f"posting {key.paper} ({key.digest_date}) to {loggable(key.channel)}"
         try:
             response = await self._client.chat_postMessage(**message)
         except SlackApiError as error:
@@ -180,6 +195,28 @@ class SlackPoster:
             raise failure from cause
         _log.warning("%s: the answer was lost but Slack has the message (%s)", what, found)
         return found
+
+    async def _target(self, channel: str) -> str:
+        """The conversation to call: ``channel`` itself, or the DM a ``dm:<user>`` channel means.
+
+        ``conversations.open`` (the ``im:write`` scope) answers the same DM every time; its id
+        is kept, so a day's cards to one member open it once.
+
+        Raises:
+            ChannelUnavailable: The member cannot be messaged (``cannot_dm_bot``, …).
+        """
+        user = dm_user(channel)
+        if user is None:
+            return channel
+        if (known := self._dms.get(user)) is not None:
+            return known
+        with _reading(f"opening the direct message {loggable(channel)}"):
+            opened = await self._client.conversations_open(users=user)
+        dm = str((opened.get("channel") or {}).get("id") or "")
+        if not dm:
+            raise TransientError(f"opening the direct message {loggable(channel)}: no channel")
+        self._dms[user] = dm
+        return dm
 
     async def _in_history(
         self, channel: str, key: PostKey, *, oldest: float | None, pages: int, size: int

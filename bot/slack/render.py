@@ -36,7 +36,9 @@ from .marker import card_metadata, header_metadata
 from .mrkdwn import to_mrkdwn
 
 __all__ = [
+    "ACTION_LIKE",
     "ACTION_LINK",
+    "ACTION_SAVE",
     "ACTION_SECTION",
     "ACTION_SHARE",
     "Block",
@@ -50,6 +52,7 @@ __all__ = [
     "plain_text",
     "section_messages",
     "text_size",
+    "voice_buttons",
 ]
 
 Block = dict[str, Any]
@@ -60,6 +63,9 @@ ACTION_SECTION: Final = "paperbot_section"
 ACTION_SHARE: Final = "paperbot_share"
 #: ``action_id`` prefix of the link buttons (Slack sends an action for those too).
 ACTION_LINK: Final = "paperbot_link"
+#: ``action_id`` of the 👍 and 🔖 Save buttons on every card (:mod:`bot.slack.voice_buttons`).
+ACTION_LIKE: Final = "paperbot_like"
+ACTION_SAVE: Final = "paperbot_save"
 #: Space kept per section for its heading line and the "read the rest" hint.
 _SECTION_OVERHEAD: Final = 220
 #: Text kept free in a whole-section message for the controls appended to it.
@@ -166,7 +172,26 @@ def _actions(card: Card, controls: Sequence[Block]) -> Block:
                 "url": url,
             }
         )
-    return actions_block([*elements, *controls], block_id=f"card:{card.arxiv_id}")
+    return actions_block(
+        [*elements, *voice_buttons(card), *controls], block_id=f"card:{card.arxiv_id}"
+    )
+
+
+def voice_buttons(card: Card) -> list[Block]:
+    """👍 and 🔖 Save with the channel's counts; the value names the paper and its digest."""
+    value = encode_value(paper=card.arxiv_id, date=card.date_label)
+    return [
+        {
+            "type": "button",
+            "action_id": action_id,
+            "text": plain_text(label, OPTION_TEXT_MAX),
+            "value": value,
+        }
+        for action_id, label in (
+            (ACTION_LIKE, card.counts.like_label),
+            (ACTION_SAVE, card.counts.save_label),
+        )
+    ]
 
 
 def card_blocks(

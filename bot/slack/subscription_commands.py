@@ -22,8 +22,10 @@ from bot.core.answers.paper_answers import is_help
 from bot.core.answers.subscription_answers import Voice, parse_subscribe_text
 from bot.core.cards.text import escape_slack
 from bot.core.daily.subscriptions import SubscriptionError
+from bot.core.voice.members import tag
 
 from .limits import SECTION_TEXT_MAX
+from .notice import Register, plain
 from .responder import acked, api_refusal, apology, say
 
 if TYPE_CHECKING:
@@ -32,7 +34,7 @@ if TYPE_CHECKING:
 
     from bot.core.answers.subscription_answers import SubscriptionDesk
 
-__all__ = ["SUBSCRIPTION_COMMANDS", "WHO_MAY", "SubscriptionCommands"]
+__all__ = ["SUBSCRIPTION_COMMANDS", "WHO_MAY", "SubscriptionCommands", "is_admin"]
 
 _log = logging.getLogger(__name__)
 
@@ -60,11 +62,12 @@ class SubscriptionCommands:
         self._desk = desk.speaking(VOICE)
         self._admins = frozenset(admins)
 
-    def register(self, app: AsyncApp) -> None:
-        """Add the listeners to ``app``."""
-        app.command("/subscribe")(self.subscribe)
-        app.command("/unsubscribe")(self.unsubscribe)
-        app.command("/subscriptions")(self.subscriptions)
+    def register(self, app: AsyncApp, command: Register | None = None) -> None:
+        """Add the listeners to ``app`` (through ``command`` when given)."""
+        command = command or plain(app)
+        command("/subscribe", self.subscribe)
+        command("/unsubscribe", self.unsubscribe)
+        command("/subscriptions", self.subscriptions)
 
     async def subscribe(
         self, ack: AsyncAck, command: Payload, respond: AsyncRespond, client: AsyncWebClient
@@ -116,13 +119,11 @@ class SubscriptionCommands:
     ) -> bool:
         """Whether the caller may manage subscriptions; tells them why not when they may not."""
         user = str(command.get("user_id") or "")
-        if user and user in self._admins:
-            return True
         try:
-            info = await client.users_info(user=user)
+            admin = await is_admin(client, user, self._admins)
         except SlackApiError as error:
             refused = api_refusal(error)
-            _log.warning("users.info for %s failed: %s", user, refused)
+            _log.warning("users.info for %s failed: %s", tag(user), refused)
             await say(
                 respond,
                 "I could not check whether you are a workspace admin "
@@ -131,11 +132,23 @@ class SubscriptionCommands:
                 "`[slack] admins`.",
             )
             return False
-        profile = info.get("user") or {}
-        if any(profile.get(flag) for flag in _ADMIN_FLAGS):
+        if admin:
             return True
         await say(respond, self._desk.refusal(WHO_MAY))
         return False
+
+
+async def is_admin(client: AsyncWebClient, user: str, admins: Collection[str]) -> bool:
+    """Whether ``user`` is on the admin list or a workspace admin or owner (``users.info``).
+
+    Raises:
+        SlackApiError: ``users.info`` failed.
+    """
+    if user and user in admins:
+        return True
+    info = await client.users_info(user=user)
+    profile = info.get("user") or {}
+    return any(profile.get(flag) for flag in _ADMIN_FLAGS)
 
 
 #: Posting needs membership in private channels (public ones take ``chat:write.public``).

@@ -9,6 +9,8 @@ import re
 from pathlib import Path
 
 from bot.slack.commands import SLASH_COMMANDS
+from bot.slack.reading_commands import READING_COMMANDS
+from bot.slack.saved_commands import SAVED_COMMANDS
 from bot.slack.subscription_commands import SUBSCRIPTION_COMMANDS
 
 MANIFEST = Path(__file__).resolve().parents[2] / "bot" / "slack" / "manifest.yaml"
@@ -17,11 +19,12 @@ TEXT = MANIFEST.read_text(encoding="utf-8")
 
 def test_the_manifest_declares_exactly_the_registered_commands() -> None:
     declared = re.findall(r"^\s+- command: (/\S+)$", TEXT, re.M)
-    assert sorted(declared) == sorted([*SLASH_COMMANDS, *SUBSCRIPTION_COMMANDS])
+    registered = [*SLASH_COMMANDS, *SUBSCRIPTION_COMMANDS, *SAVED_COMMANDS, *READING_COMMANDS]
+    assert sorted(declared) == sorted(registered)
     assert "/search" not in declared  # a Slack built-in
     assert len(re.findall(r"^\s+description: .{1,100}$", TEXT, re.M)) >= 5
-    assert len(re.findall(r"^\s+usage_hint: ", TEXT, re.M)) == 5
-    assert re.findall(r"should_escape: (\w+)", TEXT) == ["false"] * 7
+    assert len(re.findall(r"^\s+usage_hint: ", TEXT, re.M)) == 9
+    assert re.findall(r"should_escape: (\w+)", TEXT) == ["false"] * 11
 
 
 def test_scopes_interactivity_and_socket_mode() -> None:
@@ -40,6 +43,12 @@ def test_scopes_interactivity_and_socket_mode() -> None:
         "groups:history",
         "-",
         "users:read",
+        "-",
+        "im:write",
+        "-",
+        "im:history",
+        "-",
+        "files:write",
     ]
     assert re.search(r"interactivity:\n\s+is_enabled: true", TEXT)
     assert re.search(r"^  socket_mode_enabled: true$", TEXT, re.M)
