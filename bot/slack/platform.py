@@ -70,9 +70,7 @@ async def _serve(serving: Serving) -> Poster:
 
     config, secrets = settings(serving.config), serving.secrets
     try:
-        # ``voice`` is on ServingContext, not yet on the Serving protocol.
-        voice = getattr(serving, "voice", None)
-        app = SlackApp(config, secrets, serving.lookup, desk=serving.desk(), voice=voice)
+        app = SlackApp(config, secrets, serving.lookup, desk=serving.desk(), voice=serving.voice)
         await serving.enter(app)
         poster = slack_poster(config, secrets.slack_bot_token, rate_limit_retries=0)
         slack = await serving.enter(poster)
