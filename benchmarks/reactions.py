@@ -141,6 +141,7 @@ async def main(args: argparse.Namespace) -> int:
         if not await store.dates():
             print(f"archive: building {args.entries:,} entries in {path}", flush=True)
             await build_archive(store, folder, args.entries)
+        await store.indexed()  # the search index caught up: not competing with the presses
         ((entries,),) = await store.query("SELECT count(*) FROM entries")
         print(f"archive: {entries:,} entries; warming up", flush=True)
         await presses(store, 1, args.crowd)

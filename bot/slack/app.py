@@ -80,7 +80,7 @@ def build_bolt_app(
     if desk is not None:
         SubscriptionCommands(desk, admins).register(app, command)
     if voice is not None:
-        VoiceButtons(voice, lookup).register(app)
+        VoiceButtons(voice).register(app)
         SavedCommands(voice).register(app, command)
         ReadingCommands(voice, admins).register(app, command)
     return app

@@ -1,11 +1,11 @@
 """The 👍 and 🔖 Save buttons of a card, as Bolt listeners.
 
-A press is acknowledged at once, checked against the archive (the value came from the
-network: it may be anything), handed to :meth:`~bot.core.voice.desk.VoiceDesk.press`, and
-answered privately to the presser. The card's counts are not edited here: the press marks the
-posted message due and the :class:`~bot.core.voice.editor.CountEditor` edits it, once per
-burst. A card only the presser sees (an ephemeral answer to ``/paper``) has no message to edit
-(``message=None``).
+A press is acknowledged at once, its value checked (it came from the network: it may be
+anything; the desk refuses a paper the archive lacks), handed to
+:meth:`~bot.core.voice.desk.VoiceDesk.press`, and answered privately to the presser. The
+card's counts are not edited here: the press marks the posted message due and the
+:class:`~bot.core.voice.editor.CountEditor` edits it, once per burst. A card only the presser
+sees (an ephemeral answer to ``/paper``) has no message to edit (``message=None``).
 
 Nothing here logs a user id: people are named by :class:`~bot.core.voice.members.Member`,
 whose ``str()`` is a one-way tag.
@@ -18,7 +18,6 @@ import logging
 import re
 from typing import TYPE_CHECKING, Any, Final
 
-from bot.core.archive.lookup import NotFound
 from bot.core.voice.members import ChannelRef
 from bot.core.voice.records import Kind, Press
 
@@ -28,7 +27,6 @@ from .responder import acked, apology, respond_checked
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 
-    from bot.core.archive.lookup import Lookup
     from bot.core.voice.desk import VoiceDesk
 
 __all__ = ["VoiceButtons", "press_of"]
@@ -44,16 +42,14 @@ _UNREADABLE: Final = "Sorry, I could not read that button. Open the paper again 
 
 
 class VoiceButtons:
-    """The two listeners, bound to the voice desk and the archive.
+    """The two listeners, bound to the voice desk.
 
     Args:
-        voice: Toggles presses and words the answer.
-        lookup: The archive, to refuse a press on a paper it does not hold.
+        voice: Toggles presses (refusing a paper the archive lacks) and words the answer.
     """
 
-    def __init__(self, voice: VoiceDesk, lookup: Lookup) -> None:
+    def __init__(self, voice: VoiceDesk) -> None:
         self._voice = voice
-        self._lookup = lookup
 
     def register(self, app: AsyncApp) -> None:
         """Add the 👍 and 🔖 listeners to ``app``."""
@@ -82,16 +78,7 @@ class VoiceButtons:
             if press is None:
                 await _tell(respond, _UNREADABLE)
                 return
-            day = press.digest_date
-            found = await self._lookup.paper(press.arxiv_id, day.isoformat() if day else None)
-            if isinstance(found, NotFound):
-                await _tell(
-                    respond,
-                    f"Sorry, arXiv `{press.arxiv_id}` is not in my archive any more, "
-                    "so I cannot count that press.",
-                )
-                return
-            answer = await self._voice.press(press)
+            answer = await self._voice.press(press)  # an id the archive lacks: refused there
             _log.info(
                 "%s pressed %s on %s in %s", press.member, kind, press.arxiv_id, press.channel
             )

@@ -158,6 +158,12 @@ class VoiceDesk:
         pressed = await self._store.reactions.press(
             press, now=self._clock.now(), window=self._window
         )
+        if not pressed.known:
+            text = (
+                f"Sorry, arXiv {press.arxiv_id} is not in my archive any more, "
+                "so I cannot count that press."
+            )
+            return PressAnswer(pressed, text)
         if press.message is not None and self._editor is not None:
             self._editor.poke()
         if press.kind == "save":

@@ -50,10 +50,15 @@ class Press:
 
 @dataclass(frozen=True, slots=True)
 class Pressed:
-    """A press's outcome: whether the person's 👍/🔖 is now on, and the channel's counts."""
+    """A press's outcome: whether the person's 👍/🔖 is now on, and the channel's counts.
+
+    ``known`` is False for a paper the archive does not hold (a forged or stale button):
+    nothing was stored.
+    """
 
     on: bool
     counts: Counts
+    known: bool = True
 
 
 @dataclass(frozen=True, slots=True)

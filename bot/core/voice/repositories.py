@@ -27,6 +27,7 @@ class ReactionRepository(Protocol):
         One transaction: the toggle, the new counts and the edit row. The edit is due now if
         the message was not edited within ``window`` seconds, else ``window`` after that edit
         (an edit already waiting keeps its time: fifty presses make one more edit, not fifty).
+        A paper the archive does not hold stores nothing (``Pressed.known`` is False).
         """
         ...
 

@@ -35,6 +35,7 @@ from bot.storage.sqlite.voice_sql import (
     HIDE_SQL,
     MEMBER_PAPER_CHANNELS_SQL,
     NEXT_EDIT_SQL,
+    PAPER_KNOWN_SQL,
     PLANNED_DAYS_SQL,
     POSTPONE_EDIT_SQL,
     PUT_FOLLOW_SQL,
@@ -77,6 +78,8 @@ class SqliteReactions:
         key = (*_member(press.member), where.channel, press.arxiv_id, press.kind)
         day = press.digest_date.isoformat() if press.digest_date else None
         async with self._db.transaction() as conn:
+            if not await conn.execute_fetchall(PAPER_KNOWN_SQL, (press.arxiv_id,)):
+                return Pressed(on=False, counts=Counts(), known=False)
             found = await conn.execute_fetchall(REACTION_EXISTS_SQL, key)
             if found:
                 await conn.execute(REACTION_DELETE_SQL, key)

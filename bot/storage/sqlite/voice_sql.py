@@ -26,6 +26,7 @@ __all__ = [
     "HIDE_SQL",
     "MEMBER_PAPER_CHANNELS_SQL",
     "NEXT_EDIT_SQL",
+    "PAPER_KNOWN_SQL",
     "PLANNED_DAYS_SQL",
     "POSTPONE_EDIT_SQL",
     "PUT_FOLLOW_SQL",
@@ -124,6 +125,7 @@ CREATE TABLE follow_sent (
 _MEMBER = "platform = ? AND workspace = ? AND user = ?"
 _REACTION = _MEMBER + " AND channel = ? AND arxiv_id = ? AND kind = ?"
 
+PAPER_KNOWN_SQL: Final = "SELECT 1 FROM entries WHERE arxiv_id = ? LIMIT 1"
 REACTION_EXISTS_SQL: Final = f"SELECT 1 FROM reactions WHERE {_REACTION}"
 REACTION_DELETE_SQL: Final = f"DELETE FROM reactions WHERE {_REACTION}"
 REACTION_INSERT_SQL: Final = (
