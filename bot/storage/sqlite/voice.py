@@ -35,12 +35,10 @@ from bot.storage.sqlite.voice_sql import (
     HIDE_SQL,
     MEMBER_PAPER_CHANNELS_SQL,
     NEXT_EDIT_SQL,
-    PAPER_KNOWN_SQL,
     PLANNED_DAYS_SQL,
     POSTPONE_EDIT_SQL,
     PUT_FOLLOW_SQL,
     REACTION_DELETE_SQL,
-    REACTION_EXISTS_SQL,
     REACTION_INSERT_SQL,
     READING_LIST_COUNT_SQL,
     READING_LIST_SQL,
@@ -77,14 +75,13 @@ class SqliteReactions:
         where = press.channel
         key = (*_member(press.member), where.channel, press.arxiv_id, press.kind)
         day = press.digest_date.isoformat() if press.digest_date else None
-        async with self._db.transaction() as conn:
-            if not await conn.execute_fetchall(PAPER_KNOWN_SQL, (press.arxiv_id,)):
+        async with self._db.transaction() as conn:  # a press undone, else a press made
+            found = (await conn.execute(REACTION_DELETE_SQL, key)).rowcount == 1
+            if (
+                not found
+                and not (await conn.execute(REACTION_INSERT_SQL, (*key, day, now))).rowcount
+            ):
                 return Pressed(on=False, counts=Counts(), known=False)
-            found = await conn.execute_fetchall(REACTION_EXISTS_SQL, key)
-            if found:
-                await conn.execute(REACTION_DELETE_SQL, key)
-            else:
-                await conn.execute(REACTION_INSERT_SQL, (*key, day, now))
             if press.message is not None:
                 edit = (where.platform, where.workspace, where.channel, press.message,
                         press.arxiv_id, day, now, window)  # fmt: skip

@@ -26,12 +26,10 @@ __all__ = [
     "HIDE_SQL",
     "MEMBER_PAPER_CHANNELS_SQL",
     "NEXT_EDIT_SQL",
-    "PAPER_KNOWN_SQL",
     "PLANNED_DAYS_SQL",
     "POSTPONE_EDIT_SQL",
     "PUT_FOLLOW_SQL",
     "REACTION_DELETE_SQL",
-    "REACTION_EXISTS_SQL",
     "REACTION_INSERT_SQL",
     "READING_LIST_COUNT_SQL",
     "READING_LIST_SQL",
@@ -125,12 +123,12 @@ CREATE TABLE follow_sent (
 _MEMBER = "platform = ? AND workspace = ? AND user = ?"
 _REACTION = _MEMBER + " AND channel = ? AND arxiv_id = ? AND kind = ?"
 
-PAPER_KNOWN_SQL: Final = "SELECT 1 FROM entries WHERE arxiv_id = ? LIMIT 1"
-REACTION_EXISTS_SQL: Final = f"SELECT 1 FROM reactions WHERE {_REACTION}"
 REACTION_DELETE_SQL: Final = f"DELETE FROM reactions WHERE {_REACTION}"
+# A press on a paper the archive does not hold (a forged or stale button) inserts nothing.
 REACTION_INSERT_SQL: Final = (
     "INSERT INTO reactions (platform, workspace, user, channel, arxiv_id, kind, digest_date, at)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    " SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8"
+    " WHERE EXISTS (SELECT 1 FROM entries WHERE arxiv_id = ?5)"
 )
 COUNTS_SQL: Final = (
     "SELECT arxiv_id, sum(kind = 'like'), sum(kind = 'save') FROM reactions"

@@ -138,3 +138,13 @@ async def test_hostile_follow_text_is_refused_without_echo(
     assert "@everyone" not in answer and "<!channel>" not in answer and "<@U123>" not in answer
     assert len(answer) < 1000
     assert await store.follows.get(ME) is None
+
+
+async def test_a_press_on_a_paper_the_archive_lacks_stores_nothing(
+    desk: tuple[VoiceDesk, Store],
+) -> None:
+    voice, store = desk
+    answer = await voice.press(Press(HERE, "U1", "2101.00001", "save", "1.2", DAY))
+    assert not answer.pressed.known and "not in my archive" in answer.text
+    assert (await voice.saved(ME)).total == 0
+    assert await store.reactions.next_edit_at() is None
