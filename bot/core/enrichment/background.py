@@ -47,6 +47,7 @@ class BackgroundEnrichment:
         self._queue: dict[dt.date, None] = {}  # in order, each day once
         self._wake = asyncio.Event()
         self._stopping = False
+        self._current: asyncio.Task[None] | None = None  # the enrichment in flight
         self._refreshed_for: float | None = None  # the posting time last refreshed for
         self._told: set[tuple[dt.date, str]] = set()
         self.done: list[dt.date] = []  # days enriched, in order (for status and tests)
@@ -62,9 +63,12 @@ class BackgroundEnrichment:
             self.request(result.date)
 
     def stop(self) -> None:
-        """End :meth:`run` at its next wake-up."""
+        """End :meth:`run` now: a fetch in flight is abandoned (Hugging Face being slow or
+        unreachable must not hold ``serve``'s shutdown; the next start enriches again)."""
         self._stopping = True
         self._wake.set()
+        if self._current is not None:
+            self._current.cancel()
 
     async def run(self) -> None:
         """Until stopped: enrich what was requested, and refresh before each posting time."""
@@ -83,7 +87,15 @@ class BackgroundEnrichment:
             while self._queue and not self._stopping:
                 day = next(iter(self._queue))
                 del self._queue[day]
-                await self._enrich(day)
+                self._current = asyncio.create_task(self._enrich(day))
+                try:
+                    await self._current
+                except asyncio.CancelledError:
+                    if not self._stopping:  # cancelled from outside: serve is going down
+                        raise
+                    return
+                finally:
+                    self._current = None
 
     async def _next_due(self) -> tuple[float | None, float | None]:
         """The posting time to refresh for, and seconds until then (None: nothing to wait for)."""

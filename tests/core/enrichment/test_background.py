@@ -94,3 +94,29 @@ async def test_hugging_face_down_is_logged_once_and_never_stops_it(
             await task
     warnings = [r for r in caplog.records if "cards go out without it" in r.getMessage()]
     assert len(warnings) == 1 and "HTTP 403" in warnings[0].getMessage()
+
+
+async def test_stop_abandons_a_fetch_in_flight_at_once(tmp_path: Path, hf: FakeHuggingFace) -> None:
+    # Hugging Face never answering must not hold serve's shutdown (it waited 5 s per stop).
+    clock = SteppedClock(START)
+    hf.faults.append(Fault(hang=True, times=10))
+    config = EnrichmentConfig(api_base_url=hf.base_url, timeout=120, refresh=0)
+
+    async def never() -> float | None:
+        return None
+
+    async with Store.open(tmp_path / "a.db") as store:
+        await ingest_digest(store, tmp_path, DAY)
+        async with open_enricher(config, store, clock) as enricher:
+            background = BackgroundEnrichment(
+                enricher, clock, latest=store.latest_date, next_posting=never, refresh_minutes=0
+            )
+            task = asyncio.create_task(background.run())
+            for _ in range(500):  # the request is in flight (the fake holds it)
+                if hf.requests:
+                    break
+                await asyncio.sleep(0.01)
+            assert hf.requests
+            background.stop()
+            await asyncio.wait_for(task, 5)  # returns, not cancelled from outside
+            assert background.done == []
