@@ -68,7 +68,8 @@ class ReactionRepository(Protocol):
         ...
 
     async def forget(self, member: Member, *, now: float, window: float) -> int:
-        """Delete the member's likes, saves and follows; how many rows were deleted."""
+        """Delete the member's likes, saves and follows, and their follow DMs (sent or
+        waiting: the outbox names them); how many likes, saves and follow rows were deleted."""
         ...
 
     async def reading_list(

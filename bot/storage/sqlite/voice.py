@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import aiosqlite
 
 from bot.core.cards.counts import Counts
-from bot.core.voice.members import ChannelRef, Member
+from bot.core.voice.members import ChannelRef, Member, dm_channel
 from bot.core.voice.records import CountEdit, Follow, Kind, Press, Pressed, ReadingItem, SavedPaper
 from bot.storage.sqlite.outbox import add_planned
 from bot.storage.sqlite.voice_sql import (
@@ -30,6 +30,7 @@ from bot.storage.sqlite.voice_sql import (
     FOLLOW_SENT_SQL,
     FOLLOW_SQL,
     FOLLOWS_SQL,
+    FORGET_DMS_SQLS,
     FORGET_FOLLOW_SQLS,
     FORGET_REACTIONS_SQL,
     HIDE_SQL,
@@ -150,6 +151,8 @@ class SqliteReactions:
             deleted = (await conn.execute(FORGET_REACTIONS_SQL, _member(member))).rowcount
             for sql in FORGET_FOLLOW_SQLS:
                 deleted += (await conn.execute(sql, _member(member))).rowcount
+            for sql in FORGET_DMS_SQLS:  # the DMs' outbox rows name the member: gone too
+                await conn.execute(sql, (member.platform, dm_channel(member.user)))
             await _edits_due(conn, member.platform, touched, now=now, window=window)
             return deleted
 

@@ -21,6 +21,7 @@ __all__ = [
     "FOLLOW_DAY_SQL",
     "FOLLOW_SENT_SQL",
     "FOLLOW_SQL",
+    "FORGET_DMS_SQLS",
     "FORGET_FOLLOW_SQLS",
     "FORGET_REACTIONS_SQL",
     "HIDE_SQL",
@@ -192,6 +193,11 @@ UNSAVE_SQL: Final = f"DELETE FROM reactions WHERE {_MEMBER} AND arxiv_id = ? AND
 FORGET_REACTIONS_SQL: Final = f"DELETE FROM reactions WHERE {_MEMBER}"
 FORGET_FOLLOW_SQLS: Final = tuple(
     f"DELETE FROM {table} WHERE {_MEMBER}" for table in ("follows", "follow_days", "follow_sent")
+)
+# The member's direct messages, sent or waiting, and their pause: their channel names them.
+FORGET_DMS_SQLS: Final = tuple(
+    f"DELETE FROM {table} WHERE platform = ? AND channel = ?"
+    for table in ("outbox", "paused_channels")
 )
 READING_LIST_SQL: Final = f"""
 SELECT r.arxiv_id, {_TITLE}, max(r.digest_date), sum(r.kind = 'like'), sum(r.kind = 'save'),

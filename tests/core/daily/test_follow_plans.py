@@ -125,3 +125,17 @@ async def test_weekly_rank_likes_lists_the_channels_most_liked_papers(harness: H
     assert isinstance(listing, DigestListing) and listing.kind == "liked"
     assert [item.arxiv_id for item in listing.items] == [OCR, UNTITLED]
     assert listing.left_out == 1 and "most liked here" in listing.title
+
+
+async def test_saved_clear_deletes_the_members_follow_dms_too(harness: Harness) -> None:
+    desk = VoiceDesk(harness.store, harness.clock)
+    await desk.follow(ME, "OCR")
+    harness.clock.time = utc(2026, 1, 5, 1)
+    await harness.digest(DAY)
+    await follow_scheduler(harness).run_due()
+    await harness.store.outbox.pause("slack", dm_channel(ME.user), "cannot_dm_bot", now=1.0)
+    assert await rows(harness.store, dm_channel(ME.user))
+    assert "Deleted" in await desk.clear(ME)
+    assert await rows(harness.store, dm_channel(ME.user)) == []
+    assert await harness.store.outbox.pause_reason("slack", dm_channel(ME.user)) is None
+    assert await harness.store.follows.get(ME) is None
