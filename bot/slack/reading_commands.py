@@ -19,15 +19,14 @@ from bot.core.voice.members import ChannelRef, tag
 
 from .literal import literal
 from .notice import Register, member_of, plain
-from .responder import acked, api_refusal, apology, respond_checked, say
+from .responder import acked, api_refusal, apology, say
 from .subscription_commands import is_admin
 from .voice_pages import (
     ACTION_READING_PAGE,
     ACTION_READING_REMOVE,
-    Entry,
-    page_blocks,
     page_of,
     paper_of,
+    show_page,
 )
 
 if TYPE_CHECKING:
@@ -163,25 +162,11 @@ class ReadingCommands:
         replace: bool = False,
     ) -> None:
         shown = await self._voice.reading_list(where, page)
-        text = shown.text(literal)
-        if said:
-            text = f"{literal(said)}\n\n{text}"
-        entries = [Entry(i.arxiv_id, i.title, i.digest_date) for i in shown.items]
-        blocks = page_blocks(
-            text,
-            entries,
-            page=shown.page,
-            pages=shown.pages,
-            remove=ACTION_READING_REMOVE if admin else None,
-            pager=ACTION_READING_PAGE,
-        )
-        await respond_checked(
-            respond,
-            text="This channel's reading list",
-            blocks=blocks,
-            response_type="ephemeral",
-            replace_original=replace or said is not None,
-        )
+        await show_page(
+            respond, shown, title="This channel's reading list",
+            remove=ACTION_READING_REMOVE if admin else None, pager=ACTION_READING_PAGE,
+            said=said, replace=replace,
+        )  # fmt: skip
 
     async def _admin(self, client: AsyncWebClient, user: str) -> bool | None:
         """Whether ``user`` is an admin; ``None`` when Slack would not say."""

@@ -15,16 +15,14 @@ from slack_sdk.errors import SlackApiError
 
 from bot.core.voice.desk import BibFile
 
-from .literal import literal
 from .notice import Register, member_of, plain
-from .responder import acked, api_refusal, apology, respond_checked, say
+from .responder import acked, api_refusal, apology, say
 from .voice_pages import (
     ACTION_SAVED_PAGE,
     ACTION_SAVED_REMOVE,
-    Entry,
-    page_blocks,
     page_of,
     paper_of,
+    show_page,
 )
 
 if TYPE_CHECKING:
@@ -128,25 +126,10 @@ class SavedCommands:
         replace: bool = False,
     ) -> None:
         shown = await self._voice.saved(member, page)
-        text = shown.text(literal)
-        if said:
-            text = f"{literal(said)}\n\n{text}"
-        entries = [Entry(i.arxiv_id, i.title, i.digest_date) for i in shown.items]
-        blocks = page_blocks(
-            text,
-            entries,
-            page=shown.page,
-            pages=shown.pages,
-            remove=ACTION_SAVED_REMOVE,
-            pager=ACTION_SAVED_PAGE,
-        )
-        await respond_checked(
-            respond,
-            text=said or "Your saved papers",
-            blocks=blocks,
-            response_type="ephemeral",
-            replace_original=replace,
-        )
+        await show_page(
+            respond, shown, title="Your saved papers", remove=ACTION_SAVED_REMOVE,
+            pager=ACTION_SAVED_PAGE, said=said, replace=replace,
+        )  # fmt: skip
 
     async def _export(self, member: Member, respond: AsyncRespond, client: AsyncWebClient) -> None:
         exported = await self._voice.export(member)

@@ -12,15 +12,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from bot.core.answers.query import Query
 from bot.core.cards.text import cut, split
-from bot.core.voice.desk import PAGE_SIZE
+from bot.core.voice.desk import PAGE_SIZE, ReadingPage, SavedPage
 
 from .components import open_select
 from .limits import BUTTON_TEXT_MAX, OPTION_TEXT_MAX, SECTION_TEXT_MAX, SELECT_OPTIONS_MAX
+from .literal import literal
 from .render import Block, actions_block, decode_value, encode_value, mrkdwn_text, plain_text
+from .responder import respond_checked
+
+if TYPE_CHECKING:
+    from slack_bolt.async_app import AsyncRespond
 
 __all__ = [
     "ACTION_READING_PAGE",
@@ -31,6 +36,7 @@ __all__ = [
     "page_blocks",
     "page_of",
     "paper_of",
+    "show_page",
 ]
 
 #: The "Remove…" select of ``/saved`` (a member's own list).
@@ -132,3 +138,31 @@ def _query(entry: Entry) -> Query:
 def _label(n: int, entry: Entry) -> str:
     title = " ".join((entry.title or f"arXiv {entry.arxiv_id}").split())
     return f"{n}. {cut(title, _TITLE_SHOWN).text}"
+
+
+async def show_page(
+    respond: AsyncRespond,
+    shown: SavedPage | ReadingPage,
+    *,
+    title: str,
+    remove: str | None,
+    pager: str,
+    said: str | None = None,
+    replace: bool = False,
+) -> None:
+    """Reply with one page of ``/saved`` or ``/reading-list`` (in place of the last one when
+    ``replace``), ``said`` (what a Remove… did) above it."""
+    text = shown.text(literal)
+    if said:
+        text = f"{literal(said)}\n\n{text}"
+    entries = [Entry(i.arxiv_id, i.title, i.digest_date) for i in shown.items]
+    blocks = page_blocks(
+        text, entries, page=shown.page, pages=shown.pages, remove=remove, pager=pager
+    )
+    await respond_checked(
+        respond,
+        text=said or title,
+        blocks=blocks,
+        response_type="ephemeral",
+        replace_original=replace or said is not None,
+    )
