@@ -128,7 +128,8 @@ class ReadingCommands:
             user = str((body.get("user") or {}).get("id") or "")
             admin = await self._admin(client, user)
             if paper is None or admin is None:
-                await say(respond, "Sorry, I could not read that menu." if admin else _UNCHECKED)
+                unread = "Sorry, I could not read that menu."
+                await say(respond, unread if admin is not None else _UNCHECKED)
                 return
             said = await self._voice.remove_from_reading_list(_where(body), paper, admin=admin)
             if not admin:
