@@ -23,6 +23,7 @@ from typing import Final
 
 from bot.core.delivery.outbox import HEADER
 from bot.core.delivery.poster import DeliveryError, Posted, Poster, PostKey
+from bot.core.delivery.recipients import loggable
 
 __all__ = ["HEADER_LOOKBACK", "RECENT", "find_posted", "find_recent"]
 
@@ -69,5 +70,5 @@ async def find_recent(poster: Poster, channel: str, key: PostKey, thread: str | 
             return await poster.find_reply(channel, thread, key, since=None, limit=RECENT)
         return await poster.find_message(channel, key, since=None, limit=RECENT)
     except DeliveryError as error:
-        _log.warning("could not check %s for a lost post: %s", thread or channel, error)
+        _log.warning("could not check %s for a lost post: %s", loggable(thread or channel), error)
         return None
