@@ -138,3 +138,17 @@ def test_help_documents_every_setting() -> None:
     for setting in ("include:", "exclude:", "authors:", "min_upvotes:", "top:", "mode:weekly",
                     "weekday:fri", "empty:note", "filters:none", "preview"):  # fmt: skip
         assert setting in words
+
+
+async def test_rank_likes_is_read_kept_and_described(store: Store) -> None:
+    desk = desk_of(store)
+    args = parse_subscribe_text("mode:weekly weekday:mon rank:likes")
+    assert args.rank == "likes"
+    said = await desk.subscribe("C1", args)
+    assert "weekly mode (the week's most liked here in one listing)" in said
+    kept = await desk.subscribe("C1", parse_subscribe_text("10:00"))
+    assert "most liked here" in kept  # a setting not given is kept
+    assert "most liked" not in await desk.subscribe("C1", parse_subscribe_text("rank:upvotes"))
+    with pytest.raises(SubscriptionError, match="unknown rank"):
+        parse_subscribe_text("rank:stars")
+    assert SubscribeArgs.checked(rank="likes").rank == "likes"
