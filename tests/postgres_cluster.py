@@ -80,7 +80,7 @@ def _unavailable(reason: str) -> NoReturn:
     """Skip: PostgreSQL is optional on a developer's machine. Fail where it is required."""
     if os.environ.get(REQUIRE_ENV) == "1":
         pytest.fail(f"{reason} ({REQUIRE_ENV}=1: CI needs the PostgreSQL tests to run)")
-    pytest.skip(f"{reason}; install PostgreSQL's server (Debian: apt-get install postgresql)")
+    pytest.skip(reason)
 
 
 def find_bindir() -> Path | None:
@@ -142,6 +142,7 @@ class Cluster:
     socket_dir: Path
     log: Path
     version: str
+    version_num: int
 
     def conninfo(self, dbname: str = "postgres") -> str:
         """A libpq key-value connection string for ``dbname``."""
@@ -224,7 +225,7 @@ def _start(bindir: Path, user: ServerUser) -> tuple[Cluster, subprocess.Popen[by
         log,
         die_with_parent=True,
     )
-    cluster = Cluster(bindir, root, root, log, version="")
+    cluster = Cluster(bindir, root, root, log, version="", version_num=0)
     deadline = time.monotonic() + START_DEADLINE
     while True:
         if server.poll() is not None:
@@ -234,7 +235,9 @@ def _start(bindir: Path, user: ServerUser) -> tuple[Cluster, subprocess.Popen[by
         try:
             with psycopg.connect(cluster.conninfo(), connect_timeout=2) as conn:
                 row = conn.execute("SHOW server_version").fetchone()
-                return Cluster(bindir, root, root, log, str(row[0] if row else "")), server
+                version = str(row[0]) if row else ""
+                number = conn.info.server_version
+                return Cluster(bindir, root, root, log, version, number), server
         except psycopg.OperationalError:
             if time.monotonic() > deadline:
                 _stop(server, root)
@@ -269,7 +272,8 @@ def postgres_cluster() -> Iterator[Cluster]:
     if bindir is None:
         _unavailable(
             f"no PostgreSQL server binaries (initdb, postgres) found via {BINDIR_ENV}, "
-            "pg_config --bindir, /usr/lib/postgresql/*/bin or PATH"
+            "pg_config --bindir, /usr/lib/postgresql/*/bin or PATH: install PostgreSQL's "
+            "server (Debian: apt-get install postgresql)"
         )
     cluster, server = _start(bindir, server_user())
     try:
@@ -288,8 +292,13 @@ def postgres_url(postgres_cluster: Cluster) -> Iterator[str]:
     from psycopg import sql
 
     name = f"test_{os.getpid()}_{next(_database_numbers)}"
+    # FILE_COPY (PostgreSQL 15+; before 15 the only way) copies the small template0 in half the
+    # time of 15's default, WAL_LOG, which pays off for large templates only (16 ms against 31).
+    create = "CREATE DATABASE {} TEMPLATE template0"
+    if postgres_cluster.version_num >= 150000:
+        create += " STRATEGY FILE_COPY"
     with psycopg.connect(postgres_cluster.conninfo(), autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(sql.Identifier(name)))
+        admin.execute(sql.SQL(create).format(sql.Identifier(name)))
     try:
         yield postgres_cluster.url(name)
     finally:

@@ -59,7 +59,7 @@ async def test_skip_locked_claims_are_disjoint_across_connections(postgres_url: 
         )
         claim = "SELECT id FROM outbox ORDER BY id LIMIT 3 FOR UPDATE SKIP LOCKED"
         # A lock wait would fail the test at once instead of hanging it.
-        await second.execute("SET lock_timeout = '1s'")
+        await second.execute("SET lock_timeout = '200ms'")
         await second.commit()
         first_rows = await (await first.execute(claim)).fetchall()  # holds its locks open
         second_rows = await (await second.execute(claim)).fetchall()
