@@ -9,6 +9,10 @@ from pathlib import Path
 
 import pytest
 
+#: ``postgres_cluster`` and ``postgres_url``: a throw-away PostgreSQL server for any test that
+#: asks (issue #17 runs the storage, outbox, search and crash tests on both backends).
+pytest_plugins = ["tests.postgres_cluster"]
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 SHARED_DIGESTS = Path(os.environ.get("PAPERBOT_DIGESTS", ROOT.parent / "shared" / "digests"))

@@ -6,6 +6,23 @@ every driver error into the core's :mod:`bot.core.errors`, so nothing outside se
 connection, a cursor, SQL text or a driver exception. SQLite, the embedded default, lives in
 :mod:`bot.storage.sqlite`; another backend would be a sibling package behind the same
 Protocols. The composition root opens storage with :func:`open_store`.
+
+PostgreSQL (issue #17, to come as :mod:`bot.storage.postgres`) uses psycopg 3
+(``psycopg[binary,pool]``, the ``postgres`` extra, also in ``dev``), not asyncpg. Both are
+maintained and async-native, and a chat bot's database is never its bottleneck. What decides:
+
+- Types: psycopg ships inline annotations, so ``mypy --strict bot`` checks every call into it.
+  asyncpg ships none; ``asyncpg-stubs`` on PyPI is a third party's, released after asyncpg and
+  pinned to its versions, so each asyncpg upgrade would wait on a second project.
+- All the issue needs from one project: ``AsyncConnection``; ``psycopg_pool``'s
+  ``AsyncConnectionPool`` (one per ``serve`` process); ``LISTEN``/``NOTIFY`` via
+  ``AsyncConnection.notifies()`` (a process hears of new outbox rows without polling); ``COPY``
+  via ``AsyncCursor.copy()`` (``paperbot migrate``); the binary protocol per cursor.
+- The port: its DB-API shape (``execute``, ``fetchone``, ``async with conn.transaction()``) is
+  the aiosqlite repositories' shape, only ``?`` becomes ``%s``; asyncpg's API changes every call.
+- Installation: the ``binary`` extra bundles libpq: no system library, no compiler.
+
+asyncpg's edge is raw throughput; the issue's benchmarks compare the backends end to end.
 """
 
 from __future__ import annotations
