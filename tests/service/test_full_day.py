@@ -180,9 +180,13 @@ async def test_a_morning_of_serve_on_both_platforms(
         await discord.gateway.wait_ready(1)
         await discord.wait_until(lambda: bool(discord.commands(discord.guild_id)), "commands")
 
-        # 07:00-07:05: the poller finds nothing yet
+        # 07:00-07:05: the poller finds nothing yet (its request is real I/O: wait for it)
+        await clock.advance_until(
+            lambda: (f"hf-daily-papers-{NEWEST}.md", 404) in published.asked,
+            limit=kst(7, 5),
+            what="the 07:00 poll",
+        )
         await clock.advance_to(kst(7, 5))
-        assert (f"hf-daily-papers-{NEWEST}.md", 404) in published.asked
         # 07:05: published; archived at the next poll, answered on Slack, not posted before 07:30
         write_digest(tmp_path / "today.md")
         published.files[f"hf-daily-papers-{NEWEST}.md"] = (tmp_path / "today.md").read_bytes()
