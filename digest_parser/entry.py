@@ -51,9 +51,13 @@ class _Open:
 
 
 def clean_title(text: str) -> str | None:
-    """Strip a ``논문 요약:`` style label, bold markers and surrounding quotes."""
-    title = text.strip().strip("*").strip()
-    title = _TITLE_LABEL.sub("", title).strip()
+    """Strip a ``논문 요약:`` style label, bold markers and surrounding quotes.
+
+    A label with nothing after it (a digest cut short right there) is the title itself: the
+    parser never loses text, even a heading that is only a label.
+    """
+    bare = text.strip().strip("*").strip()
+    title = _TITLE_LABEL.sub("", bare).strip() or bare
     for pair in _QUOTES:
         if len(title) >= 2 and title[0] == pair[0] and title[-1] == pair[1]:
             title = title[1:-1].strip()

@@ -209,3 +209,15 @@ def test_json_dump_shape_excludes_raw() -> None:
     }
     assert set(dumped["papers"][0]["sections"][0]) == {"key", "number", "heading", "body", "line"}
     assert dumped["date"] == "2026-01-02" and dumped["papers"][0]["missing"] == []
+
+
+def test_a_digest_cut_right_after_a_title_label_keeps_the_label() -> None:
+    # Found by test_cut_at_a_random_byte: "# 논문 요약:" and then the end of the file; the
+    # label was stripped as a prefix and its text lost.
+    digest = parse_digest(
+        HEADER + "## 2601.00001\n🔗 https://huggingface.co/papers/2601.00001\n\n"
+        "**Summary**:\n```markdown\n# 논문 요약:"
+    )
+    assert digest.papers[0].title == "논문 요약:"
+    labelled = parse_digest(HEADER + entry("2601.00002", "# 논문 요약: Real Title\n"))
+    assert labelled.papers[0].title == "Real Title"
