@@ -44,3 +44,25 @@ def console_text(markdown: str) -> str:
 def test_every_renderer_shows_the_real_target(render: Callable[[str], str], shown: str) -> None:
     out = render(DECEPTIVE)
     assert shown in out and "google.com" not in out
+
+
+@pytest.mark.parametrize(
+    "render",
+    [to_mrkdwn, lambda md: to_discord(md, headings=False), console_text],
+    ids=["slack", "discord", "console"],
+)
+@pytest.mark.parametrize(
+    ("markdown", "shown", "hidden"),
+    [
+        ("[<https://x.y>]()", "x.y", None),  # a link to nowhere keeps its label
+        ("[<https://x.y>](https://evil.example)", "evil.example", "x.y"),
+        ("[a <https://b.c> d](https://e.f)", "e.f", "b.c"),
+    ],
+)
+def test_an_autolink_inside_a_link_renders_everywhere(
+    render: Callable[[str], str], markdown: str, shown: str, hidden: str | None
+) -> None:
+    # markdown-it nests the autolink's tokens in the link's; rewriting a deceptive label used
+    # to stop at the inner close, and the tree then refused the whole card (found by hypothesis).
+    out = render(markdown)
+    assert shown in out and (hidden is None or hidden not in out)

@@ -41,8 +41,8 @@ def looks_like_address(text: str) -> bool:
 def _honest(label: str, href: str, md: MarkdownIt) -> bool:
     """A label is honest unless it shows an address other than the target."""
     label = " ".join(label.split())
-    if not label or not looks_like_address(label):
-        return True
+    if not label or not href or not looks_like_address(label):
+        return True  # a link to nowhere opens nothing: its label may stay
     shown = {href, md.normalizeLinkText(href)}
     return label in shown or label in {s.removeprefix("mailto:") for s in shown}
 
@@ -61,10 +61,7 @@ def _revealed(tokens: list[Token], md: MarkdownIt) -> Iterator[Token]:
     while index < len(tokens):
         token = tokens[index]
         if token.type == "link_open":
-            end = next(
-                (j for j in range(index + 1, len(tokens)) if tokens[j].type == "link_close"),
-                len(tokens) - 1,
-            )
+            end = _closing(tokens, index)
             href = str(token.attrs.get("href", ""))
             if _honest(_label(tokens[index + 1 : end]), href, md):
                 yield from tokens[index : end + 1]
@@ -85,3 +82,19 @@ def reveal_link_targets(state: StateCore) -> None:
     for block in state.tokens:
         if block.type == "inline" and block.children:
             block.children = list(_revealed(block.children, state.md))
+
+
+def _closing(tokens: Sequence[Token], start: int) -> int:
+    """Index of the ``link_close`` matching the ``link_open`` at ``start``.
+
+    Links nest in markdown-it's tokens when a link's text holds an autolink
+    (``[<https://x.y>](…)``): the first ``link_close`` would be the inner one, and rewriting
+    up to it would leave a close without its open (markdown-it's tree then refuses the card).
+    """
+    depth = 0
+    for index in range(start, len(tokens)):
+        kind = tokens[index].type
+        depth += (kind == "link_open") - (kind == "link_close")
+        if depth == 0:
+            return index
+    return len(tokens) - 1
