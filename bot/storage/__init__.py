@@ -7,7 +7,7 @@ connection, a cursor, SQL text or a driver exception. SQLite, the embedded defau
 :mod:`bot.storage.sqlite`; another backend would be a sibling package behind the same
 Protocols. The composition root opens storage with :func:`open_store`.
 
-PostgreSQL (issue #17, to come as :mod:`bot.storage.postgres`) uses psycopg 3
+PostgreSQL (issue #17, :mod:`bot.storage.postgres`, so far the delivery tables only) uses psycopg 3
 (``psycopg[binary,pool]``, the ``postgres`` extra, also in ``dev``), not asyncpg. Both are
 maintained and async-native, and a chat bot's database is never its bottleneck. What decides:
 
@@ -33,9 +33,10 @@ if TYPE_CHECKING:
     from contextlib import AbstractAsyncContextManager
     from pathlib import Path
 
+    from bot.core.delivery.repositories import DeliveryStore
     from bot.storage.sqlite.store import Store
 
-__all__ = ["open_store"]
+__all__ = ["open_delivery_store", "open_store"]
 
 
 def open_store(location: str | Path) -> AbstractAsyncContextManager[Store]:
@@ -49,6 +50,28 @@ def open_store(location: str | Path) -> AbstractAsyncContextManager[Store]:
             the busy timeout raises :class:`~bot.core.errors.StorageBusy`).
         SchemaError: Its schema is newer than this paperbot, or a migration failed.
     """
+    from bot.storage.postgres.store import is_postgres_url
     from bot.storage.sqlite.store import Store
 
+    if is_postgres_url(location):
+        from bot.core.errors import StorageError
+
+        raise StorageError(
+            "PostgreSQL holds only the delivery tables so far (issue #17): "
+            "the archive needs a SQLite file"
+        )
     return Store.open(location)
+
+
+def open_delivery_store(location: str | Path) -> AbstractAsyncContextManager[DeliveryStore]:
+    """Open the outbox and leases at ``location``: a ``postgresql://`` URL, or SQLite.
+
+    Raises:
+        StorageError: The storage cannot be opened.
+        SchemaError: Its schema is newer than this paperbot, or a migration failed.
+    """
+    from bot.storage.postgres.store import PostgresStore, is_postgres_url
+
+    if is_postgres_url(location):
+        return PostgresStore.open(str(location))
+    return open_store(location)

@@ -1,12 +1,16 @@
 """The outbox and lease repositories keep their contract: what the core services rely on.
 
-Written against the Protocols of :mod:`bot.core.delivery.repositories`, so a second backend
-runs the same tests by adding its store to the ``store`` fixture's parameters.
+Written against the Protocols of :mod:`bot.core.delivery.repositories`, and run on every
+backend that implements them (the ``store`` fixture's parameters): SQLite, and PostgreSQL on a
+throw-away cluster (``postgres_url``), which has only the delivery tables so far and so is not
+yet in ``tests/core/conftest.py``'s ``BACKENDS``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
@@ -19,14 +23,27 @@ from bot.core.delivery.repositories import (
     OutboxRepository,
     PlannedRow,
 )
+from bot.storage.postgres.store import PostgresStore
+from bot.storage.sqlite.store import Store
 
 DAY = dt.date(2026, 1, 5)
 NOW = 1_767_225_600.0
 
 
-@pytest.fixture
-def store(backend_store: DeliveryStore) -> DeliveryStore:
-    return backend_store
+#: The backends with delivery repositories.
+DELIVERY_BACKENDS = ["sqlite", "postgres"]
+
+
+@pytest.fixture(params=DELIVERY_BACKENDS)
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[DeliveryStore]:
+    """A fresh, empty store of each backend in turn."""
+    if request.param == "sqlite":
+        async with Store.open(tmp_path / "r.db") as sqlite:
+            yield sqlite
+    else:
+        url: str = request.getfixturevalue("postgres_url")
+        async with PostgresStore.open(url) as postgres:
+            yield postgres
 
 
 @pytest.fixture

@@ -1,0 +1,216 @@
+"""The outbox, paused channels and filtered days in PostgreSQL.
+
+Implements :class:`~bot.core.delivery.repositories.OutboxRepository` with the behaviour of
+:mod:`bot.storage.sqlite.outbox`. Each method is one statement or one transaction. Planning
+counts the rows its ``INSERT … ON CONFLICT DO NOTHING`` inserted; a claim picks its row with
+``FOR UPDATE SKIP LOCKED`` and wins only if that row is still ``pending`` and no other
+transaction is claiming it, so of two processes claiming one row exactly one gets it, and
+neither waits for the other; ``paperbot retry`` reads what it requeues and requeues it in one
+transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from bot.core.delivery.outbox import ChannelStatus, OutboxRow, Requeued, RowState
+from bot.core.delivery.repositories import FilteredDay
+from bot.storage.postgres.outbox_sql import (
+    CHANNELS_SQL,
+    CHANNELS_WITH_WORK_SQL,
+    CLAIM_SQL,
+    DEFER_SQL,
+    FILTERED_DAY_SQL,
+    FORGET_FILTERED_SQL,
+    FORGET_SQL,
+    HEAD_SQL,
+    MARK_FAILED_SQL,
+    MARK_SENT_SQL,
+    NEWEST_DATE_SQL,
+    OF_DAY_SQL,
+    PAUSE_REASON_SQL,
+    PAUSE_SQL,
+    PAUSED_SQL,
+    PLAN_FILTERED_SQL,
+    PLAN_SQL,
+    REQUEUE_COUNTS_SQL,
+    REQUEUE_PAUSED_SQL,
+    REQUEUE_SQL,
+    RESUME_SQL,
+    RETRY_LATER_SQL,
+    SENT_MESSAGE_SQL,
+    STATUS_COUNTS_SQL,
+    STATUS_FAILED_SQL,
+    STATUS_FILTERED_SQL,
+)
+
+if TYPE_CHECKING:
+    from bot.core.delivery.poster import Posted
+    from bot.core.delivery.repositories import PlannedRow
+    from bot.storage.postgres.tables import Database
+
+__all__ = ["PostgresOutbox"]
+
+
+class PostgresOutbox:
+    """The ``outbox``, ``paused_channels`` and ``filtered_days`` tables."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def add(
+        self, rows: Sequence[PlannedRow], *, now: float, filtered: Sequence[FilteredDay] = ()
+    ) -> int:
+        values = [
+            (r.platform, r.channel, r.digest_date, r.paper, r.position, r.sections,
+             r.in_thread, r.content, now)
+            for r in rows
+        ]  # fmt: skip
+        days = [
+            (f.platform, f.channel, f.digest_date, f.left_out, _json(f.reasons), now)
+            for f in filtered
+        ]
+        planned = 0
+        async with self._db.transaction() as conn:
+            cursor = conn.cursor()
+            if values:
+                await cursor.executemany(PLAN_SQL, values)
+                planned = max(cursor.rowcount, 0)  # the sum over the rows: those inserted
+            if days:
+                await cursor.executemany(PLAN_FILTERED_SQL, days)
+        return planned
+
+    async def filtered(
+        self, platform: str, channel: str, digest_date: dt.date
+    ) -> FilteredDay | None:
+        day = digest_date.isoformat()
+        rows = await self._db.query(FILTERED_DAY_SQL, platform, channel, day)
+        if not rows:
+            return None
+        ((left_out, reasons),) = rows
+        counted = tuple((str(r), int(n)) for r, n in json.loads(reasons))
+        return FilteredDay(platform, channel, day, int(left_out), counted)
+
+    async def head(self, platform: str, channel: str) -> OutboxRow | None:
+        rows = await self._db.query(HEAD_SQL, platform, channel)
+        return _outbox_row(rows[0]) if rows else None
+
+    async def of_day(self, platform: str, channel: str, digest_date: dt.date) -> list[OutboxRow]:
+        rows = await self._db.query(OF_DAY_SQL, platform, channel, digest_date.isoformat())
+        return [_outbox_row(row) for row in rows]
+
+    async def sent_message(
+        self, platform: str, channel: str, digest_date: str, paper: str
+    ) -> str | None:
+        found = await self._db.query(SENT_MESSAGE_SQL, platform, channel, digest_date, paper)
+        return str(found[0][0]) if found and found[0][0] else None
+
+    async def newest_date(self, platform: str, channel: str) -> dt.date | None:
+        ((day,),) = await self._db.query(NEWEST_DATE_SQL, platform, channel, platform, channel)
+        return dt.date.fromisoformat(day) if day else None
+
+    async def claim(self, row_id: int, *, now: float) -> bool:
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(CLAIM_SQL, (row_id, now))
+            return cursor.rowcount == 1
+
+    async def mark_sent(self, row_id: int, posted: Posted, *, now: float) -> None:
+        await self._write(MARK_SENT_SQL, posted.message_id, posted.thread_id, now, row_id)
+
+    async def retry_later(
+        self, row_id: int, reason: str, *, not_before: float, counts: bool
+    ) -> None:
+        await self._write(RETRY_LATER_SQL, not_before, reason, 0 if counts else 1, row_id)
+
+    async def defer(self, row_id: int, reason: str, *, not_before: float) -> None:
+        await self._write(DEFER_SQL, not_before, reason, row_id)
+
+    async def mark_failed(self, row_id: int, reason: str) -> None:
+        await self._write(MARK_FAILED_SQL, reason, row_id)
+
+    async def forget(self, platform: str, channel: str, digest_date: dt.date) -> int:
+        which = (platform, channel, digest_date.isoformat())
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(FORGET_SQL, which)
+            await conn.execute(FORGET_FILTERED_SQL, which)
+            return cursor.rowcount
+
+    async def channels_with_work(self) -> list[tuple[str, str]]:
+        return [(str(p), str(c)) for p, c in await self._db.query(CHANNELS_WITH_WORK_SQL)]
+
+    async def channels(self) -> list[tuple[str, str]]:
+        return [(str(p), str(c)) for p, c in await self._db.query(CHANNELS_SQL)]
+
+    async def pause(self, platform: str, channel: str, reason: str, *, now: float) -> None:
+        await self._write(PAUSE_SQL, platform, channel, reason, now)
+
+    async def pause_reason(self, platform: str, channel: str) -> str | None:
+        rows = await self._db.query(PAUSE_REASON_SQL, platform, channel)
+        return str(rows[0][0]) if rows else None
+
+    async def requeue(self, platform: str | None, channel: str | None) -> list[Requeued]:
+        which = (platform, platform, channel, channel)
+        async with self._db.transaction() as conn:
+            failed = await (await conn.execute(REQUEUE_COUNTS_SQL, which)).fetchall()
+            paused = await (await conn.execute(REQUEUE_PAUSED_SQL, which)).fetchall()
+            await conn.execute(REQUEUE_SQL, which)
+            await conn.execute(RESUME_SQL, which)
+        counts = {(str(p), str(c)): int(n) for p, c, n in failed}
+        reasons = {(str(p), str(c)): str(r) for p, c, r in paused}
+        return [
+            Requeued(p, c, counts.get((p, c), 0), reasons.get((p, c)))
+            for p, c in sorted(counts.keys() | reasons.keys())
+        ]
+
+    async def status(self) -> list[ChannelStatus]:
+        counts = await self._db.query(STATUS_COUNTS_SQL)
+        failed = await self._db.query(STATUS_FAILED_SQL)
+        paused = {(str(p), str(c)): str(r) for p, c, r in await self._db.query(PAUSED_SQL)}
+        filtered = {
+            (str(p), str(c)): (str(d), int(n))
+            for p, c, d, n in await self._db.query(STATUS_FILTERED_SQL)
+        }
+        result = []
+        for platform, channel, last, pending, sending in counts:
+            key = (str(platform), str(channel))
+            fails = tuple((str(d), str(p), str(r)) for pl, ch, d, p, r in failed if (pl, ch) == key)
+            day, count = filtered.pop(key, (None, 0))
+            result.append(
+                ChannelStatus(
+                    key[0],
+                    key[1],
+                    last,
+                    int(pending),
+                    int(sending),
+                    fails,
+                    paused.get(key),
+                    count,
+                    day,
+                )
+            )
+        for (platform, channel), (day, count) in filtered.items():  # every paper left out
+            result.append(
+                ChannelStatus(
+                    platform, channel, None, 0, 0, (), paused.get((platform, channel)), count, day
+                )
+            )
+        return sorted(result, key=lambda item: (item.platform, item.channel))
+
+    async def _write(self, sql: str, *params: Any) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(sql, params)
+
+
+def _json(reasons: tuple[tuple[str, int], ...]) -> str:
+    return json.dumps(reasons, ensure_ascii=False)
+
+
+def _outbox_row(row: Sequence[Any]) -> OutboxRow:
+    """An :class:`OutboxRow` from a row of ``outbox_sql._ROW``'s columns."""
+    values = list(row)
+    values[7] = bool(values[7])
+    values[8] = RowState(values[8])
+    return OutboxRow(*values)

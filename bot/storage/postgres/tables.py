@@ -1,0 +1,60 @@
+"""The PostgreSQL store's repositories, over its two doors to the database.
+
+As :mod:`bot.storage.sqlite.tables`: each repository is a small object over
+:class:`Database` (``transaction()`` for writes, ``query()`` for one-statement reads), and
+:class:`Tables` makes them on first use. Only the repositories implemented for PostgreSQL so
+far are here: the outbox and the leases.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractAsyncContextManager
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Protocol
+
+import psycopg
+
+from bot.storage.postgres.lease import PostgresLeases
+from bot.storage.postgres.outbox import PostgresOutbox
+
+if TYPE_CHECKING:
+    from bot.core.delivery.repositories import LeaseRepository, OutboxRepository
+
+__all__ = ["Connection", "Database", "Row", "Tables"]
+
+Row = tuple[Any, ...]
+Connection = psycopg.AsyncConnection[Row]
+
+
+class Database(Protocol):
+    """What the repositories use of the store."""
+
+    def transaction(self) -> AbstractAsyncContextManager[Connection]:
+        """A pooled connection inside one transaction; any exception rolls it back.
+
+        Raises:
+            StorageError: PostgreSQL failed; nothing of the transaction was written.
+        """
+        ...
+
+    async def query(self, sql: str, *params: Any) -> list[Row]:
+        """Rows of one read statement."""
+        ...
+
+
+class Tables:
+    """The store's delivery repositories, made on first use.
+
+    ``self`` is typed :class:`Database`, so mypy checks that the class this is mixed into has
+    the two doors.
+    """
+
+    @cached_property
+    def outbox(self: Database) -> OutboxRepository:
+        """The outbox rows, paused channels and filtered days."""
+        return PostgresOutbox(self)
+
+    @cached_property
+    def leases(self: Database) -> LeaseRepository:
+        """The leases."""
+        return PostgresLeases(self)
