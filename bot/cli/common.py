@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 import enum
 import logging
+import re
 from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -67,6 +68,7 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
+_URL_SCHEME: Final = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):/")
 #: One-shot commands log warnings only, unless ``paperbot -v``; ``serve`` uses the config's.
 VERBOSITY = {"level": logging.WARNING}
 #: Libraries whose DEBUG lines carry raw requests, events and SQL parameters, and so user ids
@@ -112,6 +114,13 @@ async def open_store(
     from bot.storage import open_store as open_archive
 
     path = archive_path(db, config)
+    # ``--db`` is read as a path, which turns ``postgresql://`` into ``postgresql:/``.
+    scheme = _URL_SCHEME.match(path)
+    if scheme is not None:  # never echoed: the URL may hold a password
+        raise fail(
+            f"--db and [storage] path name an SQLite file, not a {scheme.group(1)} URL; "
+            "a PostgreSQL archive is not available yet (issue #17)"
+        )
     if existing and path != ":memory:" and not await asyncio.to_thread(Path(path).exists):
         raise fail(
             f"no archive at {path}: run `paperbot ingest DIGEST.md` (or `paperbot post`) "
