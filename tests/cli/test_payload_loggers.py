@@ -35,12 +35,3 @@ def test_debug_verbosity_keeps_payload_loggers_at_info(tmp_path: Path) -> None:
     for name in LIBRARIES:
         assert logging.getLogger(name).level == logging.INFO, name
 
-
-def test_a_database_url_given_as_db_is_refused_without_echoing_it(tmp_path: Path) -> None:
-    from typer.testing import CliRunner
-
-    from bot.cli import app
-
-    done = CliRunner().invoke(app, ["status", "--db", "postgresql://u:s3cret@127.0.0.1:1/x"])
-    assert done.exit_code == 2
-    assert "s3cret" not in done.output and "not a postgresql URL" in done.output
