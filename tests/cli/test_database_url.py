@@ -1,4 +1,4 @@
-"""A database URL where an SQLite path goes is refused, and never echoed (it may hold a password)."""
+"""A database URL where an SQLite path goes is refused, never echoed: it may hold a password."""
 
 from __future__ import annotations
 

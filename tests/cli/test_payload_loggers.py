@@ -34,4 +34,3 @@ def test_debug_verbosity_keeps_payload_loggers_at_info(tmp_path: Path) -> None:
     load(config)
     for name in LIBRARIES:
         assert logging.getLogger(name).level == logging.INFO, name
-
