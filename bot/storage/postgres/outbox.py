@@ -16,8 +16,9 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from bot.core.delivery.outbox import ChannelStatus, OutboxRow, Requeued, RowState
+from bot.core.delivery.outbox import ChannelStatus, OutboxRow, Requeued
 from bot.core.delivery.repositories import FilteredDay
+from bot.storage.outbox_records import channel_statuses, outbox_row, reasons_json, requeued
 from bot.storage.postgres.outbox_sql import (
     CHANNELS_SQL,
     CHANNELS_WITH_WORK_SQL,
@@ -70,7 +71,7 @@ class PostgresOutbox:
             for r in rows
         ]  # fmt: skip
         days = [
-            (f.platform, f.channel, f.digest_date, f.left_out, _json(f.reasons), now)
+            (f.platform, f.channel, f.digest_date, f.left_out, reasons_json(f.reasons), now)
             for f in filtered
         ]
         planned = 0
@@ -96,11 +97,11 @@ class PostgresOutbox:
 
     async def head(self, platform: str, channel: str) -> OutboxRow | None:
         rows = await self._db.query(HEAD_SQL, platform, channel)
-        return _outbox_row(rows[0]) if rows else None
+        return outbox_row(rows[0]) if rows else None
 
     async def of_day(self, platform: str, channel: str, digest_date: dt.date) -> list[OutboxRow]:
         rows = await self._db.query(OF_DAY_SQL, platform, channel, digest_date.isoformat())
-        return [_outbox_row(row) for row in rows]
+        return [outbox_row(row) for row in rows]
 
     async def sent_message(
         self, platform: str, channel: str, digest_date: str, paper: str
@@ -158,59 +159,16 @@ class PostgresOutbox:
             paused = await (await conn.execute(REQUEUE_PAUSED_SQL, which)).fetchall()
             await conn.execute(REQUEUE_SQL, which)
             await conn.execute(RESUME_SQL, which)
-        counts = {(str(p), str(c)): int(n) for p, c, n in failed}
-        reasons = {(str(p), str(c)): str(r) for p, c, r in paused}
-        return [
-            Requeued(p, c, counts.get((p, c), 0), reasons.get((p, c)))
-            for p, c in sorted(counts.keys() | reasons.keys())
-        ]
+        return requeued(failed, paused)
 
     async def status(self) -> list[ChannelStatus]:
-        counts = await self._db.query(STATUS_COUNTS_SQL)
-        failed = await self._db.query(STATUS_FAILED_SQL)
-        paused = {(str(p), str(c)): str(r) for p, c, r in await self._db.query(PAUSED_SQL)}
-        filtered = {
-            (str(p), str(c)): (str(d), int(n))
-            for p, c, d, n in await self._db.query(STATUS_FILTERED_SQL)
-        }
-        result = []
-        for platform, channel, last, pending, sending in counts:
-            key = (str(platform), str(channel))
-            fails = tuple((str(d), str(p), str(r)) for pl, ch, d, p, r in failed if (pl, ch) == key)
-            day, count = filtered.pop(key, (None, 0))
-            result.append(
-                ChannelStatus(
-                    key[0],
-                    key[1],
-                    last,
-                    int(pending),
-                    int(sending),
-                    fails,
-                    paused.get(key),
-                    count,
-                    day,
-                )
-            )
-        for (platform, channel), (day, count) in filtered.items():  # every paper left out
-            result.append(
-                ChannelStatus(
-                    platform, channel, None, 0, 0, (), paused.get((platform, channel)), count, day
-                )
-            )
-        return sorted(result, key=lambda item: (item.platform, item.channel))
+        return channel_statuses(
+            await self._db.query(STATUS_COUNTS_SQL),
+            await self._db.query(STATUS_FAILED_SQL),
+            await self._db.query(PAUSED_SQL),
+            await self._db.query(STATUS_FILTERED_SQL),
+        )
 
     async def _write(self, sql: str, *params: Any) -> None:
         async with self._db.transaction() as conn:
             await conn.execute(sql, params)
-
-
-def _json(reasons: tuple[tuple[str, int], ...]) -> str:
-    return json.dumps(reasons, ensure_ascii=False)
-
-
-def _outbox_row(row: Sequence[Any]) -> OutboxRow:
-    """An :class:`OutboxRow` from a row of ``outbox_sql._ROW``'s columns."""
-    values = list(row)
-    values[7] = bool(values[7])
-    values[8] = RowState(values[8])
-    return OutboxRow(*values)

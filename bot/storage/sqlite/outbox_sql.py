@@ -85,7 +85,8 @@ CREATE TABLE leases (
 ) STRICT;
 """
 
-# The outbox. Every read of rows names these columns, in the order ``_outbox_row`` reads.
+# The outbox. Every read of rows names these columns, in the order
+# ``outbox_records.outbox_row`` reads.
 _ROW: Final = (
     "id, platform, channel, digest_date, paper, position, sections, in_thread, state,"
     " attempts, not_before, attempted_at, last_error, message_id, thread_id, content"
