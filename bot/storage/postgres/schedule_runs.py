@@ -6,8 +6,8 @@ whose ``WHERE`` only lets a slot move forward. Of two writers racing for one slo
 process or another), the second waits for the first's row and checks the guard against it, so
 they cannot both win: the ``rowcount`` says who did. There is no process-wide write lock to
 read under, so :meth:`PostgresScheduleRuns.plan_slots` learns whether each slot moved from its
-own upsert (the row it returns), and writes the slots in key order, so two processes planning
-overlapping slots never deadlock.
+own upsert (the row it returns), and writes the slots (and their rows) in key order, so two
+processes planning overlapping slots never deadlock.
 """
 
 from __future__ import annotations
@@ -69,11 +69,10 @@ class PostgresScheduleRuns:
                 returned = [bool(await result.fetchall()) async for result in cursor.results()]
                 for n, slot_moved in zip(order, returned, strict=True):
                     moved[n] = slot_moved
-            for slot, slot_moved in zip(slots, moved, strict=True):
-                if slot_moved:
-                    rows.extend(slot.rows)
-                    if slot.filtered is not None:
-                        filtered.append(slot.filtered)
+            for slot in (slots[n] for n in order if moved[n]):  # the rows in key order too
+                rows.extend(slot.rows)
+                if slot.filtered is not None:
+                    filtered.append(slot.filtered)
             await add_planned(conn, rows, filtered, now=now)
         return moved
 
