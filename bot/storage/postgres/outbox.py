@@ -6,7 +6,8 @@ counts the rows its ``INSERT … ON CONFLICT DO NOTHING`` inserted; a claim pick
 ``FOR UPDATE SKIP LOCKED`` and wins only if that row is still ``pending`` and no other
 transaction is claiming it, so of two processes claiming one row exactly one gets it, and
 neither waits for the other; ``paperbot retry`` reads what it requeues and requeues it in one
-transaction.
+transaction. :func:`add_planned` plans inside a caller's transaction (the scheduler's
+``plan_slots``, with its slots' runs).
 """
 
 from __future__ import annotations
@@ -51,9 +52,9 @@ from bot.storage.postgres.outbox_sql import (
 if TYPE_CHECKING:
     from bot.core.delivery.poster import Posted
     from bot.core.delivery.repositories import PlannedRow
-    from bot.storage.postgres.tables import Database
+    from bot.storage.postgres.tables import Connection, Database
 
-__all__ = ["PostgresOutbox"]
+__all__ = ["PostgresOutbox", "add_planned"]
 
 
 class PostgresOutbox:
@@ -65,24 +66,8 @@ class PostgresOutbox:
     async def add(
         self, rows: Sequence[PlannedRow], *, now: float, filtered: Sequence[FilteredDay] = ()
     ) -> int:
-        values = [
-            (r.platform, r.channel, r.digest_date, r.paper, r.position, r.sections,
-             r.in_thread, r.content, now)
-            for r in rows
-        ]  # fmt: skip
-        days = [
-            (f.platform, f.channel, f.digest_date, f.left_out, reasons_json(f.reasons), now)
-            for f in filtered
-        ]
-        planned = 0
         async with self._db.transaction() as conn:
-            cursor = conn.cursor()
-            if values:
-                await cursor.executemany(PLAN_SQL, values)
-                planned = max(cursor.rowcount, 0)  # the sum over the rows: those inserted
-            if days:
-                await cursor.executemany(PLAN_FILTERED_SQL, days)
-        return planned
+            return await add_planned(conn, rows, filtered, now=now)
 
     async def filtered(
         self, platform: str, channel: str, digest_date: dt.date
@@ -172,3 +157,30 @@ class PostgresOutbox:
     async def _write(self, sql: str, *params: Any) -> None:
         async with self._db.transaction() as conn:
             await conn.execute(sql, params)
+
+
+async def add_planned(
+    conn: Connection,
+    rows: Sequence[PlannedRow],
+    filtered: Sequence[FilteredDay],
+    *,
+    now: float,
+) -> int:
+    """Insert planned rows and filtered days inside the caller's transaction; how many new."""
+    values = [
+        (r.platform, r.channel, r.digest_date, r.paper, r.position, r.sections,
+         r.in_thread, r.content, now)
+        for r in rows
+    ]  # fmt: skip
+    days = [
+        (f.platform, f.channel, f.digest_date, f.left_out, reasons_json(f.reasons), now)
+        for f in filtered
+    ]
+    planned = 0
+    cursor = conn.cursor()
+    if values:
+        await cursor.executemany(PLAN_SQL, values)
+        planned = max(cursor.rowcount, 0)  # the sum over the rows: those inserted
+    if days:
+        await cursor.executemany(PLAN_FILTERED_SQL, days)
+    return planned

@@ -43,7 +43,7 @@ def is_postgres_url(location: object) -> bool:
 
 
 class PostgresStore(Tables):
-    """The delivery tables in a PostgreSQL database, over a connection pool."""
+    """The delivery and daily tables in a PostgreSQL database, over a connection pool."""
 
     def __init__(self, pool: AsyncConnectionPool[Connection], *, secrets: Sequence[str]) -> None:
         self._pool = pool

@@ -3,7 +3,7 @@
 As :mod:`bot.storage.sqlite.tables`: each repository is a small object over
 :class:`Database` (``transaction()`` for writes, ``query()`` for one-statement reads), and
 :class:`Tables` makes them on first use. Only the repositories implemented for PostgreSQL so
-far are here: the outbox and the leases.
+far are here: the outbox and the leases, the subscriptions and the schedule runs.
 """
 
 from __future__ import annotations
@@ -16,8 +16,11 @@ import psycopg
 
 from bot.storage.postgres.lease import PostgresLeases
 from bot.storage.postgres.outbox import PostgresOutbox
+from bot.storage.postgres.schedule_runs import PostgresScheduleRuns
+from bot.storage.postgres.subscriptions import PostgresSubscriptions
 
 if TYPE_CHECKING:
+    from bot.core.daily.repositories import ScheduleRunRepository, SubscriptionRepository
     from bot.core.delivery.repositories import LeaseRepository, OutboxRepository
 
 __all__ = ["Connection", "Database", "Row", "Tables"]
@@ -43,7 +46,7 @@ class Database(Protocol):
 
 
 class Tables:
-    """The store's delivery repositories, made on first use.
+    """The store's delivery and daily repositories, made on first use.
 
     ``self`` is typed :class:`Database`, so mypy checks that the class this is mixed into has
     the two doors.
@@ -58,3 +61,13 @@ class Tables:
     def leases(self: Database) -> LeaseRepository:
         """The leases."""
         return PostgresLeases(self)
+
+    @cached_property
+    def subscriptions(self: Database) -> SubscriptionRepository:
+        """The subscriptions."""
+        return PostgresSubscriptions(self)
+
+    @cached_property
+    def schedule_runs(self: Database) -> ScheduleRunRepository:
+        """The record of each channel's slots."""
+        return PostgresScheduleRuns(self)

@@ -13,7 +13,8 @@ from contextlib import AsyncExitStack
 
 import pytest
 
-from bot.core.delivery.repositories import PlannedRow
+from bot.core.daily.schedule_runs import PlannedSlot, RunState, ScheduleRun
+from bot.core.delivery.repositories import FilteredDay, PlannedRow
 from bot.core.errors import SchemaError, StorageError
 from bot.storage import open_delivery_store, open_store
 from bot.storage.postgres.schema import MIGRATIONS
@@ -96,6 +97,64 @@ async def test_two_processes_claiming_one_row_give_it_to_exactly_one(postgres_ur
             assert sorted(won) == [False, True], row.paper
         claimed = await second.outbox.of_day("slack", "C1", DAY)
     assert {(r.state.value, r.attempts) for r in claimed} == {("sending", 1)}
+
+
+async def test_two_processes_advancing_one_slot_let_exactly_one_win(postgres_url: str) -> None:
+    """Racing to finish a slot (waiting, planning, or not yet written): one moves it."""
+    days = [DAY + dt.timedelta(days=n) for n in range(30)]
+
+    def run(day: dt.date, state: RunState, owner: str) -> ScheduleRun:
+        digest = day if state is not RunState.SKIPPED else None
+        return ScheduleRun("slack", "C1", day, NOW, state, digest, owner, NOW)
+
+    async with (
+        PostgresStore.open(postgres_url, pool_size=2) as first,
+        PostgresStore.open(postgres_url, pool_size=2) as second,
+    ):
+        for n, day in enumerate(days):
+            if n % 3:  # the rest race to insert the slot's first row
+                start = RunState.WAITING if n % 3 == 1 else RunState.PLANNING
+                assert await first.schedule_runs.advance(run(day, start, "start"))
+        for day in days:
+            won = await asyncio.gather(
+                first.schedule_runs.advance(run(day, RunState.PLANNED, "first")),
+                second.schedule_runs.advance(run(day, RunState.SKIPPED, "second")),
+            )
+            assert sorted(won) == [False, True], day
+            kept = await second.schedule_runs.get("slack", "C1", day)
+            assert kept is not None
+            winner = ("first", RunState.PLANNED) if won[0] else ("second", RunState.SKIPPED)
+            assert (kept.reason, kept.state) == winner
+
+
+async def test_two_processes_planning_the_same_slots_plan_each_once(postgres_url: str) -> None:
+    """Each slot moves for one of them, and its rows and filtered day are written once."""
+
+    def slot(channel: str, owner: str) -> PlannedSlot:
+        run = ScheduleRun("slack", channel, DAY, NOW, RunState.PLANNED, DAY, owner, NOW)
+        rows = [PlannedRow("slack", channel, DAY.isoformat(), p, n, "", False)
+                for n, p in enumerate(["header", "a", "b"])]  # fmt: skip
+        return PlannedSlot(run, rows, FilteredDay("slack", channel, DAY.isoformat(), 1, ()))
+
+    channels = [f"C{n:02}" for n in range(20)]
+    async with (
+        PostgresStore.open(postgres_url, pool_size=2) as first,
+        PostgresStore.open(postgres_url, pool_size=2) as second,
+    ):
+        moved = await asyncio.gather(
+            first.schedule_runs.plan_slots([slot(c, "first") for c in channels], now=NOW),
+            second.schedule_runs.plan_slots(
+                [slot(c, "second") for c in reversed(channels)], now=NOW
+            ),
+        )
+        by_first, by_second = moved[0], moved[1][::-1]
+        assert [a != b for a, b in zip(by_first, by_second, strict=True)] == [True] * 20
+        for channel, won in zip(channels, by_first, strict=True):
+            kept = await first.schedule_runs.get("slack", channel, DAY)
+            assert kept is not None and kept.reason == ("first" if won else "second")
+            rows = await first.outbox.of_day("slack", channel, DAY)
+            assert [r.paper for r in rows] == ["header", "a", "b"]
+            assert await first.outbox.filtered("slack", channel, DAY) is not None
 
 
 async def test_a_row_being_claimed_is_skipped_not_waited_for(postgres_url: str) -> None:
