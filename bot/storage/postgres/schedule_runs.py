@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from bot.core.daily.schedule_runs import RunState, ScheduleRun
+from bot.core.daily.schedule_runs import ScheduleRun
+from bot.storage.daily_records import run_key, run_values, schedule_run
 from bot.storage.postgres.outbox import add_planned
 from bot.storage.postgres.subscriptions_sql import (
     ADVANCE_RUN_SQL,
@@ -40,21 +41,21 @@ class PostgresScheduleRuns:
 
     async def get(self, platform: str, channel: str, local_date: dt.date) -> ScheduleRun | None:
         rows = await self._db.query(SCHEDULE_RUN_SQL, platform, channel, local_date.isoformat())
-        return _schedule_run(rows[0]) if rows else None
+        return schedule_run(rows[0]) if rows else None
 
     async def recent(self, platform: str, channel: str, *, limit: int) -> list[ScheduleRun]:
         rows = await self._db.query(RECENT_RUNS_SQL, platform, channel, limit)
-        return [_schedule_run(row) for row in rows]
+        return [schedule_run(row) for row in rows]
 
     async def advance(self, run: ScheduleRun) -> bool:
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(ADVANCE_RUN_SQL, _values(run))
+            cursor = await conn.execute(ADVANCE_RUN_SQL, run_values(run))
             return cursor.rowcount == 1
 
     async def plan_slots(self, slots: Sequence[PlannedSlot], *, now: float) -> list[bool]:
         if any(not slot.run.state.final for slot in slots):
             raise ValueError("plan_slots records final states only")
-        order = sorted(range(len(slots)), key=lambda n: _key(slots[n].run))
+        order = sorted(range(len(slots)), key=lambda n: run_key(slots[n].run))
         moved = [False] * len(slots)
         rows: list[PlannedRow] = []
         filtered: list[FilteredDay] = []
@@ -64,7 +65,7 @@ class PostgresScheduleRuns:
                 # its slot moved, none if it was final already (perhaps just now, by another
                 # process, whose transaction this one waited for).
                 cursor = conn.cursor()
-                values = [_values(slots[n].run) for n in order]
+                values = [run_values(slots[n].run) for n in order]
                 await cursor.executemany(ADVANCE_RUN_SQL, values, returning=True)
                 returned = [bool(await result.fetchall()) async for result in cursor.results()]
                 for n, slot_moved in zip(order, returned, strict=True):
@@ -75,24 +76,3 @@ class PostgresScheduleRuns:
                     filtered.append(slot.filtered)
             await add_planned(conn, rows, filtered, now=now)
         return moved
-
-
-def _key(run: ScheduleRun) -> tuple[str, str, str]:
-    return run.platform, run.channel, run.local_date.isoformat()
-
-
-def _values(run: ScheduleRun) -> tuple[Any, ...]:
-    return (
-        run.platform, run.channel, run.local_date.isoformat(), run.slot_at, run.state.value,
-        run.digest_date.isoformat() if run.digest_date else None, run.reason, run.updated_at,
-    )  # fmt: skip
-
-
-def _schedule_run(row: Sequence[Any]) -> ScheduleRun:
-    """A :class:`ScheduleRun` from a row of ``subscriptions_sql._RUN``'s columns."""
-    platform, channel, day, slot_at, state, digest, reason, updated = row
-    return ScheduleRun(
-        str(platform), str(channel), dt.date.fromisoformat(day), float(slot_at),
-        RunState(state), dt.date.fromisoformat(digest) if digest else None,
-        reason, float(updated),
-    )  # fmt: skip

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from bot.core.daily.schedule_runs import RunState, ScheduleRun
+from bot.core.daily.schedule_runs import ScheduleRun
+from bot.storage.daily_records import run_key, run_values, schedule_run
 from bot.storage.sqlite.outbox import add_planned
 from bot.storage.sqlite.subscriptions_sql import (
     ADVANCE_RUN_SQL,
@@ -36,15 +37,15 @@ class SqliteScheduleRuns:
 
     async def get(self, platform: str, channel: str, local_date: dt.date) -> ScheduleRun | None:
         rows = await self._db.query(SCHEDULE_RUN_SQL, platform, channel, local_date.isoformat())
-        return _schedule_run(rows[0]) if rows else None
+        return schedule_run(rows[0]) if rows else None
 
     async def recent(self, platform: str, channel: str, *, limit: int) -> list[ScheduleRun]:
         rows = await self._db.query(RECENT_RUNS_SQL, platform, channel, limit)
-        return [_schedule_run(row) for row in rows]
+        return [schedule_run(row) for row in rows]
 
     async def advance(self, run: ScheduleRun) -> bool:
         async with self._db.transaction() as conn:
-            cursor = await conn.execute(ADVANCE_RUN_SQL, _values(run))
+            cursor = await conn.execute(ADVANCE_RUN_SQL, run_values(run))
             return cursor.rowcount == 1
 
     async def plan_slots(self, slots: Sequence[PlannedSlot], *, now: float) -> list[bool]:
@@ -60,38 +61,17 @@ class SqliteScheduleRuns:
             for start in range(0, len(slots), RUN_STATES_BATCH):
                 chunk = slots[start : start + RUN_STATES_BATCH]
                 sql = FINAL_RUNS_SQL.format(rows=", ".join(["(?, ?, ?)"] * len(chunk)))
-                keys = [v for s in chunk for v in _key(s.run)]
+                keys = [v for s in chunk for v in run_key(s.run)]
                 found = await conn.execute_fetchall(sql, keys)
                 final.update((str(p), str(c), str(d)) for p, c, d in found)
             advancing = []
             for slot in slots:
-                moved.append(_key(slot.run) not in final)
+                moved.append(run_key(slot.run) not in final)
                 if moved[-1]:
-                    advancing.append(_values(slot.run))
+                    advancing.append(run_values(slot.run))
                     rows.extend(slot.rows)
                     if slot.filtered is not None:
                         filtered.append(slot.filtered)
             await conn.executemany(ADVANCE_RUN_SQL, advancing)
             await add_planned(conn, rows, filtered, now=now)
         return moved
-
-
-def _key(run: ScheduleRun) -> tuple[str, str, str]:
-    return run.platform, run.channel, run.local_date.isoformat()
-
-
-def _values(run: ScheduleRun) -> tuple[Any, ...]:
-    return (
-        run.platform, run.channel, run.local_date.isoformat(), run.slot_at, run.state.value,
-        run.digest_date.isoformat() if run.digest_date else None, run.reason, run.updated_at,
-    )  # fmt: skip
-
-
-def _schedule_run(row: Sequence[Any]) -> ScheduleRun:
-    """A :class:`ScheduleRun` from a row of ``subscriptions_sql._RUN``'s columns."""
-    platform, channel, day, slot_at, state, digest, reason, updated = row
-    return ScheduleRun(
-        str(platform), str(channel), dt.date.fromisoformat(day), float(slot_at),
-        RunState(state), dt.date.fromisoformat(digest) if digest else None,
-        reason, float(updated),
-    )  # fmt: skip
