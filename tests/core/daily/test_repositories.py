@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -23,28 +21,16 @@ from bot.core.daily.repositories import (
 from bot.core.daily.schedule_runs import PlannedSlot, RunState, ScheduleRun
 from bot.core.daily.subscriptions import Subscription
 from bot.core.delivery.repositories import FilteredDay, PlannedRow
-from bot.storage.postgres.store import PostgresStore
-from bot.storage.sqlite.store import Store
 from digest_parser import SectionKey
 
 DAY = dt.date(2026, 1, 5)
 NOW = 1_767_225_600.0
 
 
-#: The backends with daily repositories.
-DAILY_BACKENDS = ["sqlite", "postgres"]
-
-
-@pytest.fixture(params=DAILY_BACKENDS)
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[DailyStore]:
-    """A fresh, empty store of each backend in turn."""
-    if request.param == "sqlite":
-        async with Store.open(tmp_path / "r.db") as sqlite:
-            yield sqlite
-    else:
-        url: str = request.getfixturevalue("postgres_url")
-        async with PostgresStore.open(url) as postgres:
-            yield postgres
+@pytest.fixture
+def store(table_store: DailyStore) -> DailyStore:
+    """A fresh, empty store of each backend that has these tables."""
+    return table_store
 
 
 @pytest.fixture

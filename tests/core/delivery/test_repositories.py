@@ -9,8 +9,6 @@ yet in ``tests/core/conftest.py``'s ``BACKENDS``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -23,27 +21,15 @@ from bot.core.delivery.repositories import (
     OutboxRepository,
     PlannedRow,
 )
-from bot.storage.postgres.store import PostgresStore
-from bot.storage.sqlite.store import Store
 
 DAY = dt.date(2026, 1, 5)
 NOW = 1_767_225_600.0
 
 
-#: The backends with delivery repositories.
-DELIVERY_BACKENDS = ["sqlite", "postgres"]
-
-
-@pytest.fixture(params=DELIVERY_BACKENDS)
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[DeliveryStore]:
-    """A fresh, empty store of each backend in turn."""
-    if request.param == "sqlite":
-        async with Store.open(tmp_path / "r.db") as sqlite:
-            yield sqlite
-    else:
-        url: str = request.getfixturevalue("postgres_url")
-        async with PostgresStore.open(url) as postgres:
-            yield postgres
+@pytest.fixture
+def store(table_store: DeliveryStore) -> DeliveryStore:
+    """A fresh, empty store of each backend that has these tables."""
+    return table_store
 
 
 @pytest.fixture
