@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from bot.core.delivery.repositories import DeliveryStore
     from bot.storage.sqlite.store import Store
 
-__all__ = ["open_delivery_store", "open_store"]
+__all__ = ["is_postgres_url", "open_delivery_store", "open_store"]
 
 
 def open_store(location: str | Path) -> AbstractAsyncContextManager[Store]:
@@ -50,7 +50,6 @@ def open_store(location: str | Path) -> AbstractAsyncContextManager[Store]:
             the busy timeout raises :class:`~bot.core.errors.StorageBusy`).
         SchemaError: Its schema is newer than this paperbot, or a migration failed.
     """
-    from bot.storage.postgres.store import is_postgres_url
     from bot.storage.sqlite.store import Store
 
     if is_postgres_url(location):
@@ -70,8 +69,24 @@ def open_delivery_store(location: str | Path) -> AbstractAsyncContextManager[Del
         StorageError: The storage cannot be opened.
         SchemaError: Its schema is newer than this paperbot, or a migration failed.
     """
-    from bot.storage.postgres.store import PostgresStore, is_postgres_url
+    if not is_postgres_url(location):
+        return open_store(location)
+    try:  # psycopg is the optional `postgres` extra: a SQLite install never imports it
+        from bot.storage.postgres.store import PostgresStore
+    except ImportError as error:
+        from bot.core.errors import StorageError
 
-    if is_postgres_url(location):
-        return PostgresStore.open(str(location))
-    return open_store(location)
+        raise StorageError(
+            f"a PostgreSQL database needs its driver ({error.name}): "
+            "pip install 'paperbot[postgres]'"
+        ) from None
+    return PostgresStore.open(str(location))
+
+
+def is_postgres_url(location: object) -> bool:
+    """Whether ``location`` names a PostgreSQL database (``postgresql://`` or ``postgres://``).
+
+    Here, not in :mod:`bot.storage.postgres`: telling the backends apart must not import a
+    driver the embedded default does not need.
+    """
+    return isinstance(location, str) and location.startswith(("postgresql://", "postgres://"))

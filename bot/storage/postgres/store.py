@@ -29,17 +29,12 @@ from bot.storage.postgres.errors import postgres_error, secrets_of
 from bot.storage.postgres.schema import MIGRATIONS, migrate
 from bot.storage.postgres.tables import Connection, Row, Tables
 
-__all__ = ["DEFAULT_POOL_SIZE", "PostgresStore", "is_postgres_url"]
+__all__ = ["DEFAULT_POOL_SIZE", "PostgresStore"]
 
 #: Connections per process: a chat bot's reads and writes are short.
 DEFAULT_POOL_SIZE: Final = 4
 #: Seconds to wait for the server at open, and for a free pooled connection.
 CONNECT_TIMEOUT: Final = 10.0
-
-
-def is_postgres_url(location: object) -> bool:
-    """Whether ``location`` names a PostgreSQL database (``postgresql://`` or ``postgres://``)."""
-    return isinstance(location, str) and location.startswith(("postgresql://", "postgres://"))
 
 
 class PostgresStore(Tables):

@@ -16,9 +16,9 @@ import pytest
 from bot.core.daily.schedule_runs import PlannedSlot, RunState, ScheduleRun
 from bot.core.delivery.repositories import FilteredDay, PlannedRow
 from bot.core.errors import SchemaError, StorageError
-from bot.storage import open_delivery_store, open_store
+from bot.storage import is_postgres_url, open_delivery_store, open_store
 from bot.storage.postgres.schema import MIGRATIONS
-from bot.storage.postgres.store import PostgresStore, is_postgres_url
+from bot.storage.postgres.store import PostgresStore
 
 NOW = 1_767_225_600.0
 DAY = dt.date(2026, 1, 5)
