@@ -7,7 +7,8 @@ process. The repositories (:class:`~bot.storage.postgres.tables.Tables`) go thro
 for the storage package's own modules (and white-box tests) only, never declared to the core:
 
 - :meth:`PostgresStore.transaction`: a pooled connection inside one transaction (``BEGIN`` …
-  ``COMMIT``; any exception rolls it back);
+  ``COMMIT``; any exception rolls it back), which notifies the archive's watchers as it
+  commits (:mod:`bot.storage.postgres.version`);
 - :meth:`PostgresStore.query`: the rows of one read statement (one snapshot, autocommit);
 - :meth:`PostgresStore.snapshot`: a connection in one read-only ``REPEATABLE READ``
   transaction, for the few reads that take several statements from one state.
@@ -37,6 +38,7 @@ from bot.storage.postgres.errors import postgres_error, secrets_of
 from bot.storage.postgres.schema import MIGRATIONS, migrate
 from bot.storage.postgres.search import PostgresSearch
 from bot.storage.postgres.tables import Connection, Row, Tables
+from bot.storage.postgres.version import NOTIFY_SQL, PostgresArchiveVersion
 
 if TYPE_CHECKING:
     from bot.core.archive.records import (
@@ -60,9 +62,13 @@ CONNECT_TIMEOUT: Final = 10.0
 class PostgresStore(Tables):
     """The archive and every other table in a PostgreSQL database, over a connection pool."""
 
-    def __init__(self, pool: AsyncConnectionPool[Connection], *, secrets: Sequence[str]) -> None:
+    def __init__(
+        self, pool: AsyncConnectionPool[Connection], *, url: str, secrets: Sequence[str]
+    ) -> None:
         self._pool = pool
+        self._url = url  # for the version's own connection; never in a message or log
         self._secrets = tuple(secrets)
+        self._commits = 0  # this process's committed transactions (see watch_version)
         self._archive = PostgresArchive(self)
         self._search = PostgresSearch(self)
 
@@ -106,7 +112,7 @@ class PostgresStore(Tables):
             await pool.close()
             raise postgres_error(error, "cannot open the PostgreSQL database", secrets) from None
         try:
-            yield cls(pool, secrets=secrets)
+            yield cls(pool, url=url, secrets=secrets)
         finally:
             await pool.close()
 
@@ -120,8 +126,10 @@ class PostgresStore(Tables):
         try:
             async with self._pool.connection() as conn, conn.transaction():
                 yield conn
+                await conn.execute(NOTIFY_SQL)  # delivered to the watchers at commit
         except psycopg.Error as error:
             raise postgres_error(error, "database write failed", self._secrets) from error
+        self._commits += 1
 
     async def query(self, sql: str, *params: Any) -> list[Row]:
         """Rows of one read statement (autocommit: one snapshot).
@@ -190,6 +198,16 @@ class PostgresStore(Tables):
     async def newest_papers(self, *, limit: int) -> tuple[Suggestion, ...]:
         """The newest digest's papers in order."""
         return await self._archive.newest_papers(limit=limit)
+
+    async def watch_version(self) -> PostgresArchiveVersion:
+        """Watch the database for commits by any process; the caller closes it.
+
+        Raises:
+            StorageError: The server cannot be reached for the listening connection.
+        """
+        return await PostgresArchiveVersion.watch(
+            self._url, lambda: self._commits, secrets=self._secrets
+        )
 
     # Search (SearchIndex): see bot.storage.postgres.search.
 
