@@ -9,16 +9,15 @@ from collections.abc import Hashable
 
 from bot.core.archive.repositories import ArchiveVersion
 from bot.storage.postgres.store import PostgresStore
+from tests.core.delivery.drain_setup import eventually
 from tests.storage.test_store import make_digest, make_paper
 
 DIGEST = make_digest("2026-01-05", make_paper("2601.00001"))
 
 
 async def _changes_from(version: ArchiveVersion, before: Hashable) -> None:
-    """Wait (at most 5 s) for a notification to change ``version``: delivery is asynchronous."""
-    async with asyncio.timeout(5):
-        while version.current() == before:
-            await asyncio.sleep(0.005)
+    """Wait for a notification to change ``version``: it arrives after the commit."""
+    await eventually(lambda: version.current() != before, "a commit notification")
 
 
 async def test_own_commits_change_it_at_once_and_reads_do_not(postgres_url: str) -> None:
@@ -58,9 +57,7 @@ async def test_a_lost_listener_stops_watching(postgres_url: str) -> None:
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
             " WHERE backend_type = 'client backend' AND query LIKE 'LISTEN%%'"
         )
-        async with asyncio.timeout(5):
-            while version.watching:
-                await asyncio.sleep(0.005)
+        await eventually(lambda: not version.watching, "the listener's loss")
         assert version.current() != version.current()
         version.close()
 
