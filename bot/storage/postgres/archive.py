@@ -146,6 +146,8 @@ class PostgresArchive:
         return dt.date.fromisoformat(day) if day else None
 
     async def paper(self, arxiv_id: str, date: dt.date | None = None) -> PaperEntry | None:
+        if "\x00" in arxiv_id:  # PostgreSQL text cannot hold it, so no id does
+            return None
         day = date.isoformat() if date else None
         rows = await self._db.query(PAPER_SQL, arxiv_id, day, day)
         if not rows:
@@ -171,7 +173,8 @@ class PostgresArchive:
         return digest_summary(date, head, rows)
 
     async def ids_between(self, low: str, high: str, *, limit: int) -> tuple[Suggestion, ...]:
-        return distinct(await self._db.query(RANGE_SQL, low, high, limit * 4), limit)
+        bounds = _without_nul(low), _without_nul(high)
+        return distinct(await self._db.query(RANGE_SQL, *bounds, limit * 4), limit)
 
     async def newest_papers(self, *, limit: int) -> tuple[Suggestion, ...]:
         return distinct(await self._db.query(NEWEST_SQL, limit), limit)
@@ -184,3 +187,14 @@ async def _copy(conn: Connection, table: str, columns: tuple[str, ...], rows: li
     async with conn.cursor() as cursor, cursor.copy(copy_sql(table, columns)) as copy:
         for row in rows:
             await copy.write_row(row)
+
+
+def _without_nul(bound: str) -> str:
+    """A range bound PostgreSQL can take that orders every id as ``bound`` does.
+
+    PostgreSQL text cannot hold NUL (SQLite's can; a user may type anything). No id contains
+    one, so ``"a\x00b"`` sits between ``"a"`` and every longer id starting ``"a"``, exactly
+    where ``"a\x01"`` does: both ``>=`` and ``<`` keep their meaning.
+    """
+    head, nul, _ = bound.partition("\x00")
+    return head + "\x01" if nul else bound
