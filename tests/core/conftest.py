@@ -13,7 +13,7 @@ from bot.storage.postgres.store import PostgresStore
 from bot.storage.sqlite.store import Store
 
 #: Every storage backend the repository contract tests run against; a new backend adds itself here.
-BACKENDS = ["sqlite"]
+BACKENDS = ["sqlite", "postgres"]
 
 
 @pytest.fixture(params=BACKENDS)
