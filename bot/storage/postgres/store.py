@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from secrets import token_hex
 from typing import TYPE_CHECKING, Any, Final
 
 import psycopg
@@ -69,6 +70,7 @@ class PostgresStore(Tables):
         self._url = url  # for the version's own connection; never in a message or log
         self._secrets = tuple(secrets)
         self._commits = 0  # this process's committed transactions (see watch_version)
+        self._token = token_hex(8)  # tells this store's notifications apart
         self._archive = PostgresArchive(self)
         self._search = PostgresSearch(self)
 
@@ -126,7 +128,9 @@ class PostgresStore(Tables):
         try:
             async with self._pool.connection() as conn, conn.transaction():
                 yield conn
-                await conn.execute(NOTIFY_SQL)  # delivered to the watchers at commit
+                await conn.execute(
+                    NOTIFY_SQL, (self._token,)
+                )  # delivered to the watchers at commit
         except psycopg.Error as error:
             raise postgres_error(error, "database write failed", self._secrets) from error
         self._commits += 1
@@ -206,7 +210,7 @@ class PostgresStore(Tables):
             StorageError: The server cannot be reached for the listening connection.
         """
         return await PostgresArchiveVersion.watch(
-            self._url, lambda: self._commits, secrets=self._secrets
+            self._url, lambda: self._commits, token=self._token, secrets=self._secrets
         )
 
     # Search (SearchIndex): see bot.storage.postgres.search.

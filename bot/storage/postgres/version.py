@@ -8,10 +8,11 @@ transaction commits. A watch keeps one dedicated connection listening, in a back
 that counts what it hears, so :meth:`PostgresArchiveVersion.current` is a synchronous read of
 two integers, cheap enough for every request on the event loop:
 
-* what was heard: commits by any process, this one included;
+* what was heard: commits by other processes (each notification carries its store's token,
+  and a watch ignores its own store's: those are counted already);
 * this process's own commits, which the store counts right after each commit, so an answer
   cached before this process's own ingest is never served after it while the notification
-  is still on its way.
+  is still on its way, and the notification arriving later does not change it again.
 
 Another process's commit is heard a moment after it commits (one network round trip), where
 SQLite sees it at once: that is the stale window of a second process, in milliseconds. As in
@@ -39,7 +40,8 @@ _log = logging.getLogger(__name__)
 
 #: The channel every write transaction notifies.
 CHANNEL: Final = "paperbot_commits"
-NOTIFY_SQL: Final = f"NOTIFY {CHANNEL}"
+#: Sent in every write transaction with the store's token as the payload.
+NOTIFY_SQL: Final = f"SELECT pg_notify('{CHANNEL}', %s)"
 _LISTEN_SQL: Final = f"LISTEN {CHANNEL}"
 
 
@@ -52,11 +54,15 @@ class PostgresArchiveVersion:
     Args:
         conn: The connection, already listening (autocommit).
         own_commits: Reads how many transactions this process's store has committed.
+        token: The payload of this store's own notifications, which are not counted twice.
     """
 
-    def __init__(self, conn: psycopg.AsyncConnection[Any], own_commits: Callable[[], int]) -> None:
+    def __init__(
+        self, conn: psycopg.AsyncConnection[Any], own_commits: Callable[[], int], token: str
+    ) -> None:
         self._conn = conn
         self._own_commits = own_commits
+        self._token = token
         self._heard = 0
         self._watching = True
         self._never_same = itertools.count()
@@ -64,7 +70,12 @@ class PostgresArchiveVersion:
 
     @classmethod
     async def watch(
-        cls, url: str, own_commits: Callable[[], int], *, secrets: Sequence[str] = ()
+        cls,
+        url: str,
+        own_commits: Callable[[], int],
+        *,
+        token: str,
+        secrets: Sequence[str] = (),
     ) -> PostgresArchiveVersion:
         """Connect to ``url`` and listen for commits.
 
@@ -80,7 +91,7 @@ class PostgresArchiveVersion:
         except psycopg.Error as error:
             await conn.close()
             raise postgres_error(error, "cannot watch the archive", secrets) from None
-        version = cls(conn, own_commits)
+        version = cls(conn, own_commits, token)
         await asyncio.sleep(0)  # the task starts: a close() from now on reaches its `finally`
         return version
 
@@ -106,8 +117,9 @@ class PostgresArchiveVersion:
     async def _listen(self) -> None:
         """Count notifications until closed or the connection fails; then close it."""
         try:
-            async for _ in self._conn.notifies():
-                self._heard += 1
+            async for note in self._conn.notifies():
+                if note.payload != self._token:
+                    self._heard += 1
         except psycopg.Error:
             _log.warning("lost the archive's commit notifications: no answer is cached now")
         finally:

@@ -13,6 +13,7 @@ from tests.core.delivery.drain_setup import eventually
 from tests.storage.test_store import make_digest, make_paper
 
 DIGEST = make_digest("2026-01-05", make_paper("2601.00001"))
+NEXT_DAY = make_digest("2026-01-06", make_paper("2601.00002"))
 
 
 async def _changes_from(version: ArchiveVersion, before: Hashable) -> None:
@@ -21,7 +22,7 @@ async def _changes_from(version: ArchiveVersion, before: Hashable) -> None:
 
 
 async def test_own_commits_change_it_at_once_and_reads_do_not(postgres_url: str) -> None:
-    async with PostgresStore.open(postgres_url) as store:
+    async with PostgresStore.open(postgres_url) as store, PostgresStore.open(postgres_url) as other:
         version = await store.watch_version()
         try:
             assert version.watching
@@ -29,11 +30,19 @@ async def test_own_commits_change_it_at_once_and_reads_do_not(postgres_url: str)
             await store.dates()
             assert version.current() == before
             await store.ingest(DIGEST, content_hash="a")
-            assert version.current() != before  # no stale window in this process
             again = version.current()
+            assert again != before  # no stale window in this process
             await store.ingest(DIGEST, content_hash="a")  # unchanged: nothing committed
             await store.dates()
-            await _changes_from(version, again)  # the first ingest's notification arrives
+            assert version.current() == again
+            # Notifications arrive in commit order: once another store's is heard, this
+            # store's own (sent first) has been heard too, and did not count twice.
+            await other.ingest(
+                make_digest("2026-01-06", make_paper("2601.00002")), content_hash="b"
+            )
+            await _changes_from(version, again)
+            heard, own = version.current()  # type: ignore[misc]
+            assert (heard, own) == (1, 1)
         finally:
             version.close()
 
