@@ -45,7 +45,7 @@ from bot.platforms import PLATFORMS, find_platform, listing_fits
 from bot.registry import ChannelIdError, Platform, SetupError, either
 from bot.startup import log_schedule, log_sync, missing_tokens, unserved, warn_half_set
 from bot.storage import open_store
-from bot.storage.sqlite.store import Store
+from bot.storage.protocol import Storage
 from bot.supervise import ServingContext, halt, stop_on_signals, until_stopped
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ __all__ = [
     "NothingToServe",
     "SetupError",
     "Target",
-    "archive_path",
+    "database_location",
     "make_worker",
     "open_poster",
     "parse_target",
@@ -121,9 +121,10 @@ def parse_target(text: str) -> Target:
         raise SetupError(str(error)) from None
 
 
-def archive_path(db: Path | str | None, config: Config) -> str:
-    """The archive ``--db`` names, else the config's ``[storage] path``."""
-    return str(db) if db is not None else config.storage.path
+def database_location(db: Path | str | None, config: Config) -> str:
+    """The database ``--db`` names, else ``$PAPERBOT_DATABASE_URL``, else ``[storage]``'s
+    ``url``, else its ``path`` (SQLite)."""
+    return str(db) if db is not None else config.storage.location()
 
 
 @asynccontextmanager
@@ -155,7 +156,7 @@ def _pacing(config: PacingConfig) -> Pacing:
     )
 
 
-def make_worker(store: Store, posters: dict[str, Poster], config: Config, clock: Clock) -> Worker:
+def make_worker(store: Storage, posters: dict[str, Poster], config: Config, clock: Clock) -> Worker:
     """The outbox worker, paced and retrying as ``[delivery]`` says."""
     delivery = config.delivery
     pacers = {
@@ -323,7 +324,7 @@ async def serve(
 
 
 async def _background_enrichment(
-    stack: AsyncExitStack, store: Store, scheduler: Scheduler, config: Config, clock: Clock
+    stack: AsyncExitStack, store: Storage, scheduler: Scheduler, config: Config, clock: Clock
 ) -> BackgroundEnrichment | None:
     """Enrichment for ``serve`` (None when ``[enrichment] enabled = false``)."""
     if not config.enrichment.enabled:
@@ -353,7 +354,7 @@ def _switched_on(platform: Platform, secrets: Secrets, subscribed: set[str]) -> 
     return bool(getattr(secrets, token.field)) if token else platform.name in subscribed
 
 
-async def _ingest_existing(store: Store, folder: Path) -> None:
+async def _ingest_existing(store: Storage, folder: Path) -> None:
     """Archive what a watched folder already holds, before the first slot is computed.
 
     A missing folder is reported by its watcher, which keeps looking for it.

@@ -9,8 +9,8 @@ their Korean translations, and the command tree is synced to the development gui
 It is an :class:`~discord.ext.commands.AutoShardedBot`: with ``shard_count`` unset Discord's
 recommendation (``GET /gateway/bot``) decides, which is one shard below 2,500 guilds; all
 shards run in this process unless ``shard_ids`` names this process's share, so that several
-``serve`` processes together cover every guild. Run it with :func:`run_bot` (or ``async with bot: await
-bot.start(token)``).
+``serve`` processes together cover every guild. Run it with :func:`run_bot` (or
+``async with bot: await bot.start(token)``).
 """
 
 from __future__ import annotations
@@ -86,11 +86,12 @@ class PaperBot(commands.AutoShardedBot):
         use_endpoints(config)
         without_voice()
         options.setdefault("intents", bot_intents())
+        if config.shard_ids is not None:  # this process's share of the shards
+            options.setdefault("shard_ids", list(config.shard_ids))
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
             shard_count=config.shard_count,
-            shard_ids=list(config.shard_ids) if config.shard_ids is not None else None,
             allowed_mentions=NO_MENTIONS,
             **options,
         )
