@@ -17,6 +17,7 @@ from bot.config import Config, ConfigError, StorageConfig, load_config
 from bot.database_url import DATABASE_ENV, has_password, shown_location
 
 URL = "postgresql://bot@db.lab:5432/paperbot"
+HOST = "db.lab:5432"
 
 
 def test_a_database_url_with_a_password_given_as_db_is_refused_without_echoing_it() -> None:
@@ -74,7 +75,7 @@ def test_a_config_url_must_name_postgresql(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("location", "shown", "secret"),
     [
-        ("postgresql://bot:pw@db.lab:5432/paperbot?sslmode=require", "postgresql://db.lab:5432/paperbot", True),
+        (f"postgresql://bot:pw@{HOST}/paperbot?sslmode=require", f"postgresql://{HOST}/paperbot", True),
         ("postgres://bot@db.lab/paperbot", "postgres://db.lab/paperbot", False),
         ("postgresql:///paperbot?host=/run/pg&password=pw", "postgresql:///paperbot", True),
         ("postgresql://a:b:c@[::1]:5432/x", "postgresql://[::1]:5432/x", True),
