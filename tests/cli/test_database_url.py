@@ -75,7 +75,7 @@ def test_a_config_url_must_name_postgresql(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("location", "shown", "secret"),
     [
-        (f"postgresql://bot:pw@{HOST}/paperbot?sslmode=require", f"postgresql://{HOST}/paperbot", True),
+        (f"postgresql://bot:pw@{HOST}/p?sslmode=require", f"postgresql://{HOST}/p", True),
         ("postgres://bot@db.lab/paperbot", "postgres://db.lab/paperbot", False),
         ("postgresql:///paperbot?host=/run/pg&password=pw", "postgresql:///paperbot", True),
         ("postgresql://a:b:c@[::1]:5432/x", "postgresql://[::1]:5432/x", True),
