@@ -23,6 +23,23 @@ async def backend_store(request: pytest.FixtureRequest, tmp_path: Path) -> Async
         yield opened
 
 
+#: The backends that hold the archive, its search and the metadata (PostgreSQL: issue #17); the
+#: contract tests of those repositories use :func:`archive_store` until BACKENDS has them all.
+ARCHIVE_BACKENDS = ["sqlite", "postgres"]
+
+
+@pytest.fixture(params=ARCHIVE_BACKENDS)
+async def archive_store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Any]:
+    """A fresh, empty store of each backend with the archive and the metadata repository."""
+    if request.param == "sqlite":
+        async with Store.open(tmp_path / "r.db") as sqlite:
+            yield sqlite
+    else:
+        url: str = request.getfixturevalue("postgres_url")
+        async with PostgresStore.open(url) as postgres:
+            yield postgres
+
+
 #: The backends that hold the delivery and daily tables so far (PostgreSQL: issue #17, the
 #: archive still to come); they join BACKENDS once every repository has them.
 TABLE_BACKENDS = ["sqlite", "postgres"]
