@@ -27,7 +27,7 @@ asyncpg's edge is raw throughput; the issue's benchmarks compare the backends en
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from contextlib import AbstractAsyncContextManager
@@ -54,9 +54,7 @@ def open_store(location: str | Path) -> AbstractAsyncContextManager[Storage]:
         SchemaError: Its schema is newer than this paperbot, or a migration failed.
     """
     if is_postgres_url(location):
-        # Until the PostgreSQL store has every repository (the voice tables), it is typed as
-        # the whole Storage it stands in for.
-        return cast("AbstractAsyncContextManager[Storage]", _open_postgres(str(location)))
+        return _open_postgres(str(location))
     from bot.storage.sqlite.store import Store
 
     return Store.open(location)
