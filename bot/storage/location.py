@@ -8,7 +8,7 @@ a SQLite-only install (no psycopg) can use it too.
 from __future__ import annotations
 
 from typing import Final
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 __all__ = ["has_password", "shown_location"]
 
@@ -19,11 +19,14 @@ _DEFAULT_PORT: Final = "5432"
 def shown_location(url: str) -> str:
     """``url`` as ``postgresql://host:port/db``: no user, no password, no other parameters.
 
-    A Unix-socket host (``?host=/run/postgresql``) is shown as its folder.
+    A Unix-socket host (``?host=/run/postgresql``) is shown as its folder, percent-encoded as
+    libpq reads it in a URL's host part (``postgresql://%2Frun%2Fpostgresql:5432/db``).
     """
     parts = urlsplit(url)
     query = parse_qs(parts.query)
     host = parts.hostname or _first(query, "host") or "localhost"
+    if host.startswith("/"):
+        host = quote(host, safe="")
     try:
         port = str(parts.port or "") or _first(query, "port") or _DEFAULT_PORT
     except ValueError:  # a port that is not a number: show none rather than fail
