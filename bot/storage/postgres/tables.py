@@ -3,7 +3,8 @@
 As :mod:`bot.storage.sqlite.tables`: each repository is a small object over
 :class:`Database` (``transaction()`` for writes, ``query()`` for one-statement reads), and
 :class:`Tables` makes them on first use. Only the repositories implemented for PostgreSQL so
-far are here: the outbox and the leases, the subscriptions and the schedule runs.
+far are here: the outbox and the leases, the subscriptions and the schedule runs, the
+Hugging Face metadata (the archive itself is :mod:`bot.storage.postgres.archive`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import psycopg
 
 from bot.storage.postgres.lease import PostgresLeases
+from bot.storage.postgres.metadata import PostgresMetadata
 from bot.storage.postgres.outbox import PostgresOutbox
 from bot.storage.postgres.schedule_runs import PostgresScheduleRuns
 from bot.storage.postgres.subscriptions import PostgresSubscriptions
@@ -22,6 +24,7 @@ from bot.storage.postgres.subscriptions import PostgresSubscriptions
 if TYPE_CHECKING:
     from bot.core.daily.repositories import ScheduleRunRepository, SubscriptionRepository
     from bot.core.delivery.repositories import LeaseRepository, OutboxRepository
+    from bot.core.enrichment.repositories import MetadataRepository
 
 __all__ = ["Connection", "Database", "Row", "Tables"]
 
@@ -46,7 +49,7 @@ class Database(Protocol):
 
 
 class Tables:
-    """The store's delivery and daily repositories, made on first use.
+    """The store's delivery, daily and metadata repositories, made on first use.
 
     ``self`` is typed :class:`Database`, so mypy checks that the class this is mixed into has
     the two doors.
@@ -71,3 +74,8 @@ class Tables:
     def schedule_runs(self: Database) -> ScheduleRunRepository:
         """The record of each channel's slots."""
         return PostgresScheduleRuns(self)
+
+    @cached_property
+    def metadata(self: Database) -> MetadataRepository:
+        """Hugging Face's metadata per paper."""
+        return PostgresMetadata(self)
