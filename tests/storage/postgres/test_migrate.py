@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
+from bot.core.archive.ingest import ingest_file
+from bot.core.cards.paper_meta import PaperMeta
 from bot.core.clock import SystemClock
 from bot.core.daily.schedule_runs import RunState, ScheduleRun
 from bot.core.daily.subscriptions import Subscription
@@ -19,7 +22,10 @@ from bot.core.delivery.lease import Lease, delivery_lease
 from bot.core.delivery.poster import Posted
 from bot.core.delivery.repositories import FilteredDay, PlannedRow
 from bot.core.errors import StorageError
+from bot.core.voice.members import ChannelRef, Member
+from bot.core.voice.records import Follow, Press
 from bot.storage.migrate import SourceInUse, TableReport, copy_tables, migrate_archive
+from bot.storage.migrate_sql import DATA_TABLES
 from bot.storage.postgres.store import PostgresStore
 from bot.storage.sqlite.schema import MIGRATIONS
 from bot.storage.sqlite.store import Store
@@ -27,10 +33,15 @@ from bot.storage.sqlite.store import Store
 NOW = 1_767_225_600.0
 DAY = dt.date(2026, 1, 5)
 CHANNELS = (("slack", "C1"), ("discord", "42"), ("console", "terminal"))
+HERE = ChannelRef("slack", "T1", "C1")
 
 
-async def fill(path: Path) -> None:
-    """Outbox rows (sent with message ids, failed, pending), a pause, subscriptions, runs."""
+PRESSES = (("U1", "like"), ("U1", "save"), ("U2", "like"), ("U3", "save"))
+
+
+async def fill(path: Path, digests: Sequence[Path] = ()) -> None:
+    """Outbox rows (sent with message ids, failed, pending), a pause, subscriptions, runs;
+    with ``digests``: those archived, some metadata, presses, a hidden paper, a follow."""
     async with Store.open(path) as store:
         for platform, channel in CHANNELS:
             rows = [
@@ -52,6 +63,31 @@ async def fill(path: Path) -> None:
             run = ScheduleRun(platform, channel, DAY, NOW, RunState.PLANNED, DAY, None, NOW)
             assert await store.schedule_runs.advance(run)
         await store.outbox.pause("slack", "C1", "the bot was removed", now=NOW)
+        for digest in digests:
+            assert (await ingest_file(store, digest)).result is not None
+        if digests:
+            await _voice(store)
+
+
+async def _voice(store: Store) -> None:
+    """Metadata, presses and a hidden paper on the newest digest's papers, and a follow."""
+    day = await store.latest_date()
+    assert day is not None
+    summary = await store.digest(day)
+    assert summary is not None
+    papers = [paper.arxiv_id for paper in summary.papers[:3]]
+    await store.metadata.save(
+        [PaperMeta(p, title=f"Title {p}", authors=("A. Kim", "B. Lee"), upvotes=n, withdrawn=n == 2,
+                   fetched_at=dt.datetime(2026, 1, 5, tzinfo=dt.UTC)) for n, p in enumerate(papers)]
+    )  # fmt: skip
+    for n, (user, kind) in enumerate(PRESSES):
+        press = Press(HERE, user, papers[n % 2], kind, f"m{n % 2}", day)  # type: ignore[arg-type]
+        assert (await store.reactions.press(press, now=NOW + n, window=3.0)).on
+    assert await store.reactions.hide(HERE, papers[1], now=NOW)
+    member = Member("slack", "T1", "U1")
+    await store.follows.put(Follow(member, ("강화 학습",), ("A. Kim",), NOW))
+    dm = PlannedRow("slack", "D1", day.isoformat(), "follow", 1, "", False)
+    await store.follows.plan([dm], [(member, day, papers[:2])], now=NOW)
 
 
 async def read_back(store: Store | PostgresStore) -> dict[str, object]:
@@ -67,6 +103,22 @@ async def read_back(store: Store | PostgresStore) -> dict[str, object]:
         answers[f"sent {where}"] = await store.outbox.sent_message(
             platform, channel, DAY.isoformat(), "2601.00001"
         )
+    dates = await store.dates()
+    answers["dates"] = dates
+    ids: list[str] = []
+    for day in dates:
+        summary = await store.digest(day)
+        answers[f"digest {day}"] = summary
+        ids += [paper.arxiv_id for paper in summary.papers] if summary else []
+    answers["papers"] = [await store.paper(arxiv_id) for arxiv_id in ids]
+    answers["metadata"] = await store.metadata.of_papers(ids)
+    answers["counts"] = await store.reactions.counts("slack", HERE.channel, ids)
+    answers["reading list"] = await store.reactions.reading_list(HERE, offset=0, limit=50)
+    member = Member("slack", "T1", "U1")
+    answers["saved"] = await store.reactions.saved(member, offset=0, limit=9)
+    answers["follows"] = await store.follows.all("slack")
+    answers["edits"] = await store.reactions.due_edits(NOW + 60, limit=10)
+    answers["sent papers"] = await store.follows.sent_papers(member, ids)
     return answers
 
 
@@ -75,45 +127,58 @@ def by_table(reports: list[TableReport]) -> dict[str, tuple[int, int, int, bool]
 
 
 async def test_a_copy_reads_back_alike_and_a_rerun_copies_nothing(
-    tmp_path: Path, postgres_url: str
+    tmp_path: Path, postgres_url: str, real_digests: list[Path]
 ) -> None:
     source = tmp_path / "paperbot.db"
-    await fill(source)
+    await fill(source, real_digests)
     first = by_table(await migrate_archive(str(source), postgres_url))
-    assert first["outbox"] == (12, 12, 0, True)
+    assert list(first) == list(DATA_TABLES)
+    assert all(verified and copied == rows for rows, copied, _, verified in first.values())
+    assert first["digests"][0] == len(real_digests)
+    assert first["outbox"] == (13, 13, 0, True)  # and the follow DM
     assert first["paused_channels"] == (1, 1, 0, True)
     assert first["subscriptions"] == (3, 3, 0, True)
     async with Store.open(source) as sqlite, PostgresStore.open(postgres_url) as postgres:
         assert await read_back(postgres) == await read_back(sqlite)
     again = by_table(await migrate_archive(str(source), postgres_url))
-    assert again["outbox"] == (12, 0, 12, True)
+    assert again["outbox"] == (13, 0, 13, True)
     assert all(copied == 0 and verified for _, copied, _, verified in again.values())
 
 
 async def test_a_rerun_restores_exactly_the_rows_deleted_from_the_target(
-    tmp_path: Path, postgres_url: str
+    tmp_path: Path, postgres_url: str, real_digests: list[Path]
 ) -> None:
     source = tmp_path / "paperbot.db"
-    await fill(source)
+    await fill(source, real_digests[-1:])
     await migrate_archive(str(source), postgres_url)
     async with PostgresStore.open(postgres_url) as postgres:
         async with postgres.transaction() as conn:
             await conn.execute("DELETE FROM outbox WHERE platform = 'discord' AND position > 1")
             await conn.execute("DELETE FROM subscriptions WHERE platform = 'slack'")
+            await conn.execute("DELETE FROM entries WHERE position IN (2, 3)")  # and their rows
+            await conn.execute("DELETE FROM reactions WHERE \"user\" = 'U3'")
+            await conn.execute("DELETE FROM follow_sent")
+            ((sections,),) = await (await conn.execute("SELECT count(*) FROM sections")).fetchall()
         # A row planned meanwhile takes the next id; the copy must not clash with it.
         await postgres.outbox.add(
             [PlannedRow("slack", "C9", "2026-01-06", "x", 1, "", False)], now=NOW
         )
     again = by_table(await migrate_archive(str(source), postgres_url))
-    assert again["outbox"] == (12, 2, 10, True)
+    assert again["outbox"] == (13, 2, 11, True)
     assert again["subscriptions"] == (3, 1, 2, True)
     assert again["schedule_runs"] == (3, 0, 3, True)
+    assert again["entries"][1:] == (2, again["entries"][0] - 2, True)
+    assert again["entry_texts"][1:] == (2, again["entry_texts"][0] - 2, True)
+    assert again["sections"][1:] == (again["sections"][0] - sections, sections, True)
+    assert again["reactions"] == (4, 1, 3, True)
+    assert again["follow_sent"] == (2, 2, 0, True)
+    assert again["digests"][1] == again["paper_meta"][1] == again["follows"][1] == 0
     async with Store.open(source) as sqlite, PostgresStore.open(postgres_url) as postgres:
         assert await read_back(postgres) == await read_back(sqlite)
         ((ids, distinct),) = await postgres.query(
             "SELECT count(id), count(DISTINCT id) FROM outbox"
         )
-        assert ids == distinct == 13
+        assert ids == distinct == 14
 
 
 async def test_rows_the_target_holds_are_kept_not_overwritten(
