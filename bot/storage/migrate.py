@@ -21,9 +21,9 @@ so a failure leaves the target as it was. What must hold:
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from bot.core.clock import Clock, SystemClock
 from bot.core.delivery.lease import delivery_holders, describe_owner
@@ -48,11 +48,14 @@ from bot.storage.postgres.store import PostgresStore
 from bot.storage.sqlite.store import Store
 
 if TYPE_CHECKING:
-    from bot.storage.postgres.tables import Connection
+    from bot.storage.postgres.tables import Connection, Row
 
-__all__ = ["SourceInUse", "TableReport", "copy_tables", "migrate_archive"]
+__all__ = ["BATCH_ROWS", "SourceInUse", "TableReport", "copy_tables", "migrate_archive"]
 
 _log = logging.getLogger(__name__)
+
+#: Source rows read and staged at a time: a few MB even of section bodies.
+BATCH_ROWS: Final = 2000
 
 
 class SourceInUse(StorageError):
@@ -109,9 +112,15 @@ async def migrate_archive(
 
 
 async def copy_tables(
-    source: Store, target: PostgresStore, tables: Sequence[str] = DATA_TABLES
+    source: Store,
+    target: PostgresStore,
+    tables: Sequence[str] = DATA_TABLES,
+    *,
+    batch_rows: int = BATCH_ROWS,
 ) -> list[TableReport]:
     """Copy ``tables`` from ``source`` into ``target`` in one transaction, and verify them.
+
+    ``batch_rows``: source rows read at a time.
 
     Raises:
         StorageError: As :func:`migrate_archive`; the target is left as it was.
@@ -119,7 +128,7 @@ async def copy_tables(
     await _refuse_unknown_tables(source, tables)
     async with target.transaction() as conn:
         plans = [plan for table in tables if (plan := await _plan(source, conn, table))]
-        return [await _copy(source, conn, plan) for plan in plans]
+        return [await _copy(source, conn, plan, batch_rows) for plan in plans]
 
 
 async def _refuse_unknown_tables(source: Store, tables: Sequence[str]) -> None:
@@ -165,14 +174,15 @@ async def _plan(source: Store, conn: Connection, table: str) -> _Plan | None:
     return _Plan(table, columns, key, identity)
 
 
-async def _copy(source: Store, conn: Connection, plan: _Plan) -> TableReport:
+async def _copy(source: Store, conn: Connection, plan: _Plan, batch_rows: int) -> TableReport:
     """Stage the source rows with ``COPY``, insert the missing ones, count what is there."""
-    names = ", ".join(f'"{c}"' for c in plan.columns)
-    rows = await source.query(f'SELECT {names} FROM "{plan.table}"')
     await conn.execute(temp_table(plan.table, plan.columns))
+    staged = 0
     async with conn.cursor().copy(copy_in(plan.table, plan.columns)) as copy:
-        for row in rows:
-            await copy.write_row(row)
+        async for rows in _batches(source, plan, batch_rows):
+            for row in rows:
+                await copy.write_row(row)
+            staged += len(rows)
     before = await _count(conn, plan)
     inserted = await conn.execute(
         insert_keeping_ids(plan.table, plan.columns, overriding=plan.identity is not None)
@@ -185,9 +195,19 @@ async def _copy(source: Store, conn: Connection, plan: _Plan) -> TableReport:
             renumbered = await conn.execute(insert_missing(plan.table, generated, plan.key))
             copied += max(0, renumbered.rowcount)
     after = await _count(conn, plan)
-    report = TableReport(plan.table, len(rows), copied, before, after == len(rows))
+    report = TableReport(plan.table, staged, copied, before, after == staged)
     _log.info("%s", report)
     return report
+
+
+async def _batches(source: Store, plan: _Plan, size: int) -> AsyncIterator[list[Row]]:
+    """The source rows in ``rowid`` order, ``size`` at a time (bounded memory)."""
+    names = ", ".join(f'"{c}"' for c in plan.columns)
+    read = f'SELECT rowid, {names} FROM "{plan.table}" WHERE rowid > ? ORDER BY rowid LIMIT ?'
+    after = -(2**63)  # below any rowid
+    while rows := await source.query(read, after, max(1, size)):
+        after = rows[-1][0]
+        yield [row[1:] for row in rows]
 
 
 async def _count(conn: Connection, plan: _Plan) -> int:

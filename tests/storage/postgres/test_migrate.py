@@ -212,6 +212,18 @@ async def test_rows_the_target_holds_are_kept_not_overwritten(
     assert got == wanted
 
 
+async def test_rows_read_in_small_batches_arrive_whole(
+    tmp_path: Path, postgres_url: str, real_digests: list[Path]
+) -> None:
+    source = tmp_path / "paperbot.db"
+    await fill(source, real_digests[-2:])
+    async with Store.open(source) as sqlite, PostgresStore.open(postgres_url) as postgres:
+        reports = by_table(await copy_tables(sqlite, postgres, batch_rows=7))
+        assert reports["sections"][0] > 7 * 20
+        assert all(copied == rows and ok for rows, copied, _, ok in reports.values())
+        assert await read_back(postgres) == await read_back(sqlite)
+
+
 async def test_a_column_the_target_lacks_is_an_error_and_nothing_is_written(
     tmp_path: Path, postgres_url: str
 ) -> None:
