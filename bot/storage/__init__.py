@@ -34,12 +34,12 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from bot.core.delivery.repositories import DeliveryStore
-    from bot.storage.sqlite.store import Store
+    from bot.storage.protocol import Storage
 
 __all__ = ["is_postgres_url", "open_delivery_store", "open_store"]
 
 
-def open_store(location: str | Path) -> AbstractAsyncContextManager[Store]:
+def open_store(location: str | Path) -> AbstractAsyncContextManager[Storage]:
     """Open the storage at ``location`` (a SQLite file, or ``":memory:"``); close on exit.
 
     The one place a location picks a backend: today every location is a SQLite file. The
