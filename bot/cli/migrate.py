@@ -2,8 +2,9 @@
 
 The work is :mod:`bot.storage.migrate`'s; here are the command's rules. The target comes from
 ``--to`` or ``PAPERBOT_DATABASE_URL``, and a password only from the environment: a ``--to``
-holding one is refused without echoing it (a command line is visible to every user of the
-machine in ``ps``). Output names the target as ``postgresql://host:port/db``, never more.
+holding one is refused without echoing it (a shell keeps its history, and ``ps`` shows a
+command line to every user of the machine). Output names the target as
+:func:`bot.database_url.shown_location` renders it: no user, no password.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import typer
 from rich.table import Table
 
 from bot.console.terminal import TerminalConsole
+from bot.database_url import DATABASE_ENV
 
 from .app import app
 from .common import FormatOption, OutputFormat, fail, print_json, run
@@ -25,8 +27,6 @@ if TYPE_CHECKING:
 
 __all__ = ["migrate"]
 
-#: Where the target URL (with its password) comes from when ``--to`` is not given.
-DATABASE_URL_ENV: Final = "PAPERBOT_DATABASE_URL"
 _SQLITE_PREFIX: Final = "sqlite:"
 
 
@@ -39,7 +39,7 @@ def migrate(
         str | None,
         typer.Option(
             "--to",
-            help=f"postgresql://user@host:port/db (default: ${DATABASE_URL_ENV}); no password here",
+            help=f"postgresql://user@host:port/db (default: ${DATABASE_ENV}); no password here",
         ),
     ] = None,
     force: Annotated[
@@ -57,20 +57,16 @@ def migrate(
     source row found in PostgreSQL), 1 when one is not, 2 when nothing could be done.
     """
     from bot.core.errors import StorageError
-    from bot.storage import is_postgres_url
-    from bot.storage.location import has_password, shown_location
+    from bot.database_url import NO_PASSWORD_HERE, has_password, is_database_url, shown_location
 
     path = _source_path(source)
-    url = to if to is not None else os.environ.get(DATABASE_URL_ENV)
+    url = to if to is not None else os.environ.get(DATABASE_ENV)
     if not url:
-        raise fail(f"name the PostgreSQL database: --to postgresql://… or ${DATABASE_URL_ENV}")
-    if not is_postgres_url(url):  # never echoed: it may hold a password
-        raise fail("--to (or $PAPERBOT_DATABASE_URL) must be a postgresql:// URL")
-    if to is not None and has_password(to):
-        raise fail(
-            "--to holds a password, which the command line shows to every user of this "
-            f"machine: put it in ${DATABASE_URL_ENV} or PGPASSWORD instead"
-        )
+        raise fail(f"name the PostgreSQL database: --to postgresql://… or ${DATABASE_ENV}")
+    if not is_database_url(url):  # never echoed: it may hold a password
+        raise fail(f"--to (or ${DATABASE_ENV}) must be a postgresql:// URL")
+    if to is not None and has_password(to):  # a shell keeps its history; ps shows it to all
+        raise fail(f"--to: {NO_PASSWORD_HERE}")
     if not path.is_file():
         raise fail(f"no archive at {path}: name an existing SQLite file with --from sqlite:PATH")
     target = shown_location(url)
@@ -95,9 +91,9 @@ def migrate(
 
 def _source_path(source: str) -> Path:
     """``sqlite:PATH`` as a path, or exit 2 (a URL in its place is not echoed)."""
-    from bot.storage import is_postgres_url
+    from bot.database_url import is_database_url
 
-    if is_postgres_url(source):
+    if is_database_url(source):
         raise fail("--from names the SQLite archive (sqlite:PATH), not a postgresql URL")
     if not source.startswith(_SQLITE_PREFIX) or not source.removeprefix(_SQLITE_PREFIX):
         raise fail("--from takes sqlite:PATH, e.g. sqlite:paperbot.db")

@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING, Final
 from bot.core.clock import Clock, SystemClock
 from bot.core.delivery.lease import delivery_holders, describe_owner
 from bot.core.errors import StorageError
-from bot.storage.location import shown_location
 from bot.storage.migrate_sql import (
     COLUMNS_SQL,
     DATA_TABLES,
@@ -107,7 +106,7 @@ async def migrate_archive(
             )
         async with PostgresStore.open(target_url) as target:
             reports = await copy_tables(source, target)
-    _log.info("copied %s into %s", source_path, shown_location(target_url))
+    _log.info("copied %s into PostgreSQL", source_path)
     return reports
 
 

@@ -44,7 +44,7 @@ def test_a_copy_is_reported_per_table_and_a_rerun_copies_nothing(
     first = migrate("--from", f"sqlite:{archive}", "--to", postgres_url)
     assert first.exit_code == 0, first.output
     shown = " ".join(first.output.split())
-    assert "verified: every row of the archive is in postgresql://%2Ftmp%2F" in shown
+    assert "verified: every row of the archive is in postgresql:///test_" in shown
     assert "postgres@" not in shown  # no user info
     again = as_json(migrate("--from", f"sqlite:{archive}", "--to", postgres_url, "-f", "json"))
     assert again["verified"] is True
@@ -70,7 +70,7 @@ def test_a_password_on_the_command_line_is_refused_and_not_echoed(archive: Path)
     done = migrate("--from", f"sqlite:{archive}", "--to", f"postgresql://u:{SECRET}@db:5432/x")
     assert done.exit_code == 2
     assert SECRET not in done.output
-    assert "PAPERBOT_DATABASE_URL or PGPASSWORD" in " ".join(done.output.split())
+    assert "put it in PAPERBOT_DATABASE_URL" in " ".join(done.output.split())
 
 
 @pytest.mark.parametrize(
@@ -128,18 +128,3 @@ def test_rows_kept_out_by_the_targets_own_fail_verification_with_exit_1(
     text = migrate("--from", f"sqlite:{archive}", "--to", postgres_url)
     assert text.exit_code == 1
     assert "NOT verified: subscriptions" in " ".join(text.output.split())
-
-
-@pytest.mark.parametrize(
-    ("url", "shown", "password"),
-    [
-        ("postgresql://bot:pw@db.example:6543/x", "postgresql://db.example:6543/x", True),
-        ("postgres://bot@db/x?sslmode=require", "postgresql://db:5432/x", False),
-        ("postgresql:///x?host=/run/postgresql", "postgresql://%2Frun%2Fpostgresql:5432/x", False),
-        ("postgresql://db/x?password=pw", "postgresql://db:5432/x", True),
-    ],
-)
-def test_a_target_is_shown_without_user_info(url: str, shown: str, password: bool) -> None:
-    from bot.storage.location import has_password, shown_location
-
-    assert (shown_location(url), has_password(url)) == (shown, password)
