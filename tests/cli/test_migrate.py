@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,7 @@ from bot.core.clock import SystemClock
 from bot.core.delivery.lease import Lease, delivery_lease
 from bot.storage.postgres.store import PostgresStore
 from bot.storage.sqlite.store import Store
+from tests.conftest import ROOT
 from tests.storage.postgres.test_migrate import fill
 
 runner = CliRunner()
@@ -128,3 +131,21 @@ def test_rows_kept_out_by_the_targets_own_fail_verification_with_exit_1(
     text = migrate("--from", f"sqlite:{archive}", "--to", postgres_url)
     assert text.exit_code == 1
     assert "NOT verified: subscriptions" in " ".join(text.output.split())
+
+
+def test_without_the_driver_it_says_what_to_install(archive: Path) -> None:
+    program = (
+        "import sys; sys.modules['psycopg'] = None; sys.modules['psycopg_pool'] = None\n"
+        "from bot.cli import main; main()"
+    )
+    argv = ["migrate", "--from", f"sqlite:{archive}", "--to", "postgresql://u@localhost/x"]
+    done = subprocess.run(
+        [sys.executable, "-c", program, *argv],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "pip install 'paperbot[postgres]'" in done.stderr
