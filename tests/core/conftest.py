@@ -13,14 +13,13 @@ from bot.storage.postgres.store import PostgresStore
 from bot.storage.sqlite.store import Store
 
 #: Every storage backend the repository contract tests run against; a new backend adds itself here.
-BACKENDS = ["sqlite"]
+BACKENDS = ["sqlite", "postgres"]
 
 
 @pytest.fixture(params=BACKENDS)
-async def backend_store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
+async def backend_store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Any]:
     """A fresh, empty store of each backend in turn."""
-    assert request.param == "sqlite"
-    async with Store.open(tmp_path / "r.db") as opened:
+    async with _opener(request, tmp_path)() as opened:
         yield opened
 
 
@@ -49,14 +48,19 @@ VOICE_BACKENDS = ["sqlite", "postgres"]
 Opener = Callable[[], AbstractAsyncContextManager[Any]]
 
 
-@pytest.fixture(params=VOICE_BACKENDS)
-def voice_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Opener:
-    """One empty database of each backend in turn, opened as often as a test asks."""
+def _opener(request: pytest.FixtureRequest, tmp_path: Path) -> Opener:
+    """Opens one empty database of the backend ``request.param`` names."""
     if request.param == "sqlite":
         path = tmp_path / "r.db"
         return lambda: Store.open(path)
     url: str = request.getfixturevalue("postgres_url")
     return lambda: PostgresStore.open(url)
+
+
+@pytest.fixture(params=VOICE_BACKENDS)
+def voice_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Opener:
+    """One empty database of each backend in turn, opened as often as a test asks."""
+    return _opener(request, tmp_path)
 
 
 @pytest.fixture

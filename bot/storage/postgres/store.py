@@ -13,7 +13,8 @@ for the storage package's own modules (and white-box tests) only, never declared
   transaction, for the few reads that take several statements from one state.
 
 The archive's methods (the core's :class:`~bot.core.archive.repositories.Archive`) are those of
-:class:`~bot.storage.postgres.archive.PostgresArchive`, which the store hands its doors to.
+:class:`~bot.storage.postgres.archive.PostgresArchive` and
+:class:`~bot.storage.postgres.search.PostgresSearch`, which the store hands its doors to.
 
 Unlike SQLite's single writer there is no process-wide write lock: PostgreSQL's row locks order
 concurrent writers, in this process and in others. Errors are the core's
@@ -34,6 +35,7 @@ from psycopg_pool import AsyncConnectionPool
 from bot.storage.postgres.archive import PostgresArchive
 from bot.storage.postgres.errors import postgres_error, secrets_of
 from bot.storage.postgres.schema import MIGRATIONS, migrate
+from bot.storage.postgres.search import PostgresSearch
 from bot.storage.postgres.tables import Connection, Row, Tables
 
 if TYPE_CHECKING:
@@ -41,6 +43,7 @@ if TYPE_CHECKING:
         DigestSummary,
         IngestResult,
         PaperEntry,
+        SearchHit,
         SectionItem,
         Suggestion,
     )
@@ -61,6 +64,7 @@ class PostgresStore(Tables):
         self._pool = pool
         self._secrets = tuple(secrets)
         self._archive = PostgresArchive(self)
+        self._search = PostgresSearch(self)
 
     @classmethod
     @asynccontextmanager
@@ -186,3 +190,28 @@ class PostgresStore(Tables):
     async def newest_papers(self, *, limit: int) -> tuple[Suggestion, ...]:
         """The newest digest's papers in order."""
         return await self._archive.newest_papers(limit=limit)
+
+    # Search (SearchIndex): see bot.storage.postgres.search.
+
+    async def titles_containing(self, text: str, *, limit: int) -> tuple[Suggestion, ...]:
+        """Papers whose title contains ``text`` (any case), newest digest first."""
+        return await self._search.titles_containing(text, limit=limit)
+
+    async def search(self, query: str, *, limit: int = 10, offset: int = 0) -> list[SearchHit]:
+        """Ranked hits for ``query`` in titles and section bodies; no user text raises.
+
+        Ask for one more than you show to learn whether another page exists.
+        """
+        return await self._search.search(query, limit=limit, offset=offset)
+
+    async def indexed(self) -> int:
+        """0: PostgreSQL keeps the trigram indexes current in every write transaction."""
+        return await self._search.indexed()
+
+    async def unindexed(self) -> tuple[int, int]:
+        """``(0, 0)``: nothing is ever archived and not yet searchable."""
+        return await self._search.unindexed()
+
+    async def indexer_idle(self) -> None:
+        """Returns at once: there is no background indexer."""
+        await self._search.indexer_idle()
