@@ -140,6 +140,9 @@ async def test_a_copy_reads_back_alike_and_a_rerun_copies_nothing(
     assert first["subscriptions"] == (3, 3, 0, True)
     async with Store.open(source) as sqlite, PostgresStore.open(postgres_url) as postgres:
         assert await read_back(postgres) == await read_back(sqlite)
+        found = {hit.arxiv_id for hit in await postgres.search("강화 학습", limit=1000)}
+        assert found == {hit.arxiv_id for hit in await sqlite.search("강화 학습", limit=1000)}
+        assert found  # the real digests speak of it: the copy is searchable at once
     again = by_table(await migrate_archive(str(source), postgres_url))
     assert again["outbox"] == (13, 0, 13, True)
     assert all(copied == 0 and verified for _, copied, _, verified in again.values())
