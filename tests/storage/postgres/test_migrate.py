@@ -243,6 +243,20 @@ async def test_a_column_the_target_lacks_is_an_error_and_nothing_is_written(
         assert await postgres.query("SELECT count(*) FROM subscriptions") == [(0,)]
 
 
+async def test_a_failure_late_in_the_copy_leaves_the_target_as_it_was(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    source = tmp_path / "paperbot.db"
+    await fill(source)
+    async with PostgresStore.open(postgres_url) as postgres:
+        async with postgres.transaction() as conn:  # schedule_runs comes after the outbox
+            await conn.execute("ALTER TABLE schedule_runs ADD CHECK (state = 'waiting')")
+        with pytest.raises(StorageError, match="schedule_runs"):
+            await migrate_archive(str(source), postgres_url)
+        for table in ("outbox", "paused_channels", "filtered_days", "subscriptions"):
+            assert await postgres.query(f"SELECT count(*) FROM {table}") == [(0,)], table
+
+
 async def test_a_table_migrate_does_not_know_is_an_error(tmp_path: Path, postgres_url: str) -> None:
     source = tmp_path / "paperbot.db"
     newer = (*MIGRATIONS, "CREATE TABLE notes (body TEXT)")
