@@ -11,6 +11,7 @@ from . import enrich as _enrich  # noqa: F401
 from . import export as _export  # noqa: F401
 from . import ingest as _ingest  # noqa: F401
 from . import lookup as _lookup  # noqa: F401
+from . import migrate as _migrate  # noqa: F401
 from . import parse as _parse  # noqa: F401
 from . import post as _post  # noqa: F401
 from . import retry as _retry  # noqa: F401
