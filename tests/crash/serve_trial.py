@@ -37,6 +37,8 @@ __all__ = ["ServeTrial"]
 STANDBY_SHARE: Final = 0.25
 #: Real seconds a stopped serve may take to exit.
 STOP_TIMEOUT: Final = 30.0
+#: In a serve child's log once its signal handlers are in place (serve's first log lines).
+STARTED: Final = b"bot.app"
 #: Slack for a loaded machine on top of the lease's length and one retry interval.
 TAKEOVER_MARGIN: Final = 2.0
 
@@ -169,6 +171,19 @@ class ServeTrial:
             harness.report.standby_kills += 1
         return victim, was_holder
 
+    async def _started(self, slot: _Slot) -> None:
+        """Until the child logs from ``bot.app``: serve handles SIGTERM by then.
+
+        A restarted child may still be importing when delivery ends; SIGTERM would then find
+        Python's default action, not serve's clean stop.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + STOP_TIMEOUT
+        while slot.running and slot.log is not None and loop.time() < deadline:
+            if STARTED in slot.log.read_bytes():
+                return
+            await asyncio.sleep(0.05)
+
     async def _await_takeover(self, survivors: list[_Slot]) -> None:
         """Until a survivor holds the delivery lease; counted as a takeover."""
         loop = asyncio.get_running_loop()
@@ -187,8 +202,9 @@ class ServeTrial:
         )
 
     async def _stop_all(self) -> None:
-        """SIGTERM every child; each must exit 0 in time."""
+        """SIGTERM every child once it has started; each must exit 0 in time."""
         for slot in self.slots:
+            await self._started(slot)
             if slot.running and slot.process is not None:
                 slot.process.terminate()
         for slot in self.slots:
@@ -198,6 +214,6 @@ class ServeTrial:
                 code = await asyncio.wait_for(slot.process.wait(), STOP_TIMEOUT)
             except TimeoutError:
                 code = None
-            if code not in (0, -9):  # -9: killed last, restart interrupted by a failure
+            if code != 0:
                 self.harness.problem(f"serve {slot.name} stopped with {code}", slot.log)
             await reap(slot.process)
