@@ -90,7 +90,7 @@ class ServeTrial:
             trigger = harness.trigger(point, self.channel, kills)
             for left in range(kills, 0, -1):
                 if await self._wait(trigger) != "tripped":
-                    break
+                    break  # delivered before the kill point came, or a child misbehaved
                 victim, was_holder = await self._kill(point)
                 harness.report.kills += 1
                 harness.report.points[point] += 1
@@ -103,9 +103,10 @@ class ServeTrial:
                 if was_holder and survivors:
                     await self._await_takeover(survivors)
                 await self._start(victim)
-            target.disarm()
-            if (outcome := await self._wait(None)) != "done":
-                harness.problem(f"delivery did not finish ({outcome})", None)
+            else:
+                target.disarm()
+                if (outcome := await self._wait(None)) not in ("done", "exited"):
+                    harness.problem(f"delivery did not finish ({outcome})", None)
         finally:
             target.disarm()
             if trigger is not None:
@@ -122,7 +123,7 @@ class ServeTrial:
     async def _wait(self, trigger: asyncio.Future[object] | None) -> str:
         """Until the kill point trips ("tripped") or every card is delivered ("done").
 
-        A child that exits on its own is a problem; it is restarted and the wait goes on.
+        A child that exits on its own ("exited") is a problem that ends the trial.
         """
         loop = asyncio.get_running_loop()
         deadline = loop.time() + RUN_TIMEOUT
@@ -133,7 +134,7 @@ class ServeTrial:
                 if not slot.running:
                     code = slot.process.returncode if slot.process else None
                     self.harness.problem(f"serve {slot.name} exited by itself ({code})", slot.log)
-                    await self._start(slot)
+                    return "exited"
             if self.harness.delivered(self.channel, self.db):
                 return "done"
             if trigger is None:
