@@ -7,7 +7,7 @@ connection, a cursor, SQL text or a driver exception. SQLite, the embedded defau
 :mod:`bot.storage.sqlite`; another backend would be a sibling package behind the same
 Protocols. The composition root opens storage with :func:`open_store`.
 
-PostgreSQL (issue #17, :mod:`bot.storage.postgres`, so far the delivery tables only) uses psycopg 3
+PostgreSQL (issue #17, :mod:`bot.storage.postgres`) uses psycopg 3
 (``psycopg[binary,pool]``, the ``postgres`` extra, also in ``dev``), not asyncpg. Both are
 maintained and async-native, and a chat bot's database is never its bottleneck. What decides:
 
@@ -34,31 +34,29 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from bot.core.delivery.repositories import DeliveryStore
-    from bot.storage.sqlite.store import Store
+    from bot.storage.postgres.store import PostgresStore
+    from bot.storage.protocol import Storage
 
 __all__ = ["is_postgres_url", "open_delivery_store", "open_store"]
 
 
-def open_store(location: str | Path) -> AbstractAsyncContextManager[Store]:
-    """Open the storage at ``location`` (a SQLite file, or ``":memory:"``); close on exit.
+def open_store(location: str | Path) -> AbstractAsyncContextManager[Storage]:
+    """Open the storage at ``location``; close on exit.
 
-    The one place a location picks a backend: today every location is a SQLite file. The
-    driver is imported here, on first use, so commands that never open storage stay fast.
+    ``location`` is a SQLite file (or ``":memory:"``), or a ``postgresql://`` URL: the one
+    place a location picks a backend. The driver is imported here, on first use, so commands
+    that never open storage stay fast, and a SQLite install never imports psycopg.
 
     Raises:
         StorageError: The storage cannot be opened (another process holding it locked past
-            the busy timeout raises :class:`~bot.core.errors.StorageBusy`).
+            the busy timeout raises :class:`~bot.core.errors.StorageBusy`), or a PostgreSQL
+            URL names a database but psycopg is not installed.
         SchemaError: Its schema is newer than this paperbot, or a migration failed.
     """
+    if is_postgres_url(location):
+        return _open_postgres(str(location))
     from bot.storage.sqlite.store import Store
 
-    if is_postgres_url(location):
-        from bot.core.errors import StorageError
-
-        raise StorageError(
-            "PostgreSQL holds only the delivery tables so far (issue #17): "
-            "the archive needs a SQLite file"
-        )
     return Store.open(location)
 
 
@@ -71,6 +69,11 @@ def open_delivery_store(location: str | Path) -> AbstractAsyncContextManager[Del
     """
     if not is_postgres_url(location):
         return open_store(location)
+    return _open_postgres(str(location))
+
+
+def _open_postgres(url: str) -> AbstractAsyncContextManager[PostgresStore]:
+    """:meth:`PostgresStore.open`, or what to install when psycopg is missing."""
     try:  # psycopg is the optional `postgres` extra: a SQLite install never imports it
         from bot.storage.postgres.store import PostgresStore
     except ImportError as error:
@@ -80,7 +83,7 @@ def open_delivery_store(location: str | Path) -> AbstractAsyncContextManager[Del
             f"a PostgreSQL database needs its driver ({error.name}): "
             "pip install 'paperbot[postgres]'"
         ) from None
-    return PostgresStore.open(str(location))
+    return PostgresStore.open(url)
 
 
 def is_postgres_url(location: object) -> bool:

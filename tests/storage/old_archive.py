@@ -8,8 +8,9 @@ import json
 import sqlite3
 from pathlib import Path
 
+from bot.storage.archive_rows import digest_rows, entry_span, section_span
 from bot.storage.sqlite.indexer_sql import INDEX_SECTIONS_SQL, INDEX_TITLES_SQL
-from bot.storage.sqlite.schema import MIGRATIONS, digest_rows, entry_span, section_span
+from bot.storage.sqlite.schema import MIGRATIONS
 from bot.storage.sqlite.store_sql import (
     INSERT_DIGEST_SQL,
     INSERT_ENTRIES_SQL,

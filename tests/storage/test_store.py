@@ -1,4 +1,8 @@
-"""The archive: schema and migrations, idempotent and atomic ingest, reads, search, concurrency."""
+"""The archive: schema and migrations, idempotent and atomic ingest, reads, search, concurrency.
+
+The tests on the ``store`` fixture run on both backends (SQLite indexed and lagging, and
+PostgreSQL); opening, files, WAL and the indexer are SQLite's own.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from hypothesis import strategies as st
 
 from bot.core.archive.records import IngestResult, IngestStatus
 from bot.core.errors import SchemaError
+from bot.storage.postgres.store import PostgresStore
 from bot.storage.sqlite.schema import MIGRATIONS
 from bot.storage.sqlite.store import StorageError, Store
 from digest_parser import Digest, Paper, ParseWarning, Section, SectionKey, parse_digest_file
@@ -96,14 +101,41 @@ async def index_is_exact(store: Store) -> None:
     )
 
 
-@pytest.fixture(params=["indexed", "lagging"])
+@pytest.fixture(params=["indexed", "lagging", "postgres"])
 async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
-    """An archive whose searches read the index, or (``lagging``) the digests it still lacks."""
+    """An archive whose searches read the index, or (``lagging``) the digests it still lacks;
+    or a PostgreSQL one (issue #17), whose trigram indexes never lag."""
+    if request.param == "postgres":
+        url: str = request.getfixturevalue("postgres_url")
+        async with PostgresStore.open(url) as postgres:
+            yield postgres  # type: ignore[misc]  # the same Protocols, another class
+        return
     async with Store.open(tmp_path / "archive.db", background_index=False) as opened:
         if request.param == "lagging":
             LAGGING.add(opened)
         yield opened
         await index_is_exact(opened)
+
+
+async def poison_sections(store: Store, tmp_path: Path) -> None:
+    """Make the database itself refuse a section row whose body holds ``POISON``."""
+    if isinstance(store, PostgresStore):
+        async with store.transaction() as pg:
+            await pg.execute(
+                "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                " IF new.body LIKE '%POISON%' THEN RAISE 'refused by test trigger'; END IF;"
+                " RETURN new; END $$"
+            )
+            await pg.execute(
+                "CREATE TRIGGER refuse BEFORE INSERT ON sections"
+                " FOR EACH ROW EXECUTE FUNCTION refuse()"
+            )
+        return
+    with sqlite3.connect(tmp_path / "archive.db") as conn:
+        conn.execute(
+            "CREATE TRIGGER refuse BEFORE INSERT ON sections WHEN new.body LIKE '%POISON%' "
+            "BEGIN SELECT RAISE(ABORT, 'refused by test trigger'); END"
+        )
 
 
 # --- opening and schema -----------------------------------------------------------------------
@@ -229,13 +261,9 @@ async def test_a_failure_inside_the_transaction_leaves_the_previous_state(
 ) -> None:
     old = make_digest("2025-05-27", make_paper("2505.00001"), make_paper("2505.00002"))
     await ingest(store, old)
-    # A real failure in the middle of the write: SQLite itself rejects one section row,
-    # after the old rows were deleted and the new entries inserted.
-    with sqlite3.connect(tmp_path / "archive.db") as conn:
-        conn.execute(
-            "CREATE TRIGGER refuse BEFORE INSERT ON sections WHEN new.body LIKE '%POISON%' "
-            "BEGIN SELECT RAISE(ABORT, 'refused by test trigger'); END"
-        )
+    # A real failure in the middle of the write: the database itself rejects one section
+    # row, after the old rows were deleted and the new entries inserted.
+    await poison_sections(store, tmp_path)
     poisoned = make_digest(
         "2025-05-27",
         make_paper("2505.00009", "새 논문"),

@@ -7,8 +7,15 @@ process. The repositories (:class:`~bot.storage.postgres.tables.Tables`) go thro
 for the storage package's own modules (and white-box tests) only, never declared to the core:
 
 - :meth:`PostgresStore.transaction`: a pooled connection inside one transaction (``BEGIN`` …
-  ``COMMIT``; any exception rolls it back);
-- :meth:`PostgresStore.query`: the rows of one read statement (one snapshot, autocommit).
+  ``COMMIT``; any exception rolls it back), which notifies the archive's watchers as it
+  commits (:mod:`bot.storage.postgres.version`);
+- :meth:`PostgresStore.query`: the rows of one read statement (one snapshot, autocommit);
+- :meth:`PostgresStore.snapshot`: a connection in one read-only ``REPEATABLE READ``
+  transaction, for the few reads that take several statements from one state.
+
+The archive's methods (the core's :class:`~bot.core.archive.repositories.Archive`) are those of
+:class:`~bot.storage.postgres.archive.PostgresArchive` and
+:class:`~bot.storage.postgres.search.PostgresSearch`, which the store hands its doors to.
 
 Unlike SQLite's single writer there is no process-wide write lock: PostgreSQL's row locks order
 concurrent writers, in this process and in others. Errors are the core's
@@ -18,16 +25,31 @@ the URL or its password.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import psycopg
 from psycopg_pool import AsyncConnectionPool
 
+from bot.storage.postgres.archive import PostgresArchive
 from bot.storage.postgres.errors import postgres_error, secrets_of
 from bot.storage.postgres.schema import MIGRATIONS, migrate
+from bot.storage.postgres.search import PostgresSearch
 from bot.storage.postgres.tables import Connection, Row, Tables
+from bot.storage.postgres.version import NOTIFY_SQL, PostgresArchiveVersion
+
+if TYPE_CHECKING:
+    from bot.core.archive.records import (
+        DigestSummary,
+        IngestResult,
+        PaperEntry,
+        SearchHit,
+        SectionItem,
+        Suggestion,
+    )
+    from digest_parser import Digest, SectionKey
 
 __all__ = ["DEFAULT_POOL_SIZE", "PostgresStore"]
 
@@ -38,11 +60,17 @@ CONNECT_TIMEOUT: Final = 10.0
 
 
 class PostgresStore(Tables):
-    """The delivery and daily tables in a PostgreSQL database, over a connection pool."""
+    """The archive and the other tables implemented so far, in PostgreSQL, over a pool."""
 
-    def __init__(self, pool: AsyncConnectionPool[Connection], *, secrets: Sequence[str]) -> None:
+    def __init__(
+        self, pool: AsyncConnectionPool[Connection], *, url: str, secrets: Sequence[str]
+    ) -> None:
         self._pool = pool
+        self._url = url  # for the version's own connection; never in a message or log
         self._secrets = tuple(secrets)
+        self._commits = 0  # this process's committed transactions (see watch_version)
+        self._archive = PostgresArchive(self)
+        self._search = PostgresSearch(self)
 
     @classmethod
     @asynccontextmanager
@@ -84,7 +112,7 @@ class PostgresStore(Tables):
             await pool.close()
             raise postgres_error(error, "cannot open the PostgreSQL database", secrets) from None
         try:
-            yield cls(pool, secrets=secrets)
+            yield cls(pool, url=url, secrets=secrets)
         finally:
             await pool.close()
 
@@ -98,8 +126,10 @@ class PostgresStore(Tables):
         try:
             async with self._pool.connection() as conn, conn.transaction():
                 yield conn
+                await conn.execute(NOTIFY_SQL)  # delivered to the watchers at commit
         except psycopg.Error as error:
             raise postgres_error(error, "database write failed", self._secrets) from error
+        self._commits += 1
 
     async def query(self, sql: str, *params: Any) -> list[Row]:
         """Rows of one read statement (autocommit: one snapshot).
@@ -113,3 +143,93 @@ class PostgresStore(Tables):
                 return await cursor.fetchall()
         except psycopg.Error as error:
             raise postgres_error(error, "database read failed", self._secrets) from error
+
+    @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[Connection]:
+        """A pooled connection in one read-only ``REPEATABLE READ`` transaction.
+
+        Raises:
+            StorageError: PostgreSQL failed.
+        """
+        try:
+            async with self._pool.connection() as conn, conn.transaction():
+                await conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                yield conn
+        except psycopg.Error as error:
+            raise postgres_error(error, "database read failed", self._secrets) from error
+
+    # The archive (ArchiveRepository): see bot.storage.postgres.archive.
+
+    async def ingest(self, digest: Digest, *, content_hash: str) -> IngestResult:
+        """Archive a digest; the same content again is a no-op, changed content replaces.
+
+        Raises:
+            StorageError: The digest has no date or is too large, or the write failed; the
+                archive then holds exactly what it held before.
+        """
+        return await self._archive.ingest(digest, content_hash=content_hash)
+
+    async def dates(self) -> tuple[dt.date, ...]:
+        """Every archived digest date, newest first."""
+        return await self._archive.dates()
+
+    async def latest_date(self) -> dt.date | None:
+        """The newest digest's date, or ``None`` while the archive is empty."""
+        return await self._archive.latest_date()
+
+    async def paper(self, arxiv_id: str, date: dt.date | None = None) -> PaperEntry | None:
+        """The entry of ``arxiv_id`` in the digest of ``date`` (default: its newest digest)."""
+        return await self._archive.paper(arxiv_id, date)
+
+    async def section_items(
+        self, key: SectionKey, date: dt.date, *, limit: int, offset: int = 0
+    ) -> tuple[SectionItem, ...]:
+        """The papers of a digest in order, each with its first section of ``key``."""
+        return await self._archive.section_items(key, date, limit=limit, offset=offset)
+
+    async def digest(self, date: dt.date) -> DigestSummary | None:
+        """The digest of ``date``: its papers and which sections each has, or ``None``."""
+        return await self._archive.digest(date)
+
+    async def ids_between(self, low: str, high: str, *, limit: int) -> tuple[Suggestion, ...]:
+        """Known ids in ``[low, high)``, highest first (ids grow with time), newest titles."""
+        return await self._archive.ids_between(low, high, limit=limit)
+
+    async def newest_papers(self, *, limit: int) -> tuple[Suggestion, ...]:
+        """The newest digest's papers in order."""
+        return await self._archive.newest_papers(limit=limit)
+
+    async def watch_version(self) -> PostgresArchiveVersion:
+        """Watch the database for commits by any process; the caller closes it.
+
+        Raises:
+            StorageError: The server cannot be reached for the listening connection.
+        """
+        return await PostgresArchiveVersion.watch(
+            self._url, lambda: self._commits, secrets=self._secrets
+        )
+
+    # Search (SearchIndex): see bot.storage.postgres.search.
+
+    async def titles_containing(self, text: str, *, limit: int) -> tuple[Suggestion, ...]:
+        """Papers whose title contains ``text`` (any case), newest digest first."""
+        return await self._search.titles_containing(text, limit=limit)
+
+    async def search(self, query: str, *, limit: int = 10, offset: int = 0) -> list[SearchHit]:
+        """Ranked hits for ``query`` in titles and section bodies; no user text raises.
+
+        Ask for one more than you show to learn whether another page exists.
+        """
+        return await self._search.search(query, limit=limit, offset=offset)
+
+    async def indexed(self) -> int:
+        """0: PostgreSQL keeps the trigram indexes current in every write transaction."""
+        return await self._search.indexed()
+
+    async def unindexed(self) -> tuple[int, int]:
+        """``(0, 0)``: nothing is ever archived and not yet searchable."""
+        return await self._search.unindexed()
+
+    async def indexer_idle(self) -> None:
+        """Returns at once: there is no background indexer."""
+        await self._search.indexer_idle()

@@ -23,9 +23,9 @@ from typing import Any, Final
 import aiosqlite
 
 from bot.core.errors import StorageBusy, StorageError
+from bot.storage.archive_rows import Row
 from bot.storage.sqlite.errors import is_busy, storage_error
 from bot.storage.sqlite.rollback import roll_back
-from bot.storage.sqlite.schema import Row
 
 __all__ = ["BUSY_TIMEOUT", "Read", "Readers", "close_all", "connect", "use_wal"]
 

@@ -34,6 +34,7 @@ from typing import Final
 import aiosqlite
 
 from bot.core.errors import StorageError
+from bot.storage.archive_rows import entry_span, section_span
 from bot.storage.sqlite.errors import storage_error
 from bot.storage.sqlite.indexer_sql import (
     INDEX_SECTIONS_SQL,
@@ -42,7 +43,6 @@ from bot.storage.sqlite.indexer_sql import (
     UNMARK_SQL,
 )
 from bot.storage.sqlite.rollback import roll_back
-from bot.storage.sqlite.schema import entry_span, section_span
 from bot.storage.sqlite.store_sql import LAGGING_SQL
 
 __all__ = ["BATCH_PAPERS", "QUIET_S", "Indexer"]

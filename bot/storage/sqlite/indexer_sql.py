@@ -56,7 +56,7 @@ UNINDEXED_PAPERS_SQL: Final = """
 SELECT count(*), coalesce(sum(d.paper_count), 0)
 FROM unindexed_digests u JOIN digests d ON d.date = u.date"""
 # A batch of digests' rows, by their id spans (ids follow dates:
-# bot.storage.sqlite.schema.entry_span), given as a JSON list of [first, last] pairs. One statement
+# bot.storage.archive_rows.entry_span), given as a JSON list of [first, last] pairs. One statement
 # for the whole batch, because FTS5 writes its hash table out as a segment at every statement's
 # savepoint: a statement per digest would make a segment per digest again (measured: twice the
 # indexing time).

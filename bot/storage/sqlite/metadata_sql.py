@@ -38,7 +38,7 @@ CREATE TABLE IF NOT EXISTS paper_meta (
 ) STRICT;
 """
 
-#: In the order :func:`bot.storage.sqlite.metadata.meta_row` writes and reads them.
+#: In the order :func:`bot.storage.meta_records.meta_row` writes and reads them.
 META_COLUMNS: Final = (
     "arxiv_id", "title", "authors", "organization", "upvotes", "comments", "github_repo",
     "github_stars", "project_page", "thumbnail", "keywords", "withdrawn", "fetched_at",

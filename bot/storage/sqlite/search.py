@@ -25,14 +25,24 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
-from typing import Any, Final, Literal
+from typing import Final
 
-from bot.core.archive.records import MetaField, SearchHit, Snippet, Suggestion, clean_query
+from bot.core.archive.records import SearchHit, Snippet, Suggestion, clean_query
+from bot.storage.archive_rows import entry_span, section_span
+from bot.storage.search_text import (
+    SHORT_SCAN_DIGESTS,
+    TITLE_BOOST,
+    distinct,
+    hit,
+    like_pattern,
+    meta_hits,
+    search_terms,
+    snippet_around,
+)
 from bot.storage.sqlite.connections import Read
 from bot.storage.sqlite.metadata_sql import META_HITS_SQL
-from bot.storage.sqlite.schema import Row, entry_span, section_span
 from bot.storage.sqlite.store_sql import (
     FLOOR_SQL,
     HITS_SQL,
@@ -48,26 +58,11 @@ from bot.storage.sqlite.store_sql import (
     TITLE_FTS_SQL,
     UNINDEXED_DATES_SQL,
 )
-from digest_parser import SectionKey
 
-__all__ = [
-    "SEARCH_WINDOW",
-    "SHORT_SCAN_DIGESTS",
-    "Read",
-    "Searcher",
-    "distinct",
-    "fts_expression",
-    "like_pattern",
-    "marked_snippet",
-    "search_terms",
-    "snippet_around",
-]
+__all__ = ["SEARCH_WINDOW", "Read", "Searcher", "fts_expression", "marked_snippet"]
 
 #: Matches ranked by bm25 per search: the newest ones, so a common word stays fast.
 SEARCH_WINDOW: Final = 500
-#: Newest digests scanned for 1-2 character text, which a trigram index cannot answer.
-SHORT_SCAN_DIGESTS: Final = 60
-TITLE_BOOST: Final = 2.0  # a title hit outranks the same bm25 score in a section body
 
 
 class Searcher:
@@ -129,23 +124,8 @@ class Searcher:
         """
         if not query.isascii():
             return []
-        terms = [t.casefold() for t in search_terms(query)]
         rows = await self._read(META_HITS_SQL, _patterns(query), wanted + 50)
-        hits = []
-        for aid, day, shown, title, authors in rows:
-            names = json.loads(authors)
-            field: MetaField
-            if title and all(t in title.casefold() for t in terms):
-                field, snippet = "title_en", snippet_around(title, terms, None)
-            elif all(any(t in n.casefold() for n in names) for t in terms):
-                matched = [n for n in names if any(t in n.casefold() for t in terms)]
-                field, snippet = "authors", snippet_around(", ".join(matched), terms, None)
-            else:
-                continue
-            hits.append(SearchHit(aid, dt.date.fromisoformat(day), shown, field, snippet))
-            if len(hits) == wanted:
-                break
-        return hits
+        return meta_hits(rows, query, wanted)
 
     async def _text(self, query: str, limit: int, offset: int) -> list[SearchHit]:
         """Hits in digest titles and section bodies (three characters or more)."""
@@ -158,7 +138,7 @@ class Searcher:
             if len(tail) < wanted:
                 tail += await read(TAIL_BODIES_SQL, patterns, sections, wanted - len(tail))
             hits = [
-                _hit(row, snippet_around(row[4], terms, None if row[3] == "title" else 24))
+                hit(row, snippet_around(row[4], terms, None if row[3] == "title" else 24))
                 for row in tail[offset:]
             ]
             if len(tail) < wanted:  # the index continues the list where the tail ends
@@ -173,7 +153,7 @@ class Searcher:
         if len(rows) < wanted:
             start, more = section_span(floor)[0], wanted - len(rows)
             rows += await self._read(SHORT_BODIES_SQL, start, pattern, more)
-        return [_hit(row, snippet_around(row[4], [query])) for row in rows[offset:]]
+        return [hit(row, snippet_around(row[4], [query])) for row in rows[offset:]]
 
     async def _ranked(self, read: Read, query: str, limit: int, offset: int) -> list[SearchHit]:
         """bm25-ranked index hits; titles weigh :data:`TITLE_BOOST` times a section body."""
@@ -185,7 +165,7 @@ class Searcher:
         rows = await read(HITS_SQL, expression, ids["s"], ids["t"])
         found = {(kind, rid): rest for kind, rid, *rest in rows}
         hits = (found.get((kind, rid)) for kind, rid in ranked)
-        return [_hit(row, marked_snippet(row[4])) for row in hits if row is not None]
+        return [hit(row, marked_snippet(row[4])) for row in hits if row is not None]
 
     async def _lagging(self) -> bool:
         """Whether any archived digest still waits for the index."""
@@ -203,25 +183,9 @@ async def _unindexed_spans(read: Read) -> tuple[str, str]:
     return json.dumps([entry_span(d) for d in days]), json.dumps([section_span(d) for d in days])
 
 
-def search_terms(query: str) -> list[str]:
-    """The substrings a row must all contain to match the cleaned ``query``.
-
-    Several terms of three or more characters are ANDed (English word order varies);
-    otherwise the whole query is one substring, which is what a trigram index answers for
-    Korean, where two-syllable words sit next to particles.
-    """
-    terms = query.split(" ")
-    return terms if len(terms) > 1 and all(len(t) >= 3 for t in terms) else [query]
-
-
 def fts_expression(query: str) -> str:
     """An FTS5 expression matching :func:`search_terms` literally: quoted, ``"`` doubled."""
     return " AND ".join('"' + term.replace('"', '""') + '"' for term in search_terms(query))
-
-
-def like_pattern(query: str) -> str:
-    r"""A ``LIKE ... ESCAPE '\'`` pattern that matches ``query`` literally as a substring."""
-    return "%" + re.sub(r"([\\%_])", r"\\\1", query) + "%"
 
 
 def _patterns(query: str) -> str:
@@ -229,63 +193,7 @@ def _patterns(query: str) -> str:
     return json.dumps([like_pattern(term) for term in search_terms(query)])
 
 
-def snippet_around(text: str, terms: Sequence[str], width: int | None = 24) -> Snippet:
-    """Every occurrence of ``terms`` marked, ``width`` characters around the first one.
-
-    For the rows FTS5 does not snippet: short queries and digests not yet indexed. With
-    ``width=None`` the whole text is kept, as ``highlight()`` keeps a whole title.
-    """
-    wanted = sorted({t for t in terms if t}, key=len, reverse=True)  # longest first at a tie
-    matches = list(re.finditer("|".join(map(re.escape, wanted)), text, re.IGNORECASE))
-    if not wanted or not matches:
-        return Snippet(((text if width is None else text[: width * 2], False),))
-    start, end = 0, len(text)
-    if width is not None:
-        start, end = max(0, matches[0].start() - width), matches[0].end() + width
-    parts: list[tuple[str, bool]] = [("…", False)] if start > 0 else []
-    at = start
-    for match in matches:
-        if match.start() >= end:
-            break
-        parts += [(text[at : match.start()], False), (match.group(), True)]
-        at = match.end()
-    end = max(end, at)
-    parts.append((text[at:end], False))
-    if end < len(text):
-        parts.append(("…", False))
-    return Snippet(_joined(parts))
-
-
 def marked_snippet(text: str) -> Snippet:
     """Read FTS5 ``snippet()``/``highlight()`` output made with :data:`MARK_OPEN`/``CLOSE``."""
     pieces = re.split(f"[{MARK_OPEN}{MARK_CLOSE}]", text)
     return Snippet(tuple((piece, i % 2 == 1) for i, piece in enumerate(pieces) if piece))
-
-
-def _joined(parts: list[tuple[str, bool]]) -> tuple[tuple[str, bool], ...]:
-    """Drop empty parts and join neighbours of the same kind."""
-    out: list[tuple[str, bool]] = []
-    for text, hit in parts:
-        if not text:
-            continue
-        if out and out[-1][1] == hit:
-            out[-1] = (out[-1][0] + text, hit)
-        else:
-            out.append((text, hit))
-    return tuple(out)
-
-
-def _hit(row: Sequence[Any], snippet: Snippet) -> SearchHit:
-    """A hit from ``(arxiv_id, date, title, section key or "title", ...)``."""
-    arxiv_id, day, title, key = row[:4]
-    field: SectionKey | Literal["title"] = "title" if key == "title" else SectionKey(key)
-    return SearchHit(arxiv_id, dt.date.fromisoformat(day), title, field, snippet)
-
-
-def distinct(rows: Sequence[Row], limit: int) -> tuple[Suggestion, ...]:
-    """The first row of every id (the rows come newest first), as suggestions."""
-    seen: dict[str, Suggestion] = {}
-    for arxiv_id, title, *_ in rows:
-        if arxiv_id not in seen and len(seen) < limit:
-            seen[arxiv_id] = Suggestion(arxiv_id, title or "")
-    return tuple(seen.values())

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import json
 import logging
 import sqlite3
 from collections.abc import AsyncIterator, Sequence
@@ -44,10 +43,8 @@ from pathlib import Path
 from typing import Any, Final
 
 import aiosqlite
-from pydantic import TypeAdapter
 
 from bot.core.archive.records import (
-    DigestItem,
     DigestSummary,
     IngestResult,
     IngestStatus,
@@ -57,6 +54,9 @@ from bot.core.archive.records import (
     Suggestion,
 )
 from bot.core.errors import SchemaError, StorageError
+from bot.storage.archive_records import digest_summary, paper_entry, section_items
+from bot.storage.archive_rows import Row, digest_rows, entry_span, section_span
+from bot.storage.search_text import distinct
 from bot.storage.sqlite.connections import BUSY_TIMEOUT, Readers, close_all, connect, use_wal
 from bot.storage.sqlite.errors import storage_error
 from bot.storage.sqlite.indexer import Indexer
@@ -67,15 +67,8 @@ from bot.storage.sqlite.indexer_sql import (
     UNINDEXED_PAPERS_SQL,
 )
 from bot.storage.sqlite.rollback import roll_back
-from bot.storage.sqlite.schema import (
-    MIGRATIONS,
-    Row,
-    digest_rows,
-    entry_span,
-    migrate,
-    section_span,
-)
-from bot.storage.sqlite.search import Searcher, distinct
+from bot.storage.sqlite.schema import MIGRATIONS, migrate
+from bot.storage.sqlite.search import Searcher
 from bot.storage.sqlite.store_sql import (
     DATES_SQL,
     DELETE_DIGEST_SQL,
@@ -94,7 +87,7 @@ from bot.storage.sqlite.store_sql import (
 )
 from bot.storage.sqlite.tables import Tables
 from bot.storage.sqlite.version import SqliteArchiveVersion
-from digest_parser import Digest, Paper, ParseWarning, Section, SectionKey
+from digest_parser import Digest, SectionKey
 
 __all__ = ["DEFAULT_PATH", "SchemaError", "StorageError", "Store"]
 
@@ -102,9 +95,6 @@ _log = logging.getLogger(__name__)
 
 DEFAULT_PATH: Final = "paperbot.db"
 DEFAULT_READERS: Final = 4  # lookups are short; more readers than cores only add threads
-
-_WARNINGS: Final = TypeAdapter(tuple[ParseWarning, ...])
-_SECTIONS: Final = TypeAdapter(tuple[Section, ...])
 
 
 class Store(Tables):
@@ -326,35 +316,15 @@ class Store(Tables):
         rows = await self._read(PAPER_SQL, arxiv_id, date.isoformat() if date else None)
         if not rows:
             return None
-        aid, day, position, line, title, url, missing, preamble, epilogue, raw = rows[0][:10]
-        total, dates, sections = rows[0][10:]
-        paper = Paper(
-            arxiv_id=aid,
-            url=url,
-            title=title,
-            line=line,
-            preamble=preamble,
-            epilogue=epilogue,
-            sections=_SECTIONS.validate_python([s for _, s in sorted(json.loads(sections))]),
-            missing=tuple(SectionKey(key) for key in missing.split(",") if key),
-            raw=raw,
-        )
-        seen = sorted({dt.date.fromisoformat(d) for d in dates.split(",")}, reverse=True)
-        meta = (await self.metadata.of_papers((aid,))).get(aid)
-        return PaperEntry(paper, dt.date.fromisoformat(day), position, total, tuple(seen), meta)
+        meta = (await self.metadata.of_papers((rows[0][0],))).get(rows[0][0])
+        return paper_entry(rows[0], meta)
 
     async def section_items(
         self, key: SectionKey, date: dt.date, *, limit: int, offset: int = 0
     ) -> tuple[SectionItem, ...]:
         """The papers of a digest in order, each with its first section of ``key``."""
         rows = await self._read(SECTION_ITEMS_SQL, key.value, date.isoformat(), limit, offset)
-        items = []
-        for aid, title, position, number, heading, body, line in rows:
-            section = None
-            if heading is not None:  # NULL when the paper has no such section
-                section = Section(key=key, number=number, heading=heading, body=body, line=line)
-            items.append(SectionItem(aid, title, position, section))
-        return tuple(items)
+        return section_items(rows, key)
 
     async def digest(self, date: dt.date) -> DigestSummary | None:
         """The digest of ``date``: its papers and which sections each has, or ``None``."""
@@ -364,11 +334,7 @@ class Store(Tables):
             if not head:
                 return None
             rows = await read(DIGEST_ITEMS_SQL, day)
-        source, at, warnings = head[0]
-        papers = tuple(DigestItem(aid, title, pos, _keys(keys)) for aid, title, pos, keys in rows)
-        return DigestSummary(
-            date, source, dt.datetime.fromisoformat(at), _WARNINGS.validate_json(warnings), papers
-        )
+        return digest_summary(date, head[0], rows)
 
     async def ids_between(self, low: str, high: str, *, limit: int) -> tuple[Suggestion, ...]:
         """Known ids in ``[low, high)``, highest first (ids grow with time), newest titles."""
@@ -388,8 +354,3 @@ class Store(Tables):
         Ask for one more than you show to learn whether another page exists.
         """
         return await self._searcher.search(query, limit=limit, offset=offset)
-
-
-def _keys(csv: str | None) -> tuple[SectionKey, ...]:
-    present = set((csv or "").split(","))
-    return tuple(key for key in SectionKey.ordered() if key.value in present)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from bot.storage.sqlite.schema import ENTRY_COLUMNS, SECTION_COLUMNS, TEXT_COLUMNS
+from bot.storage.archive_rows import ENTRY_COLUMNS, SECTION_COLUMNS, TEXT_COLUMNS
 
 SNIPPET_TOKENS: Final = 48  # trigram tokens are about one character each: one chat line
 #: Private-use characters that mark matches in FTS5 snippets: they never occur in digests.

@@ -175,5 +175,6 @@ async def test_the_store_is_opened_by_its_url(postgres_url: str) -> None:
     async with open_delivery_store(postgres_url) as store:
         assert isinstance(store, PostgresStore)
         assert await store.leases.take(["deliver"], "one", now=NOW, until=NOW + 30)
-    with pytest.raises(StorageError, match="only the delivery tables"):
-        open_store(postgres_url)
+    async with open_store(postgres_url) as archive:  # the archive too
+        assert isinstance(archive, PostgresStore)
+        assert await archive.dates() == ()
