@@ -6,9 +6,10 @@ a port of its own). At each kill point the victim is the process holding the pla
 delivery lease, read from the leases table (its owner names the pid); now and then, at a random
 moment, it is the standby instead. The lease is never touched by hand: with two processes the
 harness waits for the survivor to take the lease over, no longer than the lease's length plus a
-retry interval, and counts that takeover; only then does it restart the killed one, which comes
-back as the standby. The next kill point is armed before the wait, so a takeover's
-reconciliation can be the next kill. With one process, the restarted one takes over itself.
+retry interval once the survivor is up, and counts that takeover; only then does it restart the
+killed one, which comes back as the standby. The next kill point is armed before the wait, so a
+takeover's reconciliation can be the next kill. With one process, the restarted one takes over
+itself.
 
 The trial ends when every card is in the channel and recorded as sent; the serve processes are
 then stopped with SIGTERM and must exit 0.
@@ -186,7 +187,13 @@ class ServeTrial:
             await asyncio.sleep(0.05)
 
     async def _await_takeover(self, survivors: list[_Slot]) -> None:
-        """Until a survivor holds the delivery lease; counted as a takeover."""
+        """Until a survivor holds the delivery lease; counted as a takeover.
+
+        The clock starts once the survivors are up: one restarted just before this kill may
+        still be importing, and no process can take a lease before it runs.
+        """
+        for slot in survivors:
+            await self._started(slot)
         loop = asyncio.get_running_loop()
         started = loop.time()
         pids = {slot.pid for slot in survivors}
