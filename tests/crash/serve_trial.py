@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 __all__ = ["ServeTrial"]
 
 #: How often a random-moment kill takes the standby rather than the deliverer.
-STANDBY_SHARE: Final = 0.25
+STANDBY_SHARE: Final = 0.5
 #: Real seconds a stopped serve may take to exit.
 STOP_TIMEOUT: Final = 30.0
 #: In a serve child's log once its signal handlers are in place (serve's first log lines).
