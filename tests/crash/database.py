@@ -2,9 +2,9 @@
 
 Plain drivers (``sqlite3``, psycopg's sync API) rather than the application's store: the harness
 must see the database exactly as the killed process left it, and must not run migrations or
-take leases of its own. The location picks the twin: a ``postgresql://`` URL, else a SQLite file.
-Children reach SQLite through ``--db`` and PostgreSQL through ``PAPERBOT_DATABASE_URL`` (a URL
-is kept off command lines, where a password would show in ``ps``).
+take leases of its own. :mod:`tests.crash.postgres_database` is the PostgreSQL twin. Children
+reach SQLite through ``--db`` and PostgreSQL through ``PAPERBOT_DATABASE_URL`` (a URL is kept
+off command lines, where a password would show in ``ps``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Protocol
 
 from tests.crash.report import Key
 
-__all__ = ["CrashDatabase", "SqliteDatabase", "crash_database", "owner_pid"]
+__all__ = ["CrashDatabase", "SqliteDatabase", "owner_pid"]
 
 OutboxRows = dict[Key, tuple[str, str | None]]
 
@@ -45,19 +45,14 @@ class CrashDatabase(Protocol):
         """(digest date, paper) → (state, message id) as the outbox recorded them."""
         ...
 
+    def discard(self) -> None:
+        """The trial is counted: let go of what a server keeps (a file stays for its logs)."""
+        ...
+
 
 def owner_pid(owner: str) -> int:
     """The pid in a lease owner (``host:pid:nonce:role``)."""
     return int(owner.split(":")[1])
-
-
-def crash_database(location: str | Path) -> CrashDatabase:
-    """The twin for ``location``: a ``postgresql://`` URL or a SQLite file."""
-    if str(location).startswith(("postgresql://", "postgres://")):
-        from tests.crash.postgres_database import PostgresDatabase  # psycopg: only then
-
-        return PostgresDatabase(str(location))
-    return SqliteDatabase(Path(location))
 
 
 class SqliteDatabase:
@@ -94,6 +89,9 @@ class SqliteDatabase:
             " WHERE platform = ? AND channel = ?",
             (platform, channel),
         ))  # fmt: skip
+
+    def discard(self) -> None:
+        pass
 
     def _query(self, sql: str, args: tuple[object, ...]) -> list[tuple[object, ...]]:
         if not self.path.exists():

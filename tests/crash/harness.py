@@ -53,11 +53,10 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Final
-from urllib.parse import urlsplit
 
 from digest_parser import parse_digest_file
 from tests.crash.children import ChildCommand, PostChild
-from tests.crash.database import CrashDatabase, SqliteDatabase, crash_database
+from tests.crash.database import CrashDatabase, SqliteDatabase
 from tests.crash.kill_points import LEAVES_SENDING, KillPoint
 from tests.crash.report import CrashReport, Key
 from tests.crash.target import CrashTarget
@@ -131,6 +130,7 @@ class CrashHarness:
                 await self._post_trial(channel, db, left)
             await self.target.settle()
             self.check(channel, db)
+            db.discard()
         self.report.seconds = asyncio.get_running_loop().time() - started
         return self.report
 
@@ -141,8 +141,8 @@ class CrashHarness:
             return SqliteDatabase(self.workdir / f"{name}.db")
         from tests.crash.postgres_database import create_database  # psycopg: only then
 
-        base = urlsplit(self.postgres).path.lstrip("/") or "crash"
-        return crash_database(create_database(self.postgres, f"{base}_{name}".replace("-", "_")))
+        unique = f"crash_{os.getpid()}_{name}".replace("-", "_")  # reruns on one server
+        return create_database(self.postgres, unique)
 
     def log(self, what: str) -> Path:
         """A new log file's path for one child run."""

@@ -16,19 +16,20 @@ from tests.crash.database import OutboxRows, outbox_dict
 __all__ = ["PostgresDatabase", "create_database"]
 
 
-def create_database(url: str, name: str) -> str:
-    """Create database ``name`` beside the one ``url`` names; its URL."""
+def create_database(url: str, name: str) -> PostgresDatabase:
+    """Create database ``name`` beside the one ``url`` names (dropped again from there)."""
     with psycopg.connect(url, autocommit=True) as admin:
         admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(sql.Identifier(name)))
     parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{name}"))
+    return PostgresDatabase(urlunsplit(parts._replace(path=f"/{name}")), created_from=url)
 
 
 class PostgresDatabase:
     """A child's PostgreSQL database, looked at over a short connection per question."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, created_from: str | None = None) -> None:
         self.url = url
+        self.created_from = created_from
 
     def child_args(self) -> list[str]:
         return []
@@ -56,6 +57,17 @@ class PostgresDatabase:
             " WHERE platform = %s AND channel = %s",
             (platform, channel),
         ))  # fmt: skip
+
+    def discard(self) -> None:
+        """Drop the database :func:`create_database` made (its children are stopped; FORCE
+        ends any connection left over). One it was only given stays."""
+        if self.created_from is None:
+            return
+        name = urlsplit(self.url).path.lstrip("/")
+        with psycopg.connect(self.created_from, autocommit=True) as admin:
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
 
     def _query(self, query: str, args: tuple[object, ...]) -> list[tuple[object, ...]]:
         with psycopg.connect(self.url, autocommit=True) as conn:

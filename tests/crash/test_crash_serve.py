@@ -26,7 +26,10 @@ from tests.crash.test_crash import SCALE, crash_seed, digest
 KILLS: Final = 3
 #: Real seconds of a delivery lease: a takeover waits at most this and a retry interval.
 LEASE_SECONDS: Final = 1.5
-TARGETS: Final = {"slack": SlackCrashTarget, "discord": DiscordCrashTarget}
+TARGETS: Final[dict[str, type[SlackCrashTarget] | type[DiscordCrashTarget]]] = {
+    "slack": SlackCrashTarget,
+    "discord": DiscordCrashTarget,
+}
 
 
 async def kill_serve_and_count(target: CrashTarget, workdir: Path, postgres: str | None) -> None:
