@@ -1,1 +1,1 @@
-"""The crash harness: a real ``paperbot post`` process, SIGKILLed and restarted, then counted."""
+"""The crash harness: real ``paperbot post`` or ``serve`` children SIGKILLed, restarted, counted."""

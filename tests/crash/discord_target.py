@@ -114,10 +114,11 @@ class DiscordCrashTarget:
         finally:
             await self.fake.close()
 
-    def config_toml(self) -> str:
-        """``[discord] api_base_url`` and scaled ``[delivery.discord]``."""
+    def config_toml(self, *, serving: bool = False, delivery: str = "") -> str:
+        """``[discord] api_base_url`` and scaled ``[delivery.discord]`` (serve finds the
+        gateway through the fake's ``GET /gateway/bot``)."""
         endpoint = f'[discord]\napi_base_url = "{self.fake.base_url}"\n'
-        return child_config(endpoint, "discord", self.scale)
+        return child_config(endpoint, "discord", self.scale, delivery)
 
     def environment(self) -> dict[str, str]:
         """``DISCORD_TOKEN``: the token the fake accepts."""

@@ -1,4 +1,4 @@
-"""Kill a real ``paperbot post`` with SIGKILL at chosen moments, restart it, count what arrived.
+"""Kill real ``paperbot post`` or ``serve`` children with SIGKILL, restart them, count what arrived.
 
 The issue's promise is "every card exactly once, in order, across crashes", and the only honest
 test of a crash is a real process dying: no ``finally`` runs, no transaction commits, the socket
@@ -22,13 +22,22 @@ wait for the lease to expire (``bot.core.delivery.lease.DEFAULT_TTL``, 30 s) bef
 itself. After each kill the harness expires the dead process's lease in the database anyway,
 standing in for those 30 s; it does nothing else to the database.
 
+With ``serve`` children (:class:`ServeChild`, issue #17) one or two serve processes share the
+database; the harness kills the one holding the delivery lease (or, sometimes, the standby),
+never touches the lease, waits for the survivor to take delivery over within the lease's
+length, and restarts the killed one; see :mod:`tests.crash.serve_trial`. The database is a
+SQLite file per trial, or a PostgreSQL database per trial when given a server's URL.
+
 The pieces::
 
     kill_points     KillPoint: where a kill lands, and which leave a row to reconcile
+    children        PostChild, ServeChild: the command and config of what is killed
+    serve_trial     a trial of serve children: kill the holder, await the takeover, restart
     target          CrashTarget (what a platform fake offers), Arm, the child's config
     slack_target    SlackCrashTarget and its Tripwire
     discord_target  DiscordCrashTarget and its DiscordTripwire
-    database        expire a killed process's lease, read the outbox it left
+    database        lease holders, expire a killed process's lease, read the outbox it left
+                    (SQLite; postgres_database is its PostgreSQL twin)
     report          CrashReport: kills, runs, duplicates, losses, misorders
     tests/received  the cards a fake channel holds, read back from its messages
 """
@@ -40,14 +49,14 @@ import contextlib
 import os
 import random
 import signal
-import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Final
 
 from digest_parser import parse_digest_file
-from tests.crash.database import expire_lease, outbox_rows
+from tests.crash.children import ChildCommand, PostChild
+from tests.crash.database import CrashDatabase, SqliteDatabase
 from tests.crash.kill_points import LEAVES_SENDING, KillPoint
 from tests.crash.report import CrashReport, Key
 from tests.crash.target import CrashTarget
@@ -72,10 +81,13 @@ class CrashHarness:
 
     Args:
         target: The platform fake, started.
-        digest: The digest file ``paperbot post`` delivers.
-        workdir: Databases, the config and one log per run go here.
-        seed: Chooses kill points, which request trips them and random delays.
+        digest: The digest file the children deliver.
+        workdir: Databases, the configs and one log per run go here.
+        seed: Chooses kill points, which request trips them, victims and random delays.
         per_trial: Kills before a trial's last run may finish the delivery.
+        child: What is started and killed (default: ``paperbot post``).
+        postgres: A PostgreSQL URL: each trial gets a new database beside the one it names
+            (default: a SQLite file per trial in ``workdir``).
     """
 
     def __init__(
@@ -86,6 +98,8 @@ class CrashHarness:
         *,
         seed: int,
         per_trial: int = 10,
+        child: ChildCommand | None = None,
+        postgres: str | None = None,
     ) -> None:
         parsed = parse_digest_file(digest)
         day = str(parsed.date)
@@ -94,42 +108,89 @@ class CrashHarness:
         self.digest = digest
         self.workdir = workdir
         self.per_trial = per_trial
+        self.child = child or PostChild(digest)
+        self.postgres = postgres
         self.rng = random.Random(seed)
         self.report = CrashReport(target.platform, seed)
         self.config = workdir / f"{target.platform}-crash.toml"
 
     async def run(self, kills: int) -> CrashReport:
         """Kill ``kills`` times in all, over as many trials as that takes; check each trial."""
-        self.config.write_text(self.target.config_toml(), encoding="utf-8")
+        from tests.crash.serve_trial import ServeTrial  # it builds on this module
+
+        started = asyncio.get_running_loop().time()
         while self.report.kills < kills and self.report.trials < kills + 5:
-            await self._trial(min(self.per_trial, kills - self.report.kills))
+            self.report.trials += 1
+            channel = await self.target.channel(self.report.trials)
+            db = self.database()
+            left = min(self.per_trial, kills - self.report.kills)
+            if self.child.serving:
+                await ServeTrial(self, channel, db).run(left)
+            else:
+                await self._post_trial(channel, db, left)
+            await self.target.settle()
+            self.check(channel, db)
+            db.discard()
+        self.report.seconds = asyncio.get_running_loop().time() - started
         return self.report
 
-    async def _trial(self, kills: int) -> None:
-        self.report.trials += 1
-        channel = await self.target.channel(self.report.trials)
-        db = self.workdir / f"{self.target.platform}-{self.report.trials}.db"
+    def database(self) -> CrashDatabase:
+        """The new trial's database: a SQLite file, or a new PostgreSQL database."""
+        name = f"{self.target.platform}-{self.report.trials}"
+        if self.postgres is None:
+            return SqliteDatabase(self.workdir / f"{name}.db")
+        from tests.crash.postgres_database import create_database  # psycopg: only then
+
+        unique = f"crash_{os.getpid()}_{name}".replace("-", "_")  # reruns on one server
+        return create_database(self.postgres, unique)
+
+    def log(self, what: str) -> Path:
+        """A new log file's path for one child run."""
+        self.report.runs += 1
+        return (
+            self.workdir
+            / f"{self.target.platform}-{self.report.trials}-{self.report.runs}-{what}.log"
+        )
+
+    async def spawn(
+        self, argv: list[str], db: CrashDatabase, log: Path
+    ) -> asyncio.subprocess.Process:
+        """Start a child with the fake's tokens and the database's location; output to ``log``."""
+        env = {**os.environ, **self.target.environment(), **db.child_env()}
+        env.pop("PAPERBOT_CONFIG", None)
+        if not db.child_env():
+            env.pop("PAPERBOT_DATABASE_URL", None)
+        with _open_log(log) as out:
+            return await asyncio.create_subprocess_exec(
+                *argv,
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=out,
+                stderr=asyncio.subprocess.STDOUT,
+                env=env,
+                cwd=ROOT,
+            )
+
+    async def _post_trial(self, channel: str, db: CrashDatabase, kills: int) -> None:
+        self.config.write_text(self.child.config_toml(self.target, channel), encoding="utf-8")
         previous: KillPoint | None = None
         end: _RunEnd | None = None
         for left in range(kills, 0, -1):
-            point = self._choose(previous, channel)
+            point = self.choose(previous, channel)
             end = await self._run(channel, db, point, left)
             if not end.killed:
                 break  # delivered everything before the kill point came
             previous = point
             self.report.kills += 1
             self.report.points[point] += 1
-            expire_lease(db, end.pid)
+            db.expire_lease(end.pid)
         if end is None or end.killed:
             end = await self._run(channel, db, None, 1)
         if end.returncode != 0:
-            self._problem(f"the last run exited with {end.returncode}", end.log)
-        await self.target.settle()
-        self._check(channel, db)
+            self.problem(f"the last run exited with {end.returncode}", end.log)
 
-    def _choose(self, previous: KillPoint | None, channel: str) -> KillPoint:
+    def choose(self, previous: KillPoint | None, channel: str) -> KillPoint:
         """The first kill of a harness holds a stored card's answer; the second reconciles."""
-        unsent = self._remaining(channel)
+        unsent = self.remaining(channel)
         if self.report.kills == 0 and unsent:
             return KillPoint.STORED_UNANSWERED
         can_reconcile = previous in LEAVES_SENDING
@@ -141,38 +202,26 @@ class CrashHarness:
             options += [KillPoint.ANSWERED]
         return self.rng.choice(options)
 
-    def _remaining(self, channel: str) -> int:
+    def remaining(self, channel: str) -> int:
+        """Cards the channel still lacks."""
         arrived = {(day, paper) for day, paper, _ in self.target.received(channel)}
         return len(self.expected) - len(arrived)
 
-    async def _run(self, channel: str, db: Path, point: KillPoint | None, left: int) -> _RunEnd:
-        self.report.runs += 1
-        log = self.workdir / f"{self.target.platform}-{self.report.trials}-{self.report.runs}.log"
-        trigger = self._trigger(point, channel, left)
-        env = {**os.environ, **self.target.environment()}
-        env.pop("PAPERBOT_CONFIG", None)
-        with _open_log(log) as out:
-            process = await asyncio.create_subprocess_exec(
-                *self._command(channel, db),
-                stdin=asyncio.subprocess.DEVNULL,
-                stdout=out,
-                stderr=asyncio.subprocess.STDOUT,
-                env=env,
-                cwd=ROOT,
-            )
-            try:
-                killed = await self._watch(process, trigger, log)
-            finally:
-                self.target.disarm()
-                await _reap(process)
+    async def _run(
+        self, channel: str, db: CrashDatabase, point: KillPoint | None, left: int
+    ) -> _RunEnd:
+        log = self.log("post")
+        trigger = self.trigger(point, channel, left)
+        argv = self.child.argv(self.target.platform, channel, self.config, db)
+        process = await self.spawn(argv, db, log)
+        try:
+            killed = await self._watch(process, trigger, log)
+        finally:
+            self.target.disarm()
+            await reap(process)
         return _RunEnd(killed, process.returncode, process.pid, log)
 
-    def _command(self, channel: str, db: Path) -> list[str]:
-        target = f"{self.target.platform}:{channel}"
-        files = ["--db", str(db), "--config", str(self.config)]
-        return [sys.executable, "-m", "bot", "-v", "post", str(self.digest), "--to", target, *files]
-
-    def _trigger(
+    def trigger(
         self, point: KillPoint | None, channel: str, left: int
     ) -> asyncio.Future[object] | None:
         """What the kill waits for: the fake's signal, or a random delay.
@@ -182,7 +231,7 @@ class CrashHarness:
         """
         if point is None:
             return None
-        share = max(1, self._remaining(channel) // left)
+        share = max(1, self.remaining(channel) // left)
         if point is KillPoint.RANDOM:
             span = self.target.startup_seconds + share * self.target.seconds_per_message
             return asyncio.ensure_future(asyncio.sleep(self.rng.uniform(0.0, span)))
@@ -201,7 +250,7 @@ class CrashHarness:
             )
             if exited not in done:
                 if trigger not in done:
-                    self._problem(f"a run hung for {RUN_TIMEOUT:.0f} s", log)
+                    self.problem(f"a run hung for {RUN_TIMEOUT:.0f} s", log)
                 with contextlib.suppress(ProcessLookupError):
                     process.kill()
                 await exited
@@ -211,7 +260,14 @@ class CrashHarness:
                 task.cancel()
             await asyncio.gather(*waiting, return_exceptions=True)
 
-    def _check(self, channel: str, db: Path) -> None:
+    def delivered(self, channel: str, db: CrashDatabase) -> bool:
+        """Every card is in the channel and the outbox recorded each as sent."""
+        if self.remaining(channel):
+            return False
+        rows = db.outbox_rows(self.target.platform, channel)
+        return all(rows.get(key, ("",))[0] == "sent" for key in self.expected)
+
+    def check(self, channel: str, db: CrashDatabase) -> None:
         """Count the channel's cards per (digest, paper) against the digest and the outbox."""
         received = self.target.received(channel)
         counts = Counter((day, paper) for day, paper, _ in received)
@@ -224,18 +280,19 @@ class CrashHarness:
         report.losses += sum(1 for key in self.expected if key not in counts)
         strays = [key for key in counts if key not in set(self.expected)]
         if strays:
-            self._problem(f"{channel} received messages that are not cards: {strays[:3]}", None)
+            self.problem(f"{channel} received messages that are not cards: {strays[:3]}", None)
         if list(first_ids) != [key for key in self.expected if key in counts]:
             report.misordered += 1
-            self._problem(f"{channel} order: {[paper for _, paper in first_ids]}", None)
-        rows = outbox_rows(db, self.target.platform, channel)
+            self.problem(f"{channel} order: {[paper for _, paper in first_ids]}", None)
+        rows = db.outbox_rows(self.target.platform, channel)
         for key in self.expected:
             if rows.get(key) != ("sent", first_ids.get(key)):
                 report.unrecorded += 1
                 found = f"outbox {rows.get(key)}, channel {first_ids.get(key)}"
-                self._problem(f"{channel} {key}: {found}", None)
+                self.problem(f"{channel} {key}: {found}", None)
 
-    def _problem(self, what: str, log: Path | None) -> None:
+    def problem(self, what: str, log: Path | None) -> None:
+        """Note what went wrong in this trial, and where its log is."""
         where = f" (log: {log})" if log is not None else ""
         self.report.problems.append(f"trial {self.report.trials}: {what}{where}")
 
@@ -245,7 +302,7 @@ def _open_log(path: Path) -> IO[bytes]:
     return path.open("wb")
 
 
-async def _reap(process: asyncio.subprocess.Process) -> None:
+async def reap(process: asyncio.subprocess.Process) -> None:
     """Make sure the child is gone and waited for: no orphans, no zombie, no warning."""
     if process.returncode is None:
         with contextlib.suppress(ProcessLookupError):

@@ -26,6 +26,13 @@ class CrashReport:
     losses: int = 0
     misordered: int = 0
     unrecorded: int = 0
+    #: Serve children: kills of the delivering process, of the standby, and deliveries that
+    #: moved to the survivor (with the longest wait for one, in real seconds).
+    holder_kills: int = 0
+    standby_kills: int = 0
+    takeovers: int = 0
+    longest_takeover: float = 0.0
+    seconds: float = 0.0
     points: Counter[KillPoint] = field(default_factory=Counter)
     problems: list[str] = field(default_factory=list)
 
@@ -42,7 +49,14 @@ class CrashReport:
             f"{self.platform} crash harness (seed {self.seed}): {self.trials} trials, "
             f"{self.runs} runs, {self.kills} kills ({points}); {self.expected} messages "
             f"expected, {self.duplicates} duplicates, {self.losses} lost, "
-            f"{self.misordered} trials out of order, {self.unrecorded} not recorded as sent",
+            f"{self.misordered} trials out of order, {self.unrecorded} not recorded as sent; "
+            f"{self.seconds:.0f} s",
             *self.problems,
         ]
+        if self.holder_kills or self.standby_kills:
+            lines.insert(1, (
+                f"serve: {self.holder_kills} kills of the delivering process, "
+                f"{self.standby_kills} of the standby; {self.takeovers} takeovers by the "
+                f"survivor (longest {self.longest_takeover:.2f} s)"
+            ))  # fmt: skip
         return "\n".join(lines)

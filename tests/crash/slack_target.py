@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 import time
 from typing import Final, Self
 
@@ -16,6 +17,8 @@ from tests.received import slack_cards
 
 __all__ = ["HOLD", "SlackCrashTarget", "Tripwire"]
 
+#: What a ``serve`` child checks Slack's requests against (none come in the harness).
+SIGNING_SECRET: Final = "crash-harness-signing-secret"
 #: Real seconds a held Slack response waits; the fake's close() wakes it long before.
 HOLD: Final = 3600.0
 
@@ -76,15 +79,16 @@ class SlackCrashTarget:
     async def __aexit__(self, *exc_info: object) -> None:
         await self.fake.close()
 
-    def config_toml(self) -> str:
-        """``[slack] api_base_url`` and scaled ``[delivery.slack]``."""
-        return child_config(
-            f'[slack]\napi_base_url = "{self.fake.base_url}"\n', "slack", self.scale
-        )
+    def config_toml(self, *, serving: bool = False, delivery: str = "") -> str:
+        """``[slack] api_base_url`` and scaled ``[delivery.slack]``; serve listens over HTTP."""
+        table = f'[slack]\napi_base_url = "{self.fake.base_url}"\n'
+        if serving:
+            table += f'mode = "http"\nport = {free_port()}\n'
+        return child_config(table, "slack", self.scale, delivery)
 
     def environment(self) -> dict[str, str]:
-        """``SLACK_BOT_TOKEN``: the token the fake accepts."""
-        return {"SLACK_BOT_TOKEN": self.fake.bot_token}
+        """``SLACK_BOT_TOKEN`` (the token the fake accepts), and serve's signing secret."""
+        return {"SLACK_BOT_TOKEN": self.fake.bot_token, "SLACK_SIGNING_SECRET": SIGNING_SECRET}
 
     async def channel(self, trial: int) -> str:
         """``C`` and a number: Slack's channel id shape (the fake accepts any)."""
@@ -106,3 +110,10 @@ class SlackCrashTarget:
     def received(self, channel: str) -> list[tuple[str, str, str]]:
         """Cards as the channel holds them (:func:`slack_cards`)."""
         return slack_cards(self.fake, channel)
+
+
+def free_port() -> int:
+    """A loopback port free now, for a ``serve`` child's HTTP listener."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

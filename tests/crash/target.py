@@ -27,12 +27,17 @@ class CrashTarget(Protocol):
     #: Real seconds the child spends per message in one channel (its scaled pacing).
     seconds_per_message: float
 
-    def config_toml(self) -> str:
-        """``config.toml`` text pointing paperbot at the fake, pacing included."""
+    def config_toml(self, *, serving: bool = False, delivery: str = "") -> str:
+        """``config.toml`` text pointing paperbot at the fake, pacing included.
+
+        Args:
+            serving: For ``paperbot serve``: also how it listens (a port of its own each call).
+            delivery: More ``[delivery]`` lines (the lease's length).
+        """
         ...
 
     def environment(self) -> dict[str, str]:
-        """Environment variables for the child (the token)."""
+        """Environment variables for the child (the tokens)."""
         ...
 
     async def channel(self, trial: int) -> str:
@@ -56,16 +61,17 @@ class CrashTarget(Protocol):
         ...
 
 
-def child_config(endpoints: str, platform: str, scale: float) -> str:
+def child_config(endpoints: str, platform: str, scale: float, delivery: str = "") -> str:
     """The child's config: the fake's address, and the default pacing in scaled time.
 
     Pacing divides ``bot.config``'s defaults by ``scale``, as the fakes multiply their windows
-    by it; back-off is short because the kills, not the retries, are under test.
+    by it; back-off is short because the kills, not the retries, are under test. ``delivery``
+    adds lines to ``[delivery]``.
     """
     pacing = getattr(DeliveryConfig(), platform)
     lines = [
         endpoints,
-        "[delivery]\nmax_attempts = 20\nbase_delay = 0.05\nmax_delay = 1.0\n",
+        f"[delivery]\nmax_attempts = 20\nbase_delay = 0.05\nmax_delay = 1.0\n{delivery}",
         f"[delivery.{platform}]",
         f"per_channel_per_second = {pacing.per_channel_per_second / scale}",
         f"channel_burst = {pacing.channel_burst}",

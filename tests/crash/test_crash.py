@@ -1,8 +1,10 @@
 """SIGKILL a real ``paperbot post`` at chosen moments: every card still arrives once, in order.
 
-A handful of kills per platform keeps the suite fast; ``benchmarks/fanout.py`` runs the same
-harness with 50 or more. The seed comes from ``PAPERBOT_CRASH_SEED`` when set (to replay a
-failure), else it is random, and every failure message names it.
+On SQLite and on PostgreSQL (issue #17: the crash tests run on both backends). A handful of
+kills per platform keeps the suite fast; ``benchmarks/fanout.py`` runs the same harness with 50
+or more, and ``tests/crash/test_crash_serve.py`` kills ``paperbot serve`` processes instead.
+The seed comes from ``PAPERBOT_CRASH_SEED`` when set (to replay a failure), else it is random,
+and every failure message names it.
 """
 
 from __future__ import annotations
@@ -36,10 +38,11 @@ def digest() -> Path:
     return REAL_DIGEST if REAL_DIGEST.is_file() else EXAMPLES / "hf-daily-papers-2026-01-05.md"
 
 
-async def kill_and_count(target: CrashTarget, workdir: Path) -> None:
+async def kill_and_count(target: CrashTarget, workdir: Path, postgres: str | None = None) -> None:
     seed = crash_seed()
     print(f"{target.platform} crash seed {seed} (PAPERBOT_CRASH_SEED={seed} replays it)")
-    report = await CrashHarness(target, digest(), workdir, seed=seed).run(kills=KILLS)
+    harness = CrashHarness(target, digest(), workdir, seed=seed, postgres=postgres)
+    report = await harness.run(kills=KILLS)
     assert report.ok, report.summary()
     assert report.kills == KILLS, report.summary()
     assert report.points[KillPoint.STORED_UNANSWERED] >= 1, report.summary()
@@ -55,3 +58,17 @@ async def test_slack_post_killed_and_restarted_delivers_every_card_once(tmp_path
 async def test_discord_post_killed_and_restarted_delivers_every_card_once(tmp_path: Path) -> None:
     async with DiscordCrashTarget(scale=SCALE) as target:
         await kill_and_count(target, tmp_path)
+
+
+async def test_slack_post_on_postgresql_killed_and_restarted_delivers_every_card_once(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    async with SlackCrashTarget(scale=SCALE) as target:
+        await kill_and_count(target, tmp_path, postgres_url)
+
+
+async def test_discord_post_on_postgresql_killed_and_restarted_delivers_every_card_once(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    async with DiscordCrashTarget(scale=SCALE) as target:
+        await kill_and_count(target, tmp_path, postgres_url)
