@@ -21,13 +21,14 @@ from bot.storage.postgres.archive_sql import ARCHIVE_V3
 from bot.storage.postgres.errors import postgres_error
 from bot.storage.postgres.outbox_sql import DELIVERY_V1
 from bot.storage.postgres.subscriptions_sql import DAILY_V2
+from bot.storage.postgres.voice_sql import VOICE_V4
 
 __all__ = ["MIGRATIONS", "MIGRATION_LOCK", "migrate"]
 
 _log = logging.getLogger(__name__)
 
 #: The schema, in order: version N is ``MIGRATIONS[N - 1]``.
-MIGRATIONS: Final[tuple[str, ...]] = (DELIVERY_V1, DAILY_V2, ARCHIVE_V3)
+MIGRATIONS: Final[tuple[str, ...]] = (DELIVERY_V1, DAILY_V2, ARCHIVE_V3, VOICE_V4)
 
 #: The advisory lock key migrations hold: "paperbot" in ASCII, read as a 64-bit integer.
 MIGRATION_LOCK: Final = int.from_bytes(b"paperbot", "big") & 0x7FFF_FFFF_FFFF_FFFF

@@ -4,7 +4,8 @@ As :mod:`bot.storage.sqlite.tables`: each repository is a small object over
 :class:`Database` (``transaction()`` for writes, ``query()`` for one-statement reads), and
 :class:`Tables` makes them on first use. Only the repositories implemented for PostgreSQL so
 far are here: the outbox and the leases, the subscriptions and the schedule runs, the
-Hugging Face metadata (the archive itself is :mod:`bot.storage.postgres.archive`).
+Hugging Face metadata (the archive itself is :mod:`bot.storage.postgres.archive`), the reactions
+and the follows.
 """
 
 from __future__ import annotations
@@ -20,11 +21,13 @@ from bot.storage.postgres.metadata import PostgresMetadata
 from bot.storage.postgres.outbox import PostgresOutbox
 from bot.storage.postgres.schedule_runs import PostgresScheduleRuns
 from bot.storage.postgres.subscriptions import PostgresSubscriptions
+from bot.storage.postgres.voice import PostgresFollows, PostgresReactions
 
 if TYPE_CHECKING:
     from bot.core.daily.repositories import ScheduleRunRepository, SubscriptionRepository
     from bot.core.delivery.repositories import LeaseRepository, OutboxRepository
     from bot.core.enrichment.repositories import MetadataRepository
+    from bot.core.voice.repositories import FollowRepository, ReactionRepository
 
 __all__ = ["Connection", "Database", "Row", "Tables"]
 
@@ -49,7 +52,7 @@ class Database(Protocol):
 
 
 class Tables:
-    """The store's delivery, daily and metadata repositories, made on first use.
+    """The store's delivery, daily, metadata and voice repositories, made on first use.
 
     ``self`` is typed :class:`Database`, so mypy checks that the class this is mixed into has
     the two doors.
@@ -79,3 +82,13 @@ class Tables:
     def metadata(self: Database) -> MetadataRepository:
         """Hugging Face's metadata per paper."""
         return PostgresMetadata(self)
+
+    @cached_property
+    def reactions(self: Database) -> ReactionRepository:
+        """Likes, saves, reading lists and the count edits they cause."""
+        return PostgresReactions(self)
+
+    @cached_property
+    def follows(self: Database) -> FollowRepository:
+        """Members' follows and their direct messages."""
+        return PostgresFollows(self)

@@ -50,20 +50,21 @@ from bot.storage.sqlite.voice_sql import (
     TOLD_SQL,
     UNSAVE_SQL,
 )
+from bot.storage.voice_records import (
+    count_edit,
+    counts_by_paper,
+    follow_record,
+    follow_values,
+    member_key,
+    reading_item,
+    saved_paper,
+)
 
 if TYPE_CHECKING:
     from bot.core.delivery.repositories import PlannedRow
     from bot.storage.sqlite.tables import Database
 
 __all__ = ["SqliteFollows", "SqliteReactions"]
-
-
-def _member(member: Member) -> tuple[str, str, str]:
-    return member.platform, member.workspace, member.user
-
-
-def _date(value: Any) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
 
 
 class SqliteReactions:
@@ -74,7 +75,7 @@ class SqliteReactions:
 
     async def press(self, press: Press, *, now: float, window: float) -> Pressed:
         where = press.channel
-        key = (*_member(press.member), where.channel, press.arxiv_id, press.kind)
+        key = (*member_key(press.member), where.channel, press.arxiv_id, press.kind)
         day = press.digest_date.isoformat() if press.digest_date else None
         async with self._db.transaction() as conn:  # a press undone, else a press made
             found = (await conn.execute(REACTION_DELETE_SQL, key)).rowcount == 1
@@ -94,14 +95,10 @@ class SqliteReactions:
         self, platform: str, channel: str, arxiv_ids: Sequence[str]
     ) -> dict[str, Counts]:
         rows = await self._db.query(COUNTS_SQL, platform, channel, json.dumps(list(arxiv_ids)))
-        return {str(a): Counts(int(likes), int(saves)) for a, likes, saves in rows}
+        return counts_by_paper(rows)
 
     async def due_edits(self, now: float, *, limit: int) -> list[CountEdit]:
-        rows = await self._db.query(DUE_EDITS_SQL, now, limit)
-        return [
-            CountEdit(ChannelRef(p, w, c), str(m), str(a), _date(d), int(v))
-            for p, w, c, m, a, d, v in rows
-        ]
+        return [count_edit(row) for row in await self._db.query(DUE_EDITS_SQL, now, limit)]
 
     async def next_edit_at(self) -> float | None:
         ((due,),) = await self._db.query(NEXT_EDIT_SQL)
@@ -130,27 +127,27 @@ class SqliteReactions:
     async def saved(
         self, member: Member, *, offset: int, limit: int
     ) -> tuple[list[SavedPaper], int]:
-        rows = await self._db.query(SAVED_SQL, *_member(member), limit, offset)
-        ((total,),) = await self._db.query(SAVED_COUNT_SQL, *_member(member))
-        return [_saved(row) for row in rows], int(total)
+        rows = await self._db.query(SAVED_SQL, *member_key(member), limit, offset)
+        ((total,),) = await self._db.query(SAVED_COUNT_SQL, *member_key(member))
+        return [saved_paper(row) for row in rows], int(total)
 
     async def unsave(self, member: Member, arxiv_id: str, *, now: float, window: float) -> int:
         async with self._db.transaction() as conn:
             touched = await conn.execute_fetchall(
-                MEMBER_PAPER_CHANNELS_SQL, (*_member(member), arxiv_id)
+                MEMBER_PAPER_CHANNELS_SQL, (*member_key(member), arxiv_id)
             )
-            cursor = await conn.execute(UNSAVE_SQL, (*_member(member), arxiv_id))
+            cursor = await conn.execute(UNSAVE_SQL, (*member_key(member), arxiv_id))
             await _edits_due(conn, member.platform, touched, now=now, window=window)
             return cursor.rowcount
 
     async def forget(self, member: Member, *, now: float, window: float) -> int:
         async with self._db.transaction() as conn:
             touched = await conn.execute_fetchall(
-                MEMBER_PAPER_CHANNELS_SQL, (*_member(member), None)
+                MEMBER_PAPER_CHANNELS_SQL, (*member_key(member), None)
             )
-            deleted = (await conn.execute(FORGET_REACTIONS_SQL, _member(member))).rowcount
+            deleted = (await conn.execute(FORGET_REACTIONS_SQL, member_key(member))).rowcount
             for sql in FORGET_FOLLOW_SQLS:
-                deleted += (await conn.execute(sql, _member(member))).rowcount
+                deleted += (await conn.execute(sql, member_key(member))).rowcount
             for sql in FORGET_DMS_SQLS:  # the DMs' outbox rows name the member: gone too
                 await conn.execute(sql, (member.platform, dm_channel(member.user)))
             await _edits_due(conn, member.platform, touched, now=now, window=window)
@@ -165,11 +162,7 @@ class SqliteReactions:
         ((total,),) = await self._db.query(
             READING_LIST_COUNT_SQL, channel.platform, channel.channel
         )
-        items = [
-            ReadingItem(str(a), t, _date(d), Counts(int(likes), int(saves)), float(at))
-            for a, t, d, likes, saves, at in rows
-        ]
-        return items, int(total)
+        return [reading_item(row) for row in rows], int(total)
 
     async def hide(self, channel: ChannelRef, arxiv_id: str, *, now: float) -> bool:
         values = (channel.platform, channel.workspace, channel.channel, arxiv_id, now)
@@ -179,9 +172,8 @@ class SqliteReactions:
     async def exported(
         self, platform: str, channel: str, user: str | None, kind: Kind | None
     ) -> list[SavedPaper]:
-        return [
-            _saved(row) for row in await self._db.query(EXPORTED_SQL, platform, channel, user, kind)
-        ]
+        rows = await self._db.query(EXPORTED_SQL, platform, channel, user, kind)
+        return [saved_paper(row) for row in rows]
 
 
 class SqliteFollows:
@@ -191,33 +183,31 @@ class SqliteFollows:
         self._db = db
 
     async def get(self, member: Member) -> Follow | None:
-        rows = await self._db.query(FOLLOW_SQL, *_member(member))
-        return _follow(rows[0]) if rows else None
+        rows = await self._db.query(FOLLOW_SQL, *member_key(member))
+        return follow_record(rows[0]) if rows else None
 
     async def put(self, follow: Follow) -> None:
-        values = (*_member(follow.member), json.dumps(list(follow.terms), ensure_ascii=False),
-                  json.dumps(list(follow.authors), ensure_ascii=False), follow.created_at,
-                  follow.told_pause)  # fmt: skip
         async with self._db.transaction() as conn:
-            await conn.execute(PUT_FOLLOW_SQL, values)
+            await conn.execute(PUT_FOLLOW_SQL, follow_values(follow))
 
     async def remove(self, member: Member) -> bool:
         async with self._db.transaction() as conn:
-            return (await conn.execute(REMOVE_FOLLOW_SQL, _member(member))).rowcount == 1
+            return (await conn.execute(REMOVE_FOLLOW_SQL, member_key(member))).rowcount == 1
 
     async def all(self, platform: str) -> list[Follow]:
-        return [_follow(row) for row in await self._db.query(FOLLOWS_SQL, platform)]
+        return [follow_record(row) for row in await self._db.query(FOLLOWS_SQL, platform)]
 
     async def told(self, member: Member, reason: str | None) -> None:
         async with self._db.transaction() as conn:
-            await conn.execute(TOLD_SQL, (*_member(member), reason))
+            await conn.execute(TOLD_SQL, (*member_key(member), reason))
 
     async def planned_days(self, platform: str, day: dt.date) -> set[Member]:
         rows = await self._db.query(PLANNED_DAYS_SQL, platform, day.isoformat())
         return {Member(platform, str(w), str(u)) for w, u in rows}
 
     async def sent_papers(self, member: Member, arxiv_ids: Sequence[str]) -> set[str]:
-        rows = await self._db.query(SENT_PAPERS_SQL, *_member(member), json.dumps(list(arxiv_ids)))
+        papers = json.dumps(list(arxiv_ids))
+        rows = await self._db.query(SENT_PAPERS_SQL, *member_key(member), papers)
         return {str(a) for (a,) in rows}
 
     async def plan(
@@ -231,11 +221,11 @@ class SqliteFollows:
             await add_planned(conn, rows, (), now=now)
             await conn.executemany(
                 FOLLOW_DAY_SQL,
-                [(*_member(m), day.isoformat(), now) for m, day, _ in days],
+                [(*member_key(m), day.isoformat(), now) for m, day, _ in days],
             )
             await conn.executemany(
                 FOLLOW_SENT_SQL,
-                [(*_member(m), a, day.isoformat()) for m, day, papers in days for a in papers],
+                [(*member_key(m), a, day.isoformat()) for m, day, papers in days for a in papers],
             )
 
 
@@ -243,7 +233,7 @@ async def _counts(
     conn: aiosqlite.Connection, platform: str, channel: str, arxiv_ids: Sequence[str]
 ) -> dict[str, Counts]:
     rows = await conn.execute_fetchall(COUNTS_SQL, (platform, channel, json.dumps(list(arxiv_ids))))
-    return {str(a): Counts(int(likes), int(saves)) for a, likes, saves in rows}
+    return counts_by_paper(rows)
 
 
 async def _edits_due(
@@ -257,20 +247,4 @@ async def _edits_due(
     """Cards showing papers whose counts changed outside a press: due for an edit too."""
     await conn.executemany(
         EDITS_OF_PAPER_SQL, [(platform, str(c), str(a), now, window) for c, a in touched]
-    )
-
-
-def _saved(row: Sequence[Any]) -> SavedPaper:
-    arxiv_id, title, day, at = row
-    return SavedPaper(str(arxiv_id), title, _date(day), float(at))
-
-
-def _follow(row: Sequence[Any]) -> Follow:
-    platform, workspace, user, terms, authors, created, told = row
-    return Follow(
-        Member(str(platform), str(workspace), str(user)),
-        tuple(json.loads(terms)),
-        tuple(json.loads(authors)),
-        float(created),
-        told,
     )

@@ -1,13 +1,15 @@
 """Follow DMs and the weekly ``rank:likes`` listing, planned by the scheduler (fake clock).
 
 A follow DM is an outbox listing to ``dm:<user>``: once per member and digest, each paper once
-per member, nothing while the member's DMs are paused, and delivered by the real worker.
+per member, nothing while the member's DMs are paused, and delivered by the real worker. On
+every backend of ``voice_store`` (the harness's ``store``, here).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import Any
 
 import pytest
 
@@ -22,13 +24,31 @@ from bot.core.delivery.worker import Worker
 from bot.core.voice.desk import VoiceDesk
 from bot.core.voice.members import ChannelRef, Member
 from bot.core.voice.records import Press
-from tests.core.daily.test_routing_plans import OCR, UNTITLED, VERIFY, rows
-from tests.core.daily.test_schedule import DAY, SEOUL, Harness, harness, store, utc
+from bot.storage.postgres.store import PostgresStore
+from tests.core.daily.test_routing_plans import OCR, UNTITLED, VERIFY
+from tests.core.daily.test_schedule import DAY, SEOUL, Harness, harness, utc
 from tests.fakes.memory_poster import MemoryPoster
 
-__all__ = ["harness", "store"]
+__all__ = ["harness"]
 
 ME = Member("slack", "T1", "U0FOLLOWER")
+
+
+@pytest.fixture
+def store(voice_store: Any) -> Any:
+    """The harness's store: each backend with the voice tables."""
+    return voice_store
+
+
+async def rows(store: Any, channel: str) -> list[tuple[str, str]]:
+    """(digest date, paper) of the channel's outbox rows, in order."""
+    mark = "%s" if isinstance(store, PostgresStore) else "?"
+    found = await store.query(
+        "SELECT digest_date, paper FROM outbox"
+        f" WHERE channel = {mark} ORDER BY digest_date, position",
+        channel,
+    )
+    return [(str(d), str(p)) for d, p in found]
 
 
 def follow_scheduler(harness: Harness) -> Scheduler:

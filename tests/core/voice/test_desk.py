@@ -1,12 +1,12 @@
 """What the voice commands answer: presses, saved lists and their export, follows.
 
-Over a real store with the example digest; BibTeX is read back with pybtex, a real parser.
+Over a real store (every backend of ``voice_store``) with the example digest; BibTeX is read
+back with pybtex, a real parser.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -27,10 +27,10 @@ ME = Member("slack", "T1", "U1")
 
 
 @pytest.fixture
-async def desk(tmp_path: Path) -> AsyncIterator[tuple[VoiceDesk, Store]]:
-    async with Store.open(tmp_path / "d.db") as store:
-        await ingest_digest(store, tmp_path, DAY)
-        yield VoiceDesk(store, FakeClock()), store
+async def desk(tmp_path: Path, voice_store: Store) -> tuple[VoiceDesk, Store]:
+    """A desk over each backend of ``voice_store``, holding the example digest."""
+    await ingest_digest(voice_store, tmp_path, DAY)
+    return VoiceDesk(voice_store, FakeClock()), voice_store
 
 
 async def test_pressing_twice_saves_and_unsaves_with_a_private_answer(

@@ -1,6 +1,6 @@
 """Likes, saves and their count edits: the repository contract and the editor's coalescing.
 
-Against the real store (every backend of ``backend_store``) and the in-memory poster: fifty
+Against the real store (every backend of ``voice_store``) and the in-memory poster: fifty
 presses make exact counts and at most two edits; an edit owed at a stop is made after the
 restart; a failed edit is postponed or dropped as the platform's answer says.
 """
@@ -19,6 +19,7 @@ from bot.core.voice.editor import CountEditor
 from bot.core.voice.members import ChannelRef, Member
 from bot.core.voice.records import Press
 from bot.storage.sqlite.store import Store
+from tests.core.conftest import Opener
 from tests.core.digest_files import ingest_digest
 from tests.fakes.clock import FakeClock
 from tests.fakes.memory_poster import MemoryPoster
@@ -36,9 +37,9 @@ def press(
 
 
 @pytest.fixture
-async def store(tmp_path: Path, backend_store: Store) -> Store:
-    await ingest_digest(backend_store, tmp_path, DAY)
-    return backend_store
+async def store(tmp_path: Path, voice_store: Store) -> Store:
+    await ingest_digest(voice_store, tmp_path, DAY)
+    return voice_store
 
 
 async def test_a_second_press_undoes_the_first_and_counts_are_per_channel(store: Store) -> None:
@@ -91,15 +92,16 @@ async def test_a_press_during_an_edit_leaves_the_message_due_again(store: Store)
     assert again.version == 2
 
 
-async def test_an_edit_owed_at_a_stop_is_made_after_the_restart(tmp_path: Path) -> None:
-    path = tmp_path / "a.db"
-    async with Store.open(path) as store:
+async def test_an_edit_owed_at_a_stop_is_made_after_the_restart(
+    tmp_path: Path, voice_backend: Opener
+) -> None:
+    async with voice_backend() as store:
         await ingest_digest(store, tmp_path, DAY)
         for n in range(3):
             await store.reactions.press(press(f"U{n}"), now=100.0, window=3.0)
     clock = FakeClock(start=200.0)
     poster = MemoryPoster(clock)
-    async with Store.open(path) as store:
+    async with voice_backend() as store:
         assert await CountEditor(store, {"memory": poster}, clock).edit_due() == 1
     assert poster.edits == [("C1", "m1", Counts(3, 0))]
 
