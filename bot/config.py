@@ -34,6 +34,12 @@ from pydantic_core import PydanticCustomError
 from bot.core.daily import config as daily
 from bot.core.daily.config import ScheduleConfig, SourcesConfig
 from bot.core.enrichment.config import EnrichmentConfig
+from bot.database_url import (
+    DATABASE_ENV,
+    NO_PASSWORD_HERE,
+    has_password,
+    is_database_url,
+)
 from bot.platforms import PLATFORMS, find_platform
 from bot.registry import PacingConfig, either
 
@@ -77,10 +83,37 @@ def _with_platforms(base: type[M], fields: Mapping[str, tuple[Any, Any]]) -> typ
 
 
 class StorageConfig(BaseModel):
-    """``[storage]``: where the paper archive lives."""
+    """``[storage]``: where the paper archive lives: a SQLite file, or a PostgreSQL ``url``.
 
-    model_config = _STRICT
+    The URL names the server, the user and the database, never the password: a config file
+    is shared and committed, so the password comes from ``PAPERBOT_DATABASE_URL``,
+    ``PGPASSWORD`` or ``~/.pgpass`` (libpq reads both). An error never echoes the URL.
+    """
+
+    # The input is a URL that may hold a password: no validation error may repeat it.
+    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
     path: str = Field(default="paperbot.db", description="SQLite file, or ':memory:'")
+    url: str | None = Field(
+        default=None, description="postgresql://user@host:5432/db; wins over path"
+    )
+
+    @field_validator("url")
+    @classmethod
+    def _postgres_without_password(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not is_database_url(value):
+            raise PydanticCustomError(
+                "database_url", "Input should be a postgresql:// URL (an SQLite file is path)"
+            )
+        if has_password(value):
+            raise PydanticCustomError("database_url", NO_PASSWORD_HERE)
+        return value
+
+    def location(self, environ: Mapping[str, str] | None = None) -> str:
+        """Where the archive is: ``$PAPERBOT_DATABASE_URL``, else ``url``, else ``path``."""
+        env = os.environ if environ is None else environ
+        return env.get(DATABASE_ENV) or self.url or self.path
 
 
 class LoggingConfig(BaseModel):
@@ -95,10 +128,15 @@ class _Retries(BaseModel):
     max_attempts: int = Field(default=8, ge=1, description="tries before a card is 'failed'")
     base_delay: float = Field(default=1.0, gt=0, description="first back-off, seconds")
     max_delay: float = Field(default=300.0, gt=0, description="longest back-off, seconds")
+    # bot.core.delivery.lease.DEFAULT_TTL: a dead deliverer is replaced within this (+ a third).
+    lease_seconds: float = Field(
+        default=30.0, ge=1, description="delivery lease without renewal, seconds"
+    )
 
 
 class _Head(BaseModel):
-    model_config = _STRICT
+    # [storage] url may hold a password (refused): no validation error may repeat any input.
+    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
     storage: StorageConfig = StorageConfig()
     logging: LoggingConfig = LoggingConfig()
 

@@ -160,3 +160,25 @@ def test_subscription_filters_are_checked_as_chat_checks_them(tmp_path: Path) ->
         with pytest.raises(ConfigError) as error:
             load_config(path)
         assert "@everyone" not in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("discord", "problem"),
+    [
+        ("shard_ids = [0]", "shard_ids needs shard_count"),
+        ("shard_count = 2\nshard_ids = [0, 2]", r"shard_ids \[2\] out of range: shards are 0 to 1"),
+        ("shard_count = 2\nshard_ids = [1, 1]", "shard_ids lists a shard twice"),
+        ("shard_count = 2\nshard_ids = []", "shard_ids is empty"),
+    ],
+)
+def test_shard_ids_must_be_shards_of_the_count(tmp_path: Path, discord: str, problem: str) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text(f"[discord]\n{discord}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=problem):
+        load_config(path)
+
+
+def test_shard_ids_split_the_shards_between_processes(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text("[discord]\nshard_count = 4\nshard_ids = [1, 3]\n", encoding="utf-8")
+    assert load_config(path).discord.shard_ids == (1, 3)

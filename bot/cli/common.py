@@ -15,19 +15,24 @@ import re
 from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Annotated, Any, Final, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Final, TypeVar
 
 import typer
 from pydantic import BaseModel
 
 from bot.config import Config, ConfigError, load_config
 from bot.console.terminal import TerminalFormatter, echo, json_dumps
+from bot.database_url import NO_PASSWORD_HERE, has_password, is_database_url, shown_location
+
+if TYPE_CHECKING:
+    from bot.storage.protocol import Storage
 
 __all__ = [
     "ConfigOption",
     "DbOption",
     "FormatOption",
     "OutputFormat",
+    "database",
     "fail",
     "load",
     "open_store",
@@ -48,9 +53,11 @@ class OutputFormat(enum.StrEnum):
 
 # Help is rich markup (app.py: rich_markup_mode): "[storage]" unescaped would vanish as a tag.
 DbOption = Annotated[
-    Path | None,
+    str | None,
     typer.Option(
-        "--db", help="SQLite archive (default: the config's \\[storage] path, ./paperbot.db)."
+        "--db",
+        help="SQLite archive, or postgresql://user@host/db without a password (default: "
+        "$PAPERBOT_DATABASE_URL, the config's \\[storage] url or path, ./paperbot.db).",
     ),
 ]
 ConfigOption = Annotated[
@@ -97,41 +104,57 @@ def load(config: Path | None, *, service: bool = False) -> Config:
     return loaded
 
 
+def database(db: str | None, config: Config) -> str:
+    """The database ``--db``, ``$PAPERBOT_DATABASE_URL`` or the config names, or exit 2.
+
+    ``--db`` may name a PostgreSQL database by URL, but not with its password: a shell keeps
+    its history. The URL is never echoed.
+    """
+    from bot.app import database_location
+
+    if db is not None and (scheme := _URL_SCHEME.match(db)) is not None:
+        if not is_database_url(db):
+            raise fail(
+                f"--db names an SQLite file or a postgresql:// URL, not a {scheme.group(1)} URL"
+            )
+        if has_password(db):
+            raise fail(f"--db: {NO_PASSWORD_HERE}")
+    return database_location(db, config)
+
+
 @asynccontextmanager
 async def open_store(
-    db: Path | None, config: Config, *, existing: bool = False
-) -> AsyncIterator[Any]:
-    """Open the archive named by ``--db`` or the config, or exit 2 with the reason.
+    db: str | None, config: Config, *, existing: bool = False
+) -> AsyncIterator[Storage]:
+    """Open the archive named by ``--db``, the environment or the config, or exit 2 with why.
 
     Args:
         db: ``--db``.
-        config: The loaded config, for ``[storage] path``.
-        existing: A reading command: a missing archive exits 1 with what to run first,
+        config: The loaded config, for ``[storage] url`` and ``path``.
+        existing: A reading command: a missing SQLite archive exits 1 with what to run first,
             instead of leaving an empty ``paperbot.db`` in whatever folder it ran in.
     """
-    from bot.app import archive_path
     from bot.core.errors import StorageError
     from bot.storage import open_store as open_archive
 
-    path = archive_path(db, config)
-    # ``--db`` is read as a path, which turns ``postgresql://`` into ``postgresql:/``.
-    scheme = _URL_SCHEME.match(path)
-    if scheme is not None:  # never echoed: the URL may hold a password
+    location = database(db, config)
+    shown = shown_location(location)
+    if (
+        existing
+        and not is_database_url(location)
+        and location != ":memory:"
+        and not await asyncio.to_thread(Path(location).exists)
+    ):
         raise fail(
-            f"--db and [storage] path name an SQLite file, not a {scheme.group(1)} URL; "
-            "a PostgreSQL archive is not available yet (issue #17)"
-        )
-    if existing and path != ":memory:" and not await asyncio.to_thread(Path(path).exists):
-        raise fail(
-            f"no archive at {path}: run `paperbot ingest DIGEST.md` (or `paperbot post`) "
+            f"no archive at {shown}: run `paperbot ingest DIGEST.md` (or `paperbot post`) "
             "first, or name the archive with --db PATH",
             1,
         )
     try:
-        async with open_archive(path) as store:
+        async with open_archive(location) as store:
             yield store
     except StorageError as error:
-        raise fail(f"{path}: {error}") from None
+        raise fail(f"{shown}: {error}") from None
 
 
 def run(coroutine: Coroutine[Any, Any, T]) -> T:

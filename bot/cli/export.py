@@ -60,6 +60,7 @@ def bibtex(
     from bot.app import SetupError, parse_target
     from bot.core.clock import SystemClock
     from bot.core.voice.desk import VoiceDesk
+    from bot.core.voice.records import Kind
 
     settings = load(config)
     try:
@@ -69,7 +70,7 @@ def bibtex(
 
     async def main() -> tuple[str, list[str]]:
         async with open_store(db, settings, existing=True) as store:
-            kind = "save" if user else None
+            kind: Kind | None = "save" if user else None
             papers = await store.reactions.exported(target.platform, target.channel, user, kind)
             text = await VoiceDesk(store, SystemClock()).bibtex(papers)
             return text, [paper.arxiv_id for paper in papers]

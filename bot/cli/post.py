@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from bot.app import Target
     from bot.core.archive.records import PaperEntry
     from bot.core.daily.planner import Routing
-    from bot.storage.sqlite.store import Store
+    from bot.storage.protocol import Storage
 
     from .post_delivery import PostOutcome
 
@@ -166,7 +166,7 @@ def post(
 
 
 async def _dry_run(
-    store: Store, day: dt.date, target: Target, routing: Routing, again: bool, as_json: bool
+    store: Storage, day: dt.date, target: Target, routing: Routing, again: bool, as_json: bool
 ) -> int:
     """What post would send, and every paper its filters leave out with the reason."""
     from bot.core.clock import SystemClock

@@ -29,7 +29,7 @@ from bot.core.delivery.poster import Poster
 from bot.core.delivery.progress import DeliveryProgress, read_progress
 from bot.core.delivery.worker import DeliveryReport
 from bot.platforms import listing_fits
-from bot.storage.sqlite.store import Store
+from bot.storage.protocol import Storage
 
 from .progress import ProgressView
 
@@ -67,7 +67,7 @@ class PostOutcome:
 
 @dataclass(frozen=True, slots=True)
 class _Job:
-    store: Store
+    store: Storage
     clock: Clock
     settings: Config
     target: Target
@@ -94,7 +94,7 @@ class _Job:
 
 
 async def post_digest(
-    store: Store,
+    store: Storage,
     clock: Clock,
     settings: Config,
     target: Target,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .app import app
-from .common import ConfigOption, DbOption, fail, load, run
+from .common import ConfigOption, DbOption, database, fail, load, run
 
 __all__ = ["serve_command"]
 
@@ -20,11 +20,11 @@ def serve_command(db: DbOption = None, config: ConfigOption = None) -> None:
     /subscribe) on Slack and Discord when their tokens are set in the
     environment: SLACK_BOT_TOKEN and SLACK_APP_TOKEN, or DISCORD_TOKEN.
     """
-    from bot.app import NothingToServe, SetupError, archive_path, serve
+    from bot.app import NothingToServe, SetupError, serve
     from bot.config import Secrets
 
     settings = load(config, service=True)
     try:
-        run(serve(settings, Secrets.from_env(), archive_path(db, settings)))
+        run(serve(settings, Secrets.from_env(), database(db, settings)))
     except (NothingToServe, SetupError) as error:
         raise fail(str(error)) from None

@@ -8,8 +8,9 @@ their Korean translations, and the command tree is synced to the development gui
 
 It is an :class:`~discord.ext.commands.AutoShardedBot`: with ``shard_count`` unset Discord's
 recommendation (``GET /gateway/bot``) decides, which is one shard below 2,500 guilds; all
-shards run in this process. Run it with :func:`run_bot` (or ``async with bot: await
-bot.start(token)``).
+shards run in this process unless ``shard_ids`` names this process's share, so that several
+``serve`` processes together cover every guild. Run it with :func:`run_bot` (or
+``async with bot: await bot.start(token)``).
 """
 
 from __future__ import annotations
@@ -85,6 +86,8 @@ class PaperBot(commands.AutoShardedBot):
         use_endpoints(config)
         without_voice()
         options.setdefault("intents", bot_intents())
+        if config.shard_ids is not None:  # this process's share of the shards
+            options.setdefault("shard_ids", list(config.shard_ids))
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -150,12 +153,14 @@ class PaperBot(commands.AutoShardedBot):
 
     async def on_ready(self) -> None:
         """Log who we are and where: the first thing to check when commands do not appear."""
+        shards = self.config.shard_ids
         _log.info(
-            "connected as %s (application %s) to %d guild(s) over %s shard(s)",
+            "connected as %s (application %s) to %d guild(s) over %s shard(s)%s",
             self.user,
             self.application_id,
             len(self.guilds),
             self.shard_count,
+            f" (this process runs {', '.join(map(str, shards))})" if shards else "",
         )
 
 

@@ -27,7 +27,7 @@ asyncpg's edge is raw throughput; the issue's benchmarks compare the backends en
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from contextlib import AbstractAsyncContextManager
@@ -35,12 +35,12 @@ if TYPE_CHECKING:
 
     from bot.core.delivery.repositories import DeliveryStore
     from bot.storage.postgres.store import PostgresStore
-    from bot.storage.sqlite.store import Store
+    from bot.storage.protocol import Storage
 
 __all__ = ["is_postgres_url", "open_delivery_store", "open_store"]
 
 
-def open_store(location: str | Path) -> AbstractAsyncContextManager[Store]:
+def open_store(location: str | Path) -> AbstractAsyncContextManager[Storage]:
     """Open the storage at ``location``; close on exit.
 
     ``location`` is a SQLite file (or ``":memory:"``), or a ``postgresql://`` URL: the one
@@ -54,10 +54,7 @@ def open_store(location: str | Path) -> AbstractAsyncContextManager[Store]:
         SchemaError: Its schema is newer than this paperbot, or a migration failed.
     """
     if is_postgres_url(location):
-        # Both stores implement the same Protocols (the archive's, the delivery and daily
-        # tables', the metadata's); until one composite Protocol names them all, the
-        # PostgreSQL store is typed as the SQLite one it stands in for.
-        return cast("AbstractAsyncContextManager[Store]", _open_postgres(str(location)))
+        return _open_postgres(str(location))
     from bot.storage.sqlite.store import Store
 
     return Store.open(location)

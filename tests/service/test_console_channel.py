@@ -58,7 +58,7 @@ async def _post(db: Path) -> Result:
 
 async def _serve_until_idle(config: Config, db: Path, caplog: pytest.LogCaptureFixture) -> None:
     """Run serve until its start-up planning is done and nothing is left to send."""
-    caplog.set_level(logging.INFO, logger="bot.app")
+    caplog.set_level(logging.INFO, logger="bot")
     stop = asyncio.Event()
     service = asyncio.create_task(serve(config, Secrets(), str(db), stop=stop))
     async with Store.open(db) as store:
