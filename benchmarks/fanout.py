@@ -6,9 +6,23 @@ achieved, the theoretical maximum the limits allow, their ratio (target at least
 received (target 0 after the first bucket is learned), duplicates and losses (target 0); then
 the crash harness (``tests/crash``) with at least 50 kills per platform.
 
-Everything is real except the platforms: the archive, the outbox, ``bot.app.make_worker`` with
-the default ``[delivery]`` config and the poster ``bot.app.open_poster`` builds, all in this
-process against the loopback fakes.
+Issue #17 asks for the same fan-out on both backends in the same run, with one and with two
+processes, the ratio to the platform limit never below SQLite's. So every platform runs on
+SQLite and on PostgreSQL (``--backend``; a throw-away cluster or ``PAPERBOT_DATABASE_URL``'s
+server, ``benchmarks/_postgres.py``), each with one and with two delivering processes
+(``--processes``): real OS processes (``benchmarks/_fanout_deliverer.py``) running serve's
+delivery term (``bot.duties.DeliveryDuties``) under its leadership of the delivery lease, on
+one fresh database per run. With two, whoever takes the lease delivers and the other stands
+by, so two processes are expected to match one, not to double it: the issue's "exactly one
+process delivers at a time". Each run prints the lease terms every process led (``1, 0``: one
+delivered throughout); the summary ends with each PostgreSQL ratio against SQLite's and two
+processes against one.
+
+Everything is real except the platforms: the archive, the outbox, the worker
+``bot.duties.make_worker`` builds with the default ``[delivery]`` config and the poster
+``bot.app.open_poster`` builds, against the loopback fakes that run in this process. This
+process archives the digest and plans it for every channel, starts the deliverers, says ``go``
+and times until the fake has accepted every message (polled every :data:`POLL_SECONDS`).
 
 Limits (the fakes' defaults, which are what ``bot/config.py`` paces for):
 
@@ -25,24 +39,31 @@ Bursts are left out of the maxima: the largest (Slack's workspace burst of 10) i
 2,700 messages.
 
 Time is scaled: the fakes' windows are multiplied by ``--scale``, and the worker runs on a
-:class:`ScaledClock` whose seconds last ``--scale`` real seconds. Scaling the clock rather than
+:class:`ScaledClock` whose seconds last ``--scale`` real seconds (the deliverers share this
+process's anchor, so their leases and due times agree). Scaling the clock rather than
 building ``Pacing`` with scaled rates keeps every duration the worker reads in platform seconds,
 exactly as configured: pacing, back-off and Retry-After (the Slack fake sends whole platform
 seconds, as Slack does, and the worker waits them on the scaled clock). discord.py's own waits
 use real seconds, and the Discord fake's headers report real (scaled) seconds, so they agree.
 Rates are reported in platform seconds: messages / (real elapsed / scale).
 
-The default scales (Slack 0.1, Discord 0.5: about a minute each) keep the measurement about
-pacing. Every message costs about 5 ms of CPU here (the fake, the client library and the bot in
-one process; most of it rendering the card again for each channel), and a token bucket with a
+The default scales (Slack 0.1, Discord 0.5: about a minute a run at 100 channels) keep the
+measurement about pacing. Every message costs about 5 ms of CPU here (the fake, the client
+library and the bot on one machine; most of it rendering the card again for each channel),
+and a token bucket with a
 burst of 1 loses whatever its waiter oversleeps; both are fixed costs in real time, so a smaller
 scale inflates them against a shorter platform second: Slack reaches 77% at 0.02 and 92% at
 0.05 on a 2-core machine, 95% at 0.1. The crash harness runs its child at
 :data:`CRASH_SCALE`, with ``[delivery]`` pacing divided by it to match.
 
-Run ``python benchmarks/fanout.py`` (both platforms), ``--platform slack``, ``--channels 10``
+The crash harness (``--kills``) is issue #7's, on SQLite with one process; the two-serve crash
+runs on PostgreSQL are ``benchmarks/crash_serve.py``'s.
+
+Run ``python benchmarks/fanout.py`` (both platforms, both backends, one and two processes:
+eight runs), ``--platform slack``, ``--backend postgres``, ``--processes 2``, ``--channels 10``
 for a quick look, ``--kills 0`` to skip the crash harness. Exit status 0 when every target is
-met, 1 otherwise.
+met (and each run was delivered by one process, and no PostgreSQL ratio is below SQLite's),
+1 otherwise.
 """
 
 from __future__ import annotations
