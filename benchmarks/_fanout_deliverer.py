@@ -46,14 +46,17 @@ def platform_config(platform: str, base_url: str, token: str) -> tuple[Config, S
     quiet = EnrichmentConfig(enabled=False)
     if platform == "slack":
         slack = SlackConfig(api_base_url=base_url)
-        return Config(slack=slack, enrichment=quiet), Secrets(slack_bot_token=token)
+        config = Config.model_validate({"slack": slack, "enrichment": quiet})
+        return config, Secrets(slack_bot_token=token)
     discord = DiscordConfig(api_base_url=base_url)
-    return Config(discord=discord, enrichment=quiet), Secrets(discord_token=token)
+    config = Config.model_validate({"discord": discord, "enrichment": quiet})
+    return config, Secrets(discord_token=token)
 
 
 async def read_line() -> str:
     """The parent's next line, without blocking the event loop."""
-    return (await asyncio.to_thread(sys.stdin.readline)).strip()
+    line: str = await asyncio.to_thread(sys.stdin.readline)
+    return line.strip()
 
 
 async def main(spec: dict[str, Any]) -> int:

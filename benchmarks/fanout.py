@@ -96,7 +96,7 @@ from _postgres import PostgresServer, postgres_server  # noqa: E402  (benchmarks
 from bot.config import Config  # noqa: E402
 from bot.core.archive.ingest import ingest_file  # noqa: E402
 from bot.core.delivery.outbox import Outbox  # noqa: E402
-from bot.registry import SetupError  # noqa: E402
+from bot.registry import PacingConfig, SetupError  # noqa: E402
 from bot.storage import open_store  # noqa: E402
 from digest_parser import parse_digest_file  # noqa: E402
 from tests.crash.discord_target import DiscordCrashTarget  # noqa: E402
@@ -329,7 +329,7 @@ async def slack_fanout(run: Run, args: Namespace) -> Fanout:
         posts = [(r.channel or "", r.status) for r in fake.calls("chat.postMessage")]
         received = [[(d, p) for d, p, _ in slack_cards(fake, c)] for c in channels]
         ratelimited = fake.stats.ratelimited
-    pacing = Config().delivery.slack
+    pacing = paced_by("slack")
     if (pacing.per_channel_per_second, pacing.overall_per_second) != (
         limits.channel_per_second,
         limits.workspace_per_second,
@@ -364,7 +364,7 @@ async def discord_fanout(run: Run, args: Namespace) -> Fanout:
             for r in fake.requests
             if r.status == 429
         )
-    route, pacing = limits.routes[MESSAGE_CREATE_ROUTE], Config().delivery.discord
+    route, pacing = limits.routes[MESSAGE_CREATE_ROUTE], paced_by("discord")
     observed = Observed(received, seconds, posts, ratelimited, terms)
     return figures(
         run,
@@ -374,6 +374,13 @@ async def discord_fanout(run: Run, args: Namespace) -> Fanout:
         paced=ceiling(len(channels), pacing.per_channel_per_second, pacing.overall_per_second),
         scopes=", ".join(f"{scope} {n}" for scope, n in scopes.items()),
     )
+
+
+def paced_by(platform: str) -> PacingConfig:
+    """``[delivery.<platform>]`` as configured by default."""
+    pacing = Config().delivery.pacing(platform)
+    assert pacing is not None, platform
+    return pacing
 
 
 def ok_status(status: int | None) -> bool:
