@@ -457,7 +457,7 @@ def parse_args(argv: list[str] | None = None) -> Namespace:
     parser.add_argument(
         "--row-seconds",
         type=float,
-        default=120.0,
+        default=30.0,
         help="stop a lookup row's calls after this long (its line says how many ran)",
     )
     parser.add_argument("--digests", default=str(DEFAULT_DIGESTS), help="real digests folder")
