@@ -60,7 +60,7 @@ CONNECT_TIMEOUT: Final = 10.0
 
 
 class PostgresStore(Tables):
-    """The archive and every other table in a PostgreSQL database, over a connection pool."""
+    """The archive and the other tables implemented so far, in PostgreSQL, over a pool."""
 
     def __init__(
         self, pool: AsyncConnectionPool[Connection], *, url: str, secrets: Sequence[str]
