@@ -57,7 +57,8 @@ DbOption = Annotated[
     typer.Option(
         "--db",
         help="SQLite archive, or postgresql://user@host/db without a password (default: "
-        "$PAPERBOT_DATABASE_URL, the config's \\[storage] url or path, ./paperbot.db).",
+        "$PAPERBOT_DATABASE_URL, the config's \\[storage] url, its \\[storage] path, "
+        "./paperbot.db).",
     ),
 ]
 ConfigOption = Annotated[

@@ -112,7 +112,7 @@ async def paperbot(
         "bot",
         *args,
         cwd=tmp_path,
-        env=clean_env(),
+        env=clean_env() if env is None else env,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
