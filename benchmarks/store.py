@@ -38,8 +38,9 @@ is the latency a user waiting in that crowd sees. The floor is the same ``paper`
 run with the standard library's synchronous ``sqlite3`` (no thread hop, no records built).
 
 Run ``python benchmarks/store.py`` (SQLite about 1.5 minutes at 100k on 2 cores; PostgreSQL
-longer: its searches are slower, and ``--row-seconds`` caps each lookup row, saying how many
-calls ran), ``--backend sqlite`` for one backend, or ``--entries 10000`` for a quick look.
+longer: its ingest is slower; ``--row-seconds`` caps each lookup row, saying how many calls
+ran, in case a search plan goes bad), ``--backend sqlite`` for one backend, or ``--entries
+10000`` for a quick look.
 Exit status 0 whatever the timings; 2 when the real digests are missing.
 """
 
