@@ -8,6 +8,7 @@ folder is on ``sys.path`` when one of them runs).
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import hashlib
 import statistics
@@ -23,6 +24,7 @@ from digest_parser import Paper, parse_digest_file
 __all__ = [
     "DEFAULT_DIGESTS",
     "PATTERN",
+    "ScaledClock",
     "build_archive",
     "per_call_us",
     "percentile",
@@ -34,6 +36,28 @@ ROOT: Final = Path(__file__).resolve().parent.parent
 DEFAULT_DIGESTS: Final = ROOT.parent / "shared" / "digests"
 PATTERN: Final = "hf-daily-papers-*.md"
 BATCH_TARGET_NS: Final = 20_000_000  # one timed batch lasts at least 20 ms
+
+
+class ScaledClock:
+    """A :class:`bot.core.clock.Clock` whose seconds last ``scale`` real seconds.
+
+    ``now()`` equals the real epoch time at ``anchor`` (default: when it is made) and runs
+    ``1 / scale`` times faster from there, so stored times stay plausible; ``sleep(s)`` sleeps
+    ``s × scale`` real seconds. Processes given the same ``anchor`` and ``scale`` read the same
+    time (it is computed from the wall clock), so their leases and due times agree.
+    """
+
+    def __init__(self, scale: float, *, anchor: float | None = None) -> None:
+        self.scale = scale
+        self.anchor = time.time() if anchor is None else anchor
+
+    def now(self) -> float:
+        """Platform seconds since the epoch."""
+        return self.anchor + (time.time() - self.anchor) / self.scale
+
+    async def sleep(self, seconds: float) -> None:
+        """Wait ``seconds`` platform seconds."""
+        await asyncio.sleep(max(0.0, seconds) * self.scale)
 
 
 def percentile(values: list[float], q: float) -> float:

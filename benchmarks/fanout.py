@@ -6,9 +6,23 @@ achieved, the theoretical maximum the limits allow, their ratio (target at least
 received (target 0 after the first bucket is learned), duplicates and losses (target 0); then
 the crash harness (``tests/crash``) with at least 50 kills per platform.
 
-Everything is real except the platforms: the archive, the outbox, ``bot.app.make_worker`` with
-the default ``[delivery]`` config and the poster ``bot.app.open_poster`` builds, all in this
-process against the loopback fakes.
+Issue #17 asks for the same fan-out on both backends in the same run, with one and with two
+processes, the ratio to the platform limit never below SQLite's. So every platform runs on
+SQLite and on PostgreSQL (``--backend``; a throw-away cluster or ``PAPERBOT_DATABASE_URL``'s
+server, ``benchmarks/_postgres.py``), each with one and with two delivering processes
+(``--processes``): real OS processes (``benchmarks/_fanout_deliverer.py``) running serve's
+delivery term (``bot.duties.DeliveryDuties``) under its leadership of the delivery lease, on
+one fresh database per run. With two, whoever takes the lease delivers and the other stands
+by, so two processes are expected to match one, not to double it: the issue's "exactly one
+process delivers at a time". Each run prints the lease terms every process led (``1, 0``: one
+delivered throughout); the summary ends with each PostgreSQL ratio against SQLite's and two
+processes against one.
+
+Everything is real except the platforms: the archive, the outbox, the worker
+``bot.duties.make_worker`` builds with the default ``[delivery]`` config and the poster
+``bot.app.open_poster`` builds, against the loopback fakes that run in this process. This
+process archives the digest and plans it for every channel, starts the deliverers, says ``go``
+and times until the fake has accepted every message (polled every :data:`POLL_SECONDS`).
 
 Limits (the fakes' defaults, which are what ``bot/config.py`` paces for):
 
@@ -25,24 +39,34 @@ Bursts are left out of the maxima: the largest (Slack's workspace burst of 10) i
 2,700 messages.
 
 Time is scaled: the fakes' windows are multiplied by ``--scale``, and the worker runs on a
-:class:`ScaledClock` whose seconds last ``--scale`` real seconds. Scaling the clock rather than
+:class:`ScaledClock` whose seconds last ``--scale`` real seconds (the deliverers share this
+process's anchor, so their leases and due times agree). Scaling the clock rather than
 building ``Pacing`` with scaled rates keeps every duration the worker reads in platform seconds,
 exactly as configured: pacing, back-off and Retry-After (the Slack fake sends whole platform
 seconds, as Slack does, and the worker waits them on the scaled clock). discord.py's own waits
 use real seconds, and the Discord fake's headers report real (scaled) seconds, so they agree.
 Rates are reported in platform seconds: messages / (real elapsed / scale).
 
-The default scales (Slack 0.1, Discord 0.5: about a minute each) keep the measurement about
-pacing. Every message costs about 5 ms of CPU here (the fake, the client library and the bot in
-one process; most of it rendering the card again for each channel), and a token bucket with a
+The default scales (Slack 0.1, Discord 0.5: about a minute a run at 100 channels) keep the
+measurement about pacing. Every message costs about 5 ms of CPU here (the fake, the client
+library and the bot on one machine; most of it rendering the card again for each channel),
+and a token bucket with a
 burst of 1 loses whatever its waiter oversleeps; both are fixed costs in real time, so a smaller
 scale inflates them against a shorter platform second: Slack reaches 77% at 0.02 and 92% at
 0.05 on a 2-core machine, 95% at 0.1. The crash harness runs its child at
 :data:`CRASH_SCALE`, with ``[delivery]`` pacing divided by it to match.
 
-Run ``python benchmarks/fanout.py`` (both platforms), ``--platform slack``, ``--channels 10``
+The crash harness (``--kills``) is issue #7's, on SQLite with one process; the two-serve crash
+runs on PostgreSQL are ``benchmarks/crash_serve.py``'s.
+
+One run's ratio moves by a point or two from run to run (the scheduler's jitter on a shared
+machine); ``--repeat N`` runs every kind N times, interleaved, and the verdicts compare medians.
+
+Run ``python benchmarks/fanout.py`` (both platforms, both backends, one and two processes:
+eight runs), ``--platform slack``, ``--backend postgres``, ``--processes 2``, ``--channels 10``
 for a quick look, ``--kills 0`` to skip the crash harness. Exit status 0 when every target is
-met, 1 otherwise.
+met (and each run was delivered by one process, and no PostgreSQL ratio is below SQLite's),
+1 otherwise.
 """
 
 from __future__ import annotations
@@ -50,13 +74,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
+import os
 import random
+import statistics
 import sys
 import tempfile
 import time
 from argparse import Namespace
+from asyncio.subprocess import PIPE, Process
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -66,12 +94,14 @@ sys.path.insert(0, str(ROOT))  # tests.fakes and tests.crash (never bot/ itself)
 
 from tests.fakes.discord_api import FakeDiscord  # noqa: E402  isort: skip  (discord.py quietly)
 
-from bot.app import SetupError, Target, make_worker, open_poster  # noqa: E402
-from bot.config import Config, Secrets  # noqa: E402
+from _common import ScaledClock  # noqa: E402  (benchmarks/_common.py)
+from _postgres import PostgresServer, postgres_server  # noqa: E402  (benchmarks/_postgres.py)
+
+from bot.config import Config  # noqa: E402
 from bot.core.archive.ingest import ingest_file  # noqa: E402
-from bot.discord.config import DiscordConfig  # noqa: E402
-from bot.slack.config import SlackConfig  # noqa: E402
-from bot.storage.sqlite.store import Store  # noqa: E402
+from bot.core.delivery.outbox import Outbox  # noqa: E402
+from bot.registry import PacingConfig, SetupError  # noqa: E402
+from bot.storage import open_store  # noqa: E402
 from digest_parser import parse_digest_file  # noqa: E402
 from tests.crash.discord_target import DiscordCrashTarget  # noqa: E402
 from tests.crash.harness import CrashHarness  # noqa: E402
@@ -91,29 +121,16 @@ TARGET_RATIO: Final = 0.90
 DEFAULT_SCALE: Final = {"slack": 0.1, "discord": 0.5}
 #: The crash harness's scale: its child process paces at the config's rates divided by it.
 CRASH_SCALE: Final = 0.01
+DELIVERER: Final = Path(__file__).resolve().parent / "_fanout_deliverer.py"
+#: Real seconds between two looks at what the fake has accepted (the timer's resolution).
+POLL_SECONDS: Final = 0.02
+#: Real seconds a deliverer may take to end its term and exit once told to stop.
+STOP_TIMEOUT: Final = 30.0
+#: The slowest the configured pacing lets any fan-out of 10+ channels go (messages/platform s):
+#: a run taking five times as long as that allows is given up on (and shows its losses).
+SLOWEST_RATE: Final = {"slack": 5.0, "discord": 10.0}
 
 Key = tuple[str, str]  # (digest date, paper id or "header")
-
-
-class ScaledClock:
-    """A :class:`bot.core.clock.Clock` whose seconds last ``scale`` real seconds.
-
-    ``now()`` starts at the real epoch time and runs ``1 / scale`` times faster, so stored
-    times stay plausible; ``sleep(s)`` sleeps ``s × scale`` real seconds.
-    """
-
-    def __init__(self, scale: float) -> None:
-        self.scale = scale
-        self._epoch = time.time()
-        self._start = time.monotonic()
-
-    def now(self) -> float:
-        """Platform seconds since the epoch."""
-        return self._epoch + (time.monotonic() - self._start) / self.scale
-
-    async def sleep(self, seconds: float) -> None:
-        """Wait ``seconds`` platform seconds."""
-        await asyncio.sleep(max(0.0, seconds) * self.scale)
 
 
 @dataclass
@@ -121,6 +138,9 @@ class Fanout:
     """One platform's fan-out figures (rates in messages per platform second)."""
 
     platform: str
+    backend: str
+    processes: int
+    terms: list[int]  # times each delivering process took the lease
     scale: float
     channels: int
     messages: int
@@ -179,50 +199,149 @@ def after_first_success(calls: Iterable[tuple[str, int | None]]) -> int:
     return late
 
 
-async def deliver(
-    target: Target, config: Config, secrets: Secrets, channels: Sequence[str], args: Namespace
-) -> float:
-    """Plan the digest for every channel and drain the outbox; platform seconds it took."""
-    platform = target.platform
-    scale = args.scales[platform]
-    async with (
-        Store.open(args.workdir / f"{platform}.db") as store,
-        open_poster(target, config, secrets) as poster,
-    ):
-        worker = make_worker(store, {platform: poster}, config, ScaledClock(scale))
-        done = await ingest_file(store, args.digest)
+@dataclass(frozen=True)
+class Run:
+    """Where one fan-out runs: the platform, the backend's database, how many processes."""
+
+    platform: str
+    backend: str
+    location: str
+    processes: int
+
+
+async def plan(run: Run, channels: Sequence[str], clock: ScaledClock, digest: Path) -> int:
+    """Archive the digest and plan it for every channel; how many messages are due."""
+    async with open_store(run.location) as store:
+        done = await ingest_file(store, digest)
         assert done.digest is not None and done.digest.date is not None, done.error
         papers = [paper.arxiv_id for paper in done.digest.papers]
+        outbox = Outbox(store, clock)
         for channel in channels:
-            await worker.outbox.plan(platform, channel, done.digest.date, papers)
+            await outbox.plan(run.platform, channel, done.digest.date, papers)
+    return len(channels) * (len(papers) + 1)
+
+
+async def start_deliverer(spec: dict[str, object], log: Path) -> Process:
+    """One ``_fanout_deliverer.py`` process, once it says it is ready."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    }
+    with log.open("ab") as errors:
+        child = await asyncio.create_subprocess_exec(
+            sys.executable,
+            str(DELIVERER),
+            json.dumps(spec),
+            stdin=PIPE,
+            stdout=PIPE,
+            stderr=errors,
+            env=env,
+        )
+    assert child.stdout is not None
+    line = (await child.stdout.readline()).decode().strip()
+    if line != "ready":
+        await child.wait()
+        raise RuntimeError(f"deliverer exited ({child.returncode}) before ready: see {log}")
+    return child
+
+
+async def tell(child: Process, line: str) -> None:
+    """Send ``line`` to a deliverer (it may have gone already)."""
+    assert child.stdin is not None
+    with contextlib.suppress(ConnectionError):
+        child.stdin.write(f"{line}\n".encode())
+        await child.stdin.drain()
+
+
+async def finish(child: Process) -> int:
+    """Wait for a deliverer told to stop; the terms it led (-1 when it died or did not say)."""
+    assert child.stdin is not None and child.stdout is not None
+    child.stdin.close()
+    try:
+        said = await asyncio.wait_for(child.stdout.read(), STOP_TIMEOUT)
+        await asyncio.wait_for(child.wait(), STOP_TIMEOUT)
+    except TimeoutError:
+        child.kill()
+        await child.wait()
+        return -1
+    words = said.decode().split()
+    return int(words[1]) if child.returncode == 0 and words[:1] == ["terms"] else -1
+
+
+async def deliver(
+    run: Run, fake: FakeEnd, channels: Sequence[str], args: Namespace
+) -> tuple[float, list[int]]:
+    """Plan, start the deliverers, time until every message is accepted; platform seconds
+    it took, and the terms each deliverer led."""
+    scale = args.scales[run.platform]
+    clock = ScaledClock(scale)
+    expected = await plan(run, channels, clock, args.digest)
+    spec = {
+        "platform": run.platform,
+        "location": run.location,
+        "base_url": fake.base_url,
+        "token": fake.token,
+        "channel": channels[0],
+        "scale": scale,
+        "anchor": clock.anchor,
+    }
+    label = f"{run.platform}-{run.backend}-{run.processes}"
+    children = [
+        await start_deliverer(spec, args.workdir / f"{label}-{n}.log") for n in range(run.processes)
+    ]
+    give_up = 60 + 5 * expected / SLOWEST_RATE[run.platform] * scale  # real seconds
+    try:
+        for child in children:
+            await tell(child, "go")
         start = time.monotonic()
-        report = await worker.run_until_idle()
+        while fake.accepted() < expected:
+            if any(child.returncode is not None for child in children):
+                print(f"  a deliverer exited early: see {args.workdir}/{label}-*.log")
+                break
+            if time.monotonic() - start > give_up:
+                print(f"  gave up after {give_up:.0f} s: {fake.accepted()}/{expected} accepted")
+                break
+            await asyncio.sleep(POLL_SECONDS)
         elapsed = time.monotonic() - start
-    if report.failed or report.paused:
-        print(f"  {platform}: {report.failed} failed, paused: {report.paused}")
-    return elapsed / scale
+    finally:
+        for child in children:  # all at once: a standby told later would take over meanwhile
+            await tell(child, "stop")
+        terms = [await finish(child) for child in children]
+    return elapsed / scale, terms
 
 
-async def slack_fanout(args: Namespace) -> Fanout:
+@dataclass
+class FakeEnd:
+    """What a deliverer needs of the fake (URL, token) and what the parent watches."""
+
+    base_url: str
+    token: str
+    accepted: Callable[[], int]  # posts answered with success so far
+
+
+async def slack_fanout(run: Run, args: Namespace) -> Fanout:
     """The Slack fan-out against the fake's default limits, paced by ``[delivery.slack]``."""
     limits, scale = SlackRateLimit(), args.scales["slack"]
     channels = [f"C{n:08d}" for n in range(args.channels)]
     async with FakeSlackAPI(channels=channels, rate_limit=limits, time_scale=scale) as fake:
-        config = Config(slack=SlackConfig(api_base_url=fake.base_url))
-        secrets = Secrets(slack_bot_token=fake.bot_token)
-        seconds = await deliver(Target("slack", channels[0]), config, secrets, channels, args)
+
+        def accepted() -> int:
+            return sum(1 for r in fake.calls("chat.postMessage") if ok_status(r.status))
+
+        end = FakeEnd(fake.base_url, fake.bot_token, accepted)
+        seconds, terms = await deliver(run, end, channels, args)
         posts = [(r.channel or "", r.status) for r in fake.calls("chat.postMessage")]
         received = [[(d, p) for d, p, _ in slack_cards(fake, c)] for c in channels]
         ratelimited = fake.stats.ratelimited
-    pacing = config.delivery.slack
+    pacing = paced_by("slack")
     if (pacing.per_channel_per_second, pacing.overall_per_second) != (
         limits.channel_per_second,
         limits.workspace_per_second,
     ):
         print(f"  note: [delivery.slack] ({pacing}) differs from the fake's limits ({limits})")
-    observed = Observed(received, seconds, posts, ratelimited)
+    observed = Observed(received, seconds, posts, ratelimited, terms)
     return figures(
-        "slack",
+        run,
         args,
         observed,
         theoretical=ceiling(len(channels), limits.channel_per_second, limits.workspace_per_second),
@@ -230,14 +349,17 @@ async def slack_fanout(args: Namespace) -> Fanout:
     )
 
 
-async def discord_fanout(args: Namespace) -> Fanout:
+async def discord_fanout(run: Run, args: Namespace) -> Fanout:
     """The Discord fan-out against the fake's default limits, paced by ``[delivery.discord]``."""
     limits, scale = RateLimits(), args.scales["discord"]
     async with FakeDiscord(rate_limits=limits, time_scale=scale, patch_discord=False) as fake:
         channels = [str(await fake.create_channel(f"papers-{n}")) for n in range(args.channels)]
-        config = Config(discord=DiscordConfig(api_base_url=fake.base_url))
-        secrets = Secrets(discord_token=fake.token)
-        seconds = await deliver(Target("discord", channels[0]), config, secrets, channels, args)
+
+        def accepted() -> int:
+            return sum(1 for r in fake.requests_matching(MESSAGE_ROUTE) if ok_status(r.status))
+
+        end = FakeEnd(fake.base_url, fake.token, accepted)
+        seconds, terms = await deliver(run, end, channels, args)
         posts = [(r.path.split("/")[2], r.status) for r in fake.requests_matching(MESSAGE_ROUTE)]
         received = [[(d, p) for d, p, _ in discord_cards(fake, c)] for c in channels]
         ratelimited = fake.rate_limited
@@ -246,16 +368,28 @@ async def discord_fanout(args: Namespace) -> Fanout:
             for r in fake.requests
             if r.status == 429
         )
-    route, pacing = limits.routes[MESSAGE_CREATE_ROUTE], config.delivery.discord
-    observed = Observed(received, seconds, posts, ratelimited)
+    route, pacing = limits.routes[MESSAGE_CREATE_ROUTE], paced_by("discord")
+    observed = Observed(received, seconds, posts, ratelimited, terms)
     return figures(
-        "discord",
+        run,
         args,
         observed,
         theoretical=ceiling(len(channels), route.limit / route.per, limits.global_per_second),
         paced=ceiling(len(channels), pacing.per_channel_per_second, pacing.overall_per_second),
         scopes=", ".join(f"{scope} {n}" for scope, n in scopes.items()),
     )
+
+
+def paced_by(platform: str) -> PacingConfig:
+    """``[delivery.<platform>]`` as configured by default."""
+    pacing = Config().delivery.pacing(platform)
+    assert pacing is not None, platform
+    return pacing
+
+
+def ok_status(status: int | None) -> bool:
+    """A post the platform accepted."""
+    return status is not None and status < 300
 
 
 def ceiling(channels: int, per_channel: float, overall: float | None) -> float:
@@ -271,10 +405,11 @@ class Observed:
     seconds: float
     posts: list[tuple[str, int | None]]  # (channel, HTTP status) of every post, in order
     ratelimited: int
+    terms: list[int]
 
 
 def figures(
-    platform: str,
+    run: Run,
     args: Namespace,
     seen: Observed,
     *,
@@ -285,8 +420,11 @@ def figures(
     """The figures the issue asks for, from what the fake saw."""
     duplicates, losses, misordered = tally(seen.received, expected_keys(args.digest))
     return Fanout(
-        platform=platform,
-        scale=args.scales[platform],
+        platform=run.platform,
+        backend=run.backend,
+        processes=run.processes,
+        terms=seen.terms,
+        scale=args.scales[run.platform],
         channels=len(seen.received),
         messages=sum(len(keys) for keys in seen.received),
         platform_seconds=seen.seconds,
@@ -313,8 +451,9 @@ async def crash(platform: str, args: Namespace) -> CrashReport:
 def print_fanout(result: Fanout) -> None:
     """The fan-out figures, one per line."""
     ratio = result.achieved / result.theoretical
-    print(f"{result.platform}: {result.messages} messages to {result.channels} channels, "
-          f"scale {result.scale} (a platform second lasts {result.scale * 1000:g} ms)")  # fmt: skip
+    print(f"{result.platform} on {result.backend}, {result.processes} process(es): "
+          f"{result.messages} messages to {result.channels} channels, scale {result.scale} "
+          f"(a platform second lasts {result.scale * 1000:g} ms)")  # fmt: skip
     print(f"  achieved      {result.achieved:8.2f} messages/s  ({result.platform_seconds:.1f} s)")
     print(f"  theoretical   {result.theoretical:8.2f} messages/s  (the fake's limits)")
     print(f"  ratio         {ratio:8.1%}            (target {TARGET_RATIO:.0%})")
@@ -327,6 +466,8 @@ def print_fanout(result: Fanout) -> None:
           f"the channel's first accepted message{scopes})")  # fmt: skip
     print(f"  duplicates    {result.duplicates:8d}")
     print(f"  losses        {result.losses:8d}  ({result.misordered} channels out of order)")
+    terms = ", ".join("?" if t < 0 else str(t) for t in result.terms)
+    print(f"  lease terms   {terms:>8}  (per process: how often each took the delivery lease)")
 
 
 def print_crash(report: CrashReport) -> None:
@@ -336,35 +477,124 @@ def print_crash(report: CrashReport) -> None:
     print("  " + report.summary().replace("\n", "\n  "))
 
 
-async def run_platform(platform: str, args: Namespace) -> bool:
-    """Fan-out then crash harness for one platform; True when every target is met."""
+def ratio(result: Fanout) -> float:
+    """Achieved over the platform's limit."""
+    return result.achieved / result.theoretical
+
+
+def one_delivered(result: Fanout) -> bool:
+    """Exactly one process took the lease, once (the others stood by throughout)."""
+    return sorted(result.terms, reverse=True)[:2] in ([1], [1, 0])
+
+
+def compare(results: Sequence[Fanout]) -> bool:
+    """The summary table, and whether each PostgreSQL ratio is at least SQLite's (same run)."""
+    print("\n=== summary: ratio to the platform limit, every run of this invocation")
+    print(f"{'platform':<8} {'backend':<9} {'proc':>4} {'msg/s':>8} {'limit':>7} {'ratio':>7} "
+          f"{'429s':>5} {'dup':>4} {'lost':>5} {'terms':>6}")  # fmt: skip
+    for r in results:
+        terms = ",".join(str(t) for t in r.terms)
+        print(f"{r.platform:<8} {r.backend:<9} {r.processes:>4} {r.achieved:>8.2f} "
+              f"{r.theoretical:>7.2f} {ratio(r):>7.1%} {r.ratelimited:>5} {r.duplicates:>4} "
+              f"{r.losses:>5} {terms:>6}")  # fmt: skip
+    runs: dict[tuple[str, str, int], list[Fanout]] = {}
+    for r in results:
+        runs.setdefault((r.platform, r.backend, r.processes), []).append(r)
+    told = "" if max(map(len, runs.values())) == 1 else " (median of the --repeat runs)"
+
+    def of(key: tuple[str, str, int]) -> float:
+        return statistics.median(ratio(r) for r in runs[key])
+
+    held = True
+    for platform, backend, processes in runs:
+        lite = (platform, "sqlite", processes)
+        if backend != "postgres" or lite not in runs:
+            continue
+        pg, base = of((platform, backend, processes)), of(lite)
+        ok = pg >= base
+        held &= ok
+        print(f"{platform}, {processes} process(es): PostgreSQL {pg:.1%} {'≥' if ok else '<'} "
+              f"SQLite {base:.1%}{told} ({'holds' if ok else 'DOES NOT HOLD'}; "
+              f"{100 * (pg - base):+.1f} points)")  # fmt: skip
+    for platform, backend, processes in runs:
+        one = (platform, backend, 1)
+        if processes != 2 or one not in runs:
+            continue
+        two = of((platform, backend, 2))
+        print(f"{platform} on {backend}: two processes {two:.1%} vs one {of(one):.1%}{told} "
+              "(one delivers, the other stands by)")  # fmt: skip
+    return held
+
+
+async def run_platform(
+    platform: str, args: Namespace, server: PostgresServer | None
+) -> tuple[list[Fanout], bool]:
+    """Every (backend, processes) fan-out, then the crash harness, for one platform; the
+    fan-outs and whether every target is met."""
     fanout = slack_fanout if platform == "slack" else discord_fanout
-    try:
-        result = await fanout(args)
-    except SetupError as error:
-        print(f"{platform}: cannot post ({error})")
-        return False
-    print_fanout(result)
+    results: list[Fanout] = []
+    order = [(b, p) for _ in range(args.repeat) for b in args.backends for p in args.process_counts]
+    for n, (backend, processes) in enumerate(
+        order
+    ):  # repeats interleaved: drift hits every kind alike
+        with contextlib.ExitStack() as stack:
+            if backend == "postgres":
+                assert server is not None
+                location = stack.enter_context(server.fresh_database(platform))
+            else:
+                location = str(args.workdir / f"{platform}-{processes}-{n}.db")
+            try:
+                result = await fanout(Run(platform, backend, location, processes), args)
+            except SetupError as error:
+                print(f"{platform}: cannot post ({error})")
+                return results, False
+        print_fanout(result)
+        results.append(result)
+    ok = all(r.ok and one_delivered(r) for r in results)
     if args.kills <= 0:
-        return result.ok
+        return results, ok
     report = await crash(platform, args)
     print_crash(report)
-    return result.ok and report.ok
+    return results, ok and report.ok
 
 
 async def main(args: Namespace) -> int:
     platforms = ["slack", "discord"] if args.platform == "both" else [args.platform]
     print(f"digest {args.digest.name}, crash seed {args.seed}")
-    with tempfile.TemporaryDirectory(prefix="paperbot-fanout-") as tmp:
-        args.workdir = Path(tmp)
-        results = [await run_platform(p, args) for p in platforms]
-    return 0 if all(results) else 1
+    with contextlib.ExitStack() as stack:
+        server = stack.enter_context(postgres_server()) if "postgres" in args.backends else None
+        if server is not None:
+            print(f"PostgreSQL: {server.describe}")
+        args.workdir = Path(
+            stack.enter_context(tempfile.TemporaryDirectory(prefix="paperbot-fanout-"))
+        )
+        results: list[Fanout] = []
+        ok = True
+        for platform in platforms:
+            done, met = await run_platform(platform, args, server)
+            results += done
+            ok &= met
+    held = compare(results)
+    return 0 if ok and held else 1
 
 
 def parse_args(argv: list[str] | None = None) -> Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
     parser.add_argument("--platform", choices=("slack", "discord", "both"), default="both")
     parser.add_argument("--channels", type=int, default=100)
+    parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="runs of each (backend, processes), interleaved; verdicts compare medians",
+    )
+    parser.add_argument(
+        "--processes",
+        choices=("1", "2", "both"),
+        default="both",
+        help="delivering processes on one database (2: the second stands by on the lease)",
+    )
     parser.add_argument("--kills", type=int, default=50, help="crash harness kills per platform")
     parser.add_argument(
         "--scale",
@@ -378,6 +608,8 @@ def parse_args(argv: list[str] | None = None) -> Namespace:
     if not args.digest.is_file():
         parser.exit(2, f"digest not found: {args.digest}\n")
     args.scales = {p: args.scale or s for p, s in DEFAULT_SCALE.items()}
+    args.backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
+    args.process_counts = [1, 2] if args.processes == "both" else [int(args.processes)]
     return args
 
 

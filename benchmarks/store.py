@@ -3,11 +3,19 @@
 Issue #4 asks, at 100,000 paper entries: ingest at least 5,000 papers/s; p99 at most 5 ms for
 ``paper``, ``section`` and ``suggest`` and at most 50 ms for ``search`` at concurrency 1; and
 all of 50 concurrent lookups answered while an ingest writes. This script measures exactly
-that, through the public API (:class:`~bot.core.archive.lookup.Lookup` over
-:class:`~bot.storage.sqlite.store.Store`) that the chat commands call.
+that, through the public API (:class:`~bot.core.archive.lookup.Lookup` over the store
+:func:`bot.storage.open_store` opens) that the chat commands call.
 
-Ingest has two stages since schema v4 (:mod:`bot.storage.sqlite.indexer`), so three figures are
-printed:
+Issue #17 asks for the same figures on PostgreSQL in the same run: ``--backend both`` (the
+default) builds the same archive the same way on each backend, times the same calls, and ends
+with a PostgreSQL / SQLite table, one ratio per figure. PostgreSQL is a throw-away cluster
+(``benchmarks/_postgres.py``: ``tests/postgres_cluster.py`` with durability like SQLite's WAL)
+or the server ``PAPERBOT_DATABASE_URL`` names. What only SQLite has stays labelled so: the
+separate index stage, the index lag, the stdlib ``sqlite3`` floor.
+
+On SQLite, ingest has two stages since schema v4 (:mod:`bot.storage.sqlite.indexer`), so three
+figures are printed (PostgreSQL writes its pg_trgm indexes with the rows: write is its one
+figure, end to end):
 
 * write: ``Store.ingest`` calls, which archive the papers and return. Every lookup sees them
   at once, search too (it reads digests not yet indexed with ``LIKE``). The 5,000 papers/s
@@ -29,9 +37,11 @@ ids, all seven sections, id prefixes and title words); each call is timed alone
 is the latency a user waiting in that crowd sees. The floor is the same ``paper`` statement
 run with the standard library's synchronous ``sqlite3`` (no thread hop, no records built).
 
-Run ``python benchmarks/store.py`` (about 1.5 minutes at 100k on 2 cores), or
-``--entries 10000`` for a quick look. Exit status 0 whatever the timings; 2 when the real
-digests are missing.
+Run ``python benchmarks/store.py`` (SQLite about 1.5 minutes at 100k on 2 cores; PostgreSQL
+longer: its ingest is slower; ``--row-seconds`` caps each lookup row, saying how many calls
+ran, in case a search plan goes bad), ``--backend sqlite`` for one backend, or ``--entries
+10000`` for a quick look.
+Exit status 0 whatever the timings; 2 when the real digests are missing.
 """
 
 from __future__ import annotations
@@ -46,15 +56,19 @@ import sqlite3
 import sys
 import tempfile
 import time
+from argparse import Namespace
 from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Final
 
 from _common import percentile, real_papers  # benchmarks/_common.py
+from _postgres import postgres_server  # benchmarks/_postgres.py
 
 from bot.core.archive.lookup import Lookup, NotFound
-from bot.storage.sqlite.store import Store
+from bot.storage import open_store
+from bot.storage.protocol import Storage
 from bot.storage.sqlite.store_sql import PAPER_SQL  # the floor runs our exact statement
 from digest_parser import Digest, Paper, SectionKey
 
@@ -108,14 +122,25 @@ async def timed(call: Call) -> float:
     return (time.perf_counter_ns() - start) / 1e6
 
 
-async def serial_ms(calls: list[Call]) -> list[float]:
-    return [await timed(call) for call in calls]
-
-
-async def crowd_ms(calls: list[Call], crowd: int) -> list[float]:
+async def serial_ms(calls: list[Call], budget: float = float("inf")) -> list[float]:
+    """Each call timed alone, until the calls or ``budget`` seconds run out."""
     times: list[float] = []
+    deadline = time.monotonic() + budget
+    for call in calls:
+        times.append(await timed(call))
+        if time.monotonic() > deadline:
+            break
+    return times
+
+
+async def crowd_ms(calls: list[Call], crowd: int, budget: float = float("inf")) -> list[float]:
+    """Rounds of ``crowd`` calls at once, until the calls or ``budget`` seconds run out."""
+    times: list[float] = []
+    deadline = time.monotonic() + budget
     for start in range(0, len(calls), crowd):
         times += await asyncio.gather(*(timed(c) for c in calls[start : start + crowd]))
+        if time.monotonic() > deadline:
+            break
     return times
 
 
@@ -166,7 +191,25 @@ def floor_ms(path: Path, ids: list[str], samples: int) -> list[float]:
     return times
 
 
-async def during_ingest(store: Store, lookup: Lookup, work: dict[str, list[Call]]) -> str:
+@dataclass(frozen=True)
+class Busy:
+    """50 lookups fired while a 5,000-paper digest is written."""
+
+    times: list[float]
+    papers: int
+    started_during: bool
+    finished_during: bool
+
+    def __str__(self) -> str:
+        return (
+            f"{len(self.times)}/50 answered; ingest of {self.papers:,} papers "
+            f"{'still running' if self.finished_during else 'DONE'} when the last answered "
+            f"(started {'during' if self.started_during else 'AFTER'} the write); "
+            f"p50 {percentile(self.times, 50):.1f} ms, max {max(self.times):.1f} ms"
+        )
+
+
+async def during_ingest(store: Storage, work: dict[str, list[Call]]) -> Busy:
     """50 mixed lookups fired while a large digest (5,000 papers) is being written."""
     ids = [f"9912.{n:05d}" for n in range(5_000)]
     newest = await store.newest_papers(limit=1)
@@ -183,25 +226,52 @@ async def during_ingest(store: Store, lookup: Lookup, work: dict[str, list[Call]
     times = await asyncio.gather(*(timed(c) for c in mixed))
     finished_while_writing = not writing.done()
     result = await writing
-    return (
-        f"{len(times)}/50 answered; ingest of {result.papers:,} papers "
-        f"{'still running' if finished_while_writing else 'DONE'} when the last answered "
-        f"(started {'during' if started_while_writing else 'AFTER'} the write); "
-        f"p50 {percentile(times, 50):.1f} ms, max {max(times):.1f} ms"
+    return Busy(list(times), result.papers, started_while_writing, finished_while_writing)
+
+
+@dataclass
+class Measured:
+    """One backend's figures: ingest stages, lookups at c=1 and c=50, the crowd during ingest."""
+
+    backend: str
+    written: int
+    write_s: float
+    indexed: int
+    index_s: float
+    one: dict[str, list[float]]
+    many: dict[str, list[float]]
+    busy: Busy
+    ids: list[str]
+
+    @property
+    def write_rate(self) -> float:
+        """Papers per second of ``ingest`` calls (PostgreSQL: indexing included)."""
+        return self.written / self.write_s
+
+    @property
+    def end_to_end_rate(self) -> float:
+        """Papers per second until every search runs on the index."""
+        return self.written / (self.write_s + self.index_s)
+
+
+def throughput(m: Measured) -> str:
+    """The ingest figures, each saying what it counts and which one the target judges."""
+    verdict = "PASS" if m.write_rate >= TARGET_INGEST else "FAIL"
+    total_s = m.write_s + m.index_s
+    lines = (
+        f"ingest, write       {m.written:>8,} papers {m.write_s:6.1f} s {m.write_rate:>8,.0f} "
+        f"papers/s   target ≥ {TARGET_INGEST:,}: {verdict} (the figure issue #4 judges)"
     )
-
-
-def throughput(written: int, write_s: float, indexed: int, index_s: float) -> str:
-    """The three ingest figures, each saying what it counts and which one the target judges."""
-    rate, total_s = written / write_s, write_s + index_s
-    verdict = "PASS" if rate >= TARGET_INGEST else "FAIL"
-    return (
-        f"\ningest, write       {written:>8,} papers {write_s:6.1f} s {rate:>8,.0f} papers/s"
-        f"   target ≥ {TARGET_INGEST:,}: {verdict} (the figure issue #4 judges)\n"
-        f"ingest, index       {indexed:>8,} papers {index_s:6.1f} s "
-        f"{indexed / index_s:>8,.0f} papers/s   (no target of its own)\n"
-        f"ingest, end to end  {written:>8,} papers {total_s:6.1f} s "
-        f"{written / total_s:>8,.0f} papers/s   (no target of its own)\n"
+    if m.backend == "postgres":
+        return lines + (
+            "\n  write: ingest archived them and updated their pg_trgm GIN indexes in the same\n"
+            "  transaction: PostgreSQL has no separate index stage, so write is end to end."
+        )
+    return lines + (
+        f"\ningest, index       {m.indexed:>8,} papers {m.index_s:6.1f} s "
+        f"{m.indexed / m.index_s:>8,.0f} papers/s   (SQLite only; no target of its own)\n"
+        f"ingest, end to end  {m.written:>8,} papers {total_s:6.1f} s "
+        f"{m.end_to_end_rate:>8,.0f} papers/s   (no target of its own)\n"
         "  write: Store.ingest archived them; every lookup sees them at once, search too (by\n"
         "  LIKE until indexed). index: Store.indexed built their trigram FTS5 index. end to\n"
         "  end: both, until every search runs on the index."
@@ -209,7 +279,9 @@ def throughput(written: int, write_s: float, indexed: int, index_s: float) -> st
 
 
 async def search_while_lagging(path: Path, papers: list[Paper], samples: int) -> str:
-    """``search`` at c=1 while the newest digest (26 papers) waits for the index."""
+    """``search`` at c=1 while the newest digest (26 papers) waits for the index (SQLite only)."""
+    from bot.storage.sqlite.store import Store
+
     async with Store.open(path, background_index=False) as store:
         newest = await store.latest_date()
         assert newest is not None
@@ -234,25 +306,24 @@ async def search_while_lagging(path: Path, papers: list[Paper], samples: int) ->
         return f"{digests} digest(s), {waiting} papers unindexed; " + "; ".join(rows)
 
 
-def row(name: str, one: list[float], many: list[float], target: float | None) -> str:
+def row(name: str, one: list[float], many: list[float], target: float | None, samples: int) -> str:
     p99 = percentile(one, 99)
     verdict = "" if target is None else ("PASS" if p99 <= target else "FAIL")
     goal = "" if target is None else f"≤ {target:g} ms"
+    cut = (
+        f"  (--row-seconds: {len(one)} and {len(many)} of {samples} calls)"
+        if min(len(one), len(many)) < samples
+        else ""
+    )
     return (
         f"{name:<24} {percentile(one, 50):>8.2f} {p99:>8.2f}   {percentile(many, 50):>8.2f} "
-        f"{percentile(many, 99):>8.2f}   {goal:>8} {verdict}"
+        f"{percentile(many, 99):>8.2f}   {goal:>8} {verdict}{cut}"
     )
 
 
-async def main(args: argparse.Namespace) -> int:
-    papers = real_papers(Path(args.digests))
-    if not papers:
-        print(f"no digests in {args.digests}", file=sys.stderr)
-        return 2
-    workdir = Path(tempfile.mkdtemp(prefix="paperbot-bench-")) if args.db is None else None
-    path = Path(args.db) if args.db else workdir / "bench.db"  # type: ignore[operator]
-    print(f"archive: {path}  ({args.entries:,} entries from {len(papers)} real ones)")
-    async with Store.open(path) as store:
+async def measure(backend: str, location: str, papers: list[Paper], args: Namespace) -> Measured:
+    """Build the archive at ``location`` and time ingest and lookups through the public API."""
+    async with open_store(location) as store:
         ingest_s, count, ids = 0.0, 0, set[str]()
         for n, digest in enumerate(build(papers, args.entries)):
             digest_hash = hashlib.sha256(f"{digest.date}".encode()).hexdigest()
@@ -264,50 +335,138 @@ async def main(args: argparse.Namespace) -> int:
             if n % 500 == 0:
                 print(f"  written {count:,} papers ({count / ingest_s:,.0f}/s)", flush=True)
         waiting = (await store.unindexed())[1]
-        print(f"  indexing {waiting:,} papers for search", flush=True)
+        if backend == "sqlite":
+            print(f"  indexing {waiting:,} papers for search", flush=True)
         start = time.perf_counter()
-        await store.indexed()
+        await store.indexed()  # PostgreSQL: nothing waits (its indexes are written with rows)
         index_s = time.perf_counter() - start
         lookup = Lookup(store)
         work = workloads(lookup, sorted(ids), args.samples)
         for calls in work.values():  # warm the page cache and statement caches
             await serial_ms(calls[:20])
-        one = {name: await serial_ms(calls) for name, calls in work.items()}
-        many = {name: await crowd_ms(calls, args.crowd) for name, calls in work.items()}
-        busy = await during_ingest(store, lookup, work)
-    lagging = await search_while_lagging(path, papers, args.samples)
-    floor = floor_ms(path, sorted(ids), args.samples)
-    size = sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(throughput(count, ingest_s, waiting, index_s))
+        budget = args.row_seconds
+        one = {name: await serial_ms(calls, budget) for name, calls in work.items()}
+        many = {name: await crowd_ms(calls, args.crowd, budget) for name, calls in work.items()}
+        busy = await during_ingest(store, work)
+    return Measured(backend, count, ingest_s, waiting, index_s, one, many, busy, sorted(ids))
+
+
+def print_measured(m: Measured, samples: int) -> None:
+    """One backend's ingest figures and lookup table."""
+    print(throughput(m))
     print(
         f"\n{'lookup (ms)':<24} {'c=1 p50':>8} {'c=1 p99':>8}   {'c=50 p50':>8} {'c=50 p99':>8}"
         f"   {'target':>8}"
     )
-    for name in work:
-        print(row(name, one[name], many[name], TARGETS_MS.get(name.split(" ")[0])))
-    ratio = percentile(one["paper"], 50) / percentile(floor, 50)
+    for name in m.one:
+        target = TARGETS_MS.get(name.split(" ")[0])
+        print(row(name, m.one[name], m.many[name], target, samples))
+
+
+def postgres_size(url: str) -> int:
+    """Bytes the database takes on the server."""
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        found = conn.execute("SELECT pg_database_size(current_database())").fetchone()
+    return int(found[0]) if found else 0
+
+
+async def run_sqlite(papers: list[Paper], args: Namespace) -> Measured:
+    """SQLite: the shared figures, then the SQLite-only ones (index lag, stdlib floor, file)."""
+    workdir = Path(tempfile.mkdtemp(prefix="paperbot-bench-")) if args.db is None else None
+    path = Path(args.db) if args.db else workdir / "bench.db"  # type: ignore[operator]
+    print(f"\n=== SQLite: {path}  ({args.entries:,} entries from {len(papers)} real ones)")
+    m = await measure("sqlite", str(path), papers, args)
+    lagging = await search_while_lagging(path, papers, args.samples)
+    floor = floor_ms(path, m.ids, args.samples)
+    size = sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
+    print_measured(m, args.samples)
+    ratio = percentile(m.one["paper"], 50) / percentile(floor, 50)
     print(
         f"{'floor: stdlib sqlite3':<24} {percentile(floor, 50):>8.2f} "
-        f"{percentile(floor, 99):>8.2f}   (paper p50 is {ratio:.1f}x the floor)"
+        f"{percentile(floor, 99):>8.2f}   (SQLite only: paper p50 is {ratio:.1f}x the floor)"
     )
-    print(f"\nwhile an ingest writes: {busy}")
-    print(f"while the index lags one digest behind: {lagging}")
-    print(f"database: {size / 1e6:,.0f} MB; peak RSS {rss:,.0f} MB; {args.samples} calls per row")
+    print(f"\nwhile an ingest writes: {m.busy}")
+    print(f"while the index lags one digest behind (SQLite only): {lagging}")
+    print(f"database: {size / 1e6:,.0f} MB; {args.samples} calls per row")
     if workdir is not None and not args.keep:
         for leftover in workdir.iterdir():
             leftover.unlink()
         workdir.rmdir()
+    return m
+
+
+async def run_postgres(papers: list[Paper], args: Namespace) -> Measured:
+    """PostgreSQL: the same archive, the same timed calls, in a fresh database."""
+    with postgres_server() as server:
+        print(f"\n=== PostgreSQL: {server.describe}  ({args.entries:,} entries)")
+        with server.fresh_database("store") as url:
+            m = await measure("postgres", url, papers, args)
+            size = postgres_size(url)
+    print_measured(m, args.samples)
+    print(f"\nwhile an ingest writes: {m.busy}")
+    print(f"database: {size / 1e6:,.0f} MB; {args.samples} calls per row")
+    return m
+
+
+def compare(pg: Measured, lite: Measured) -> None:
+    """PostgreSQL / SQLite for every figure both measured, in this run."""
+    print("\n=== PostgreSQL / SQLite, measured in this run")
+    print(f"{'figure':<40} {'SQLite':>10} {'PostgreSQL':>11} {'PG/SQLite':>10}")
+
+    def line(name: str, lite_value: float, pg_value: float, unit: str, better: str) -> None:
+        ratio = pg_value / lite_value if lite_value else float("inf")
+        print(f"{name:<40} {lite_value:>10.2f} {pg_value:>11.2f} {ratio:>9.2f}x  {unit}, {better}")
+
+    line("ingest, write (papers/s)", lite.write_rate, pg.write_rate, "papers/s", "higher is better")
+    line("ingest, end to end (papers/s)", lite.end_to_end_rate, pg.end_to_end_rate, "papers/s",
+         "higher is better")  # fmt: skip
+    for name in lite.one:
+        for crowd, got in (("c=1", "one"), ("c=50", "many")):
+            for q in (50, 99):
+                a, b = getattr(lite, got)[name], getattr(pg, got)[name]
+                line(f"{name} {crowd} p{q}", percentile(a, q), percentile(b, q), "ms",
+                     "lower is better")  # fmt: skip
+    line("during ingest p50", percentile(lite.busy.times, 50), percentile(pg.busy.times, 50),
+         "ms", "lower is better")  # fmt: skip
+    line("during ingest max", max(lite.busy.times), max(pg.busy.times), "ms", "lower is better")
+
+
+async def main(args: Namespace) -> int:
+    papers = real_papers(Path(args.digests))
+    if not papers:
+        print(f"no digests in {args.digests}", file=sys.stderr)
+        return 2
+    measured: dict[str, Measured] = {}
+    if args.backend in ("sqlite", "both"):
+        measured["sqlite"] = await run_sqlite(papers, args)
+    if args.backend in ("postgres", "both"):
+        measured["postgres"] = await run_postgres(papers, args)
+    if len(measured) == 2:
+        compare(measured["postgres"], measured["sqlite"])
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\npeak RSS of this process (all backends run): {rss:,.0f} MB")
     return 0
 
 
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+def parse_args(argv: list[str] | None = None) -> Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
     parser.add_argument("--entries", type=int, default=100_000, help="paper entries to build")
     parser.add_argument("--samples", type=int, default=500, help="calls per lookup row")
     parser.add_argument("--crowd", type=int, default=50, help="concurrent lookups per round")
+    parser.add_argument(
+        "--row-seconds",
+        type=float,
+        default=30.0,
+        help="stop a lookup row's calls after this long (its line says how many ran)",
+    )
     parser.add_argument("--digests", default=str(DEFAULT_DIGESTS), help="real digests folder")
-    parser.add_argument("--db", help="database file to build (default: a temporary one)")
+    parser.add_argument(
+        "--backend", choices=("sqlite", "postgres", "both"), default="both",
+        help="which storage to measure (default: both, compared in one run)",
+    )  # fmt: skip
+    parser.add_argument("--db", help="SQLite file to build (default: a temporary one)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary database")
     return parser.parse_args(argv)
 
