@@ -1,4 +1,4 @@
-"""Fixtures shared by the core's tests."""
+"""Fixtures shared by the core's tests: every repository contract test runs on every backend."""
 
 from __future__ import annotations
 
@@ -15,52 +15,6 @@ from bot.storage.sqlite.store import Store
 #: Every storage backend the repository contract tests run against; a new backend adds itself here.
 BACKENDS = ["sqlite", "postgres"]
 
-
-@pytest.fixture(params=BACKENDS)
-async def backend_store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Any]:
-    """A fresh, empty store of each backend in turn."""
-    async with _opener(request, tmp_path)() as opened:
-        yield opened
-
-
-#: The backends that hold the archive, its search and the metadata (PostgreSQL: issue #17); the
-#: contract tests of those repositories use :func:`archive_store` until BACKENDS has them all.
-ARCHIVE_BACKENDS = ["sqlite", "postgres"]
-
-
-@pytest.fixture(params=ARCHIVE_BACKENDS)
-async def archive_store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Any]:
-    """A fresh, empty store of each backend with the archive and the metadata repository."""
-    if request.param == "sqlite":
-        async with Store.open(tmp_path / "r.db") as sqlite:
-            yield sqlite
-    else:
-        url: str = request.getfixturevalue("postgres_url")
-        async with PostgresStore.open(url) as postgres:
-            yield postgres
-
-
-#: The backends that hold the delivery and daily tables so far (PostgreSQL: issue #17, the
-#: archive still to come); they join BACKENDS once every repository has them.
-TABLE_BACKENDS = ["sqlite", "postgres"]
-
-
-@pytest.fixture(params=TABLE_BACKENDS)
-async def table_store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Any]:
-    """A fresh, empty store of each backend with the delivery and daily repositories."""
-    if request.param == "sqlite":
-        async with Store.open(tmp_path / "r.db") as sqlite:
-            yield sqlite
-    else:
-        url: str = request.getfixturevalue("postgres_url")
-        async with PostgresStore.open(url) as postgres:
-            yield postgres
-
-
-#: The backends that hold the voice tables (reactions, follows) and the archive their presses
-#: check; they join BACKENDS with the rest.
-VOICE_BACKENDS = ["sqlite", "postgres"]
-
 #: Opens the same database again each time it is called (a restart reopens it).
 Opener = Callable[[], AbstractAsyncContextManager[Any]]
 
@@ -74,14 +28,14 @@ def _opener(request: pytest.FixtureRequest, tmp_path: Path) -> Opener:
     return lambda: PostgresStore.open(url)
 
 
-@pytest.fixture(params=VOICE_BACKENDS)
-def voice_backend(request: pytest.FixtureRequest, tmp_path: Path) -> Opener:
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Opener:
     """One empty database of each backend in turn, opened as often as a test asks."""
     return _opener(request, tmp_path)
 
 
 @pytest.fixture
-async def voice_store(voice_backend: Opener) -> AsyncIterator[Any]:
-    """A fresh, empty store of each backend with the voice repositories."""
-    async with voice_backend() as opened:
+async def backend_store(backend: Opener) -> AsyncIterator[Any]:
+    """A fresh, empty store of each backend in turn."""
+    async with backend() as opened:
         yield opened

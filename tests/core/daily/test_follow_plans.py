@@ -2,7 +2,7 @@
 
 A follow DM is an outbox listing to ``dm:<user>``: once per member and digest, each paper once
 per member, nothing while the member's DMs are paused, and delivered by the real worker. On
-every backend of ``voice_store`` (the harness's ``store``, here).
+every backend of ``backend_store`` (the harness's ``store``, here).
 """
 
 from __future__ import annotations
@@ -35,9 +35,9 @@ ME = Member("slack", "T1", "U0FOLLOWER")
 
 
 @pytest.fixture
-def store(voice_store: Any) -> Any:
+def store(backend_store: Any) -> Any:
     """The harness's store: each backend with the voice tables."""
-    return voice_store
+    return backend_store
 
 
 async def rows(store: Any, channel: str) -> list[tuple[str, str]]:

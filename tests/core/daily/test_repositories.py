@@ -1,9 +1,8 @@
 """The subscription and schedule-run repositories keep their contract.
 
 Written against the Protocols of :mod:`bot.core.daily.repositories`, and run on every backend
-that implements them (the ``store`` fixture's parameters): SQLite, and PostgreSQL on a
-throw-away cluster (``postgres_url``), which has only the delivery and daily tables so far and
-so is not yet in ``tests/core/conftest.py``'s ``BACKENDS``.
+of ``tests/core/conftest.py``'s ``BACKENDS``: SQLite, and PostgreSQL on a throw-away cluster
+(``postgres_url``).
 """
 
 from __future__ import annotations
@@ -28,9 +27,9 @@ NOW = 1_767_225_600.0
 
 
 @pytest.fixture
-def store(table_store: DailyStore) -> DailyStore:
+def store(backend_store: DailyStore) -> DailyStore:
     """A fresh, empty store of each backend that has these tables."""
-    return table_store
+    return backend_store
 
 
 @pytest.fixture

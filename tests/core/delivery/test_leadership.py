@@ -60,13 +60,13 @@ def leadership(store: DeliveryStore, clock: SteppedClock, terms: Terms) -> Leade
 
 
 async def test_stands_by_while_another_delivers_and_takes_over_within_the_ttl(
-    table_store: DeliveryStore, caplog: pytest.LogCaptureFixture
+    backend_store: DeliveryStore, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger="bot")
     clock = SteppedClock(NOW)
-    assert await gone(table_store, clock, 4242).acquire()  # and then it died
+    assert await gone(backend_store, clock, 4242).acquire()  # and then it died
     terms = Terms()
-    here = leadership(table_store, clock, terms)
+    here = leadership(backend_store, clock, terms)
     running = asyncio.create_task(here.run())
     # Walked deadline by deadline, never jumping while a try is in flight: tries every third.
     await clock.advance_until(lambda: "standby:" in caplog.text, limit=NOW)
@@ -78,16 +78,16 @@ async def test_stands_by_while_another_delivers_and_takes_over_within_the_ttl(
     here.stop()
     await asyncio.wait_for(running, 10)
     assert terms.stopped == 1
-    assert await table_store.leases.live(now=clock.now()) == []  # let go, not left to expire
+    assert await backend_store.leases.live(now=clock.now()) == []  # let go, not left to expire
 
 
 async def test_a_holder_that_lost_its_lease_in_a_stall_stops_its_duties_and_stands_by(
-    table_store: DeliveryStore, caplog: pytest.LogCaptureFixture
+    backend_store: DeliveryStore, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger="bot")
     clock = SteppedClock(NOW)
     terms = Terms()
-    here = leadership(table_store, clock, terms)
+    here = leadership(backend_store, clock, terms)
     running = asyncio.create_task(here.run())
     await clock.advance_until(lambda: terms.running == 1, limit=NOW + 1)
     await clock.advance_to(NOW + 3 * TTL)  # renewed all along
@@ -95,7 +95,7 @@ async def test_a_holder_that_lost_its_lease_in_a_stall_stops_its_duties_and_stan
     # A stall: time passes with none of this process's tasks running, and its lease expires;
     # another process takes it, and then dies in turn.
     clock.time += 2 * TTL
-    assert await gone(table_store, clock, 4343).acquire()
+    assert await gone(backend_store, clock, 4343).acquire()
     stalled = clock.time
     # Noticed at the next renewal: due already, or one beat on if one was in flight.
     await clock.advance_until(lambda: not here.leading, limit=stalled + here.interval)
@@ -108,12 +108,12 @@ async def test_a_holder_that_lost_its_lease_in_a_stall_stops_its_duties_and_stan
 
 
 async def test_two_processes_one_delivers_and_a_clean_stop_hands_over_at_the_next_try(
-    table_store: DeliveryStore,
+    backend_store: DeliveryStore,
 ) -> None:
     clock = SteppedClock(NOW)
     first_terms, second_terms = Terms(), Terms()
-    first = leadership(table_store, clock, first_terms)
-    second = leadership(table_store, clock, second_terms)
+    first = leadership(backend_store, clock, first_terms)
+    second = leadership(backend_store, clock, second_terms)
     first_run = asyncio.create_task(first.run())
     await clock.advance_until(lambda: first.leading, limit=NOW + 1)
     second_run = asyncio.create_task(second.run())
@@ -128,7 +128,7 @@ async def test_two_processes_one_delivers_and_a_clean_stop_hands_over_at_the_nex
     await asyncio.wait_for(second_run, 10)
 
 
-async def test_a_duty_that_ends_during_its_term_is_an_error(table_store: DeliveryStore) -> None:
+async def test_a_duty_that_ends_during_its_term_is_an_error(backend_store: DeliveryStore) -> None:
     clock = SteppedClock(NOW)
 
     async def quits() -> None:
@@ -137,7 +137,7 @@ async def test_a_duty_that_ends_during_its_term_is_an_error(table_store: Deliver
     async def duties(term: AsyncExitStack) -> list[Duty]:
         return [Duty("quitter", quits)]
 
-    here = Leadership(Lease(table_store, clock, NAMES, TTL), clock, duties)
+    here = Leadership(Lease(backend_store, clock, NAMES, TTL), clock, duties)
     with pytest.raises(DutyEnded, match="quitter: stopped unexpectedly"):
         await asyncio.wait_for(here.run(), 10)
-    assert await table_store.leases.live(now=clock.now()) == []
+    assert await backend_store.leases.live(now=clock.now()) == []

@@ -1,9 +1,8 @@
 """The outbox and lease repositories keep their contract: what the core services rely on.
 
 Written against the Protocols of :mod:`bot.core.delivery.repositories`, and run on every
-backend that implements them (the ``store`` fixture's parameters): SQLite, and PostgreSQL on a
-throw-away cluster (``postgres_url``), which has only the delivery tables so far and so is not
-yet in ``tests/core/conftest.py``'s ``BACKENDS``.
+backend of ``tests/core/conftest.py``'s ``BACKENDS``: SQLite, and PostgreSQL on a throw-away
+cluster (``postgres_url``).
 """
 
 from __future__ import annotations
@@ -27,9 +26,9 @@ NOW = 1_767_225_600.0
 
 
 @pytest.fixture
-def store(table_store: DeliveryStore) -> DeliveryStore:
+def store(backend_store: DeliveryStore) -> DeliveryStore:
     """A fresh, empty store of each backend that has these tables."""
-    return table_store
+    return backend_store
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """What the voice commands answer: presses, saved lists and their export, follows.
 
-Over a real store (every backend of ``voice_store``) with the example digest; BibTeX is read
+Over a real store (every backend of ``backend_store``) with the example digest; BibTeX is read
 back with pybtex, a real parser.
 """
 
@@ -27,10 +27,10 @@ ME = Member("slack", "T1", "U1")
 
 
 @pytest.fixture
-async def desk(tmp_path: Path, voice_store: Store) -> tuple[VoiceDesk, Store]:
-    """A desk over each backend of ``voice_store``, holding the example digest."""
-    await ingest_digest(voice_store, tmp_path, DAY)
-    return VoiceDesk(voice_store, FakeClock()), voice_store
+async def desk(tmp_path: Path, backend_store: Store) -> tuple[VoiceDesk, Store]:
+    """A desk over each backend of ``backend_store``, holding the example digest."""
+    await ingest_digest(backend_store, tmp_path, DAY)
+    return VoiceDesk(backend_store, FakeClock()), backend_store
 
 
 async def test_pressing_twice_saves_and_unsaves_with_a_private_answer(

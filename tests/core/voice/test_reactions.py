@@ -1,6 +1,6 @@
 """Likes, saves and their count edits: the repository contract and the editor's coalescing.
 
-Against the real store (every backend of ``voice_store``) and the in-memory poster: fifty
+Against the real store (every backend of ``backend_store``) and the in-memory poster: fifty
 presses make exact counts and at most two edits; an edit owed at a stop is made after the
 restart; a failed edit is postponed or dropped as the platform's answer says.
 """
@@ -37,9 +37,9 @@ def press(
 
 
 @pytest.fixture
-async def store(tmp_path: Path, voice_store: Store) -> Store:
-    await ingest_digest(voice_store, tmp_path, DAY)
-    return voice_store
+async def store(tmp_path: Path, backend_store: Store) -> Store:
+    await ingest_digest(backend_store, tmp_path, DAY)
+    return backend_store
 
 
 async def test_a_second_press_undoes_the_first_and_counts_are_per_channel(store: Store) -> None:
@@ -93,15 +93,15 @@ async def test_a_press_during_an_edit_leaves_the_message_due_again(store: Store)
 
 
 async def test_an_edit_owed_at_a_stop_is_made_after_the_restart(
-    tmp_path: Path, voice_backend: Opener
+    tmp_path: Path, backend: Opener
 ) -> None:
-    async with voice_backend() as store:
+    async with backend() as store:
         await ingest_digest(store, tmp_path, DAY)
         for n in range(3):
             await store.reactions.press(press(f"U{n}"), now=100.0, window=3.0)
     clock = FakeClock(start=200.0)
     poster = MemoryPoster(clock)
-    async with voice_backend() as store:
+    async with backend() as store:
         assert await CountEditor(store, {"memory": poster}, clock).edit_due() == 1
     assert poster.edits == [("C1", "m1", Counts(3, 0))]
 
