@@ -61,7 +61,7 @@ CONNECT_TIMEOUT: Final = 10.0
 
 
 class PostgresStore(Tables):
-    """The archive and the other tables implemented so far, in PostgreSQL, over a pool."""
+    """The archive and every other table, in PostgreSQL, over a connection pool."""
 
     def __init__(
         self, pool: AsyncConnectionPool[Connection], *, url: str, secrets: Sequence[str]
