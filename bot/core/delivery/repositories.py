@@ -5,8 +5,8 @@ row's states mean, :class:`~bot.core.delivery.lease.Lease` when a lease may be t
 a repository only keeps the rows, and each of its calls is one atomic step, so the guards
 that make two processes safe ("only a ``pending`` row can be claimed", "a lease is taken only
 when free, expired or ours") hold in the database, not between two calls. Times come in as
-arguments: the services own the clock. The storage package implements them (for SQLite in
-``sqlite/outbox.py`` and ``sqlite/lease.py``); a store offers both as a :class:`DeliveryStore`.
+arguments: the services own the clock. The storage package implements them (each backend's
+``outbox.py``, and ``storage/leases.py`` for both); a store offers both as a :class:`DeliveryStore`.
 """
 
 from __future__ import annotations

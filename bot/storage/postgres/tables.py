@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import psycopg
 
-from bot.storage.postgres.lease import PostgresLeases
+from bot.storage.leases import Leases, LeaseStatements
+from bot.storage.postgres import outbox_sql
 from bot.storage.postgres.metadata import PostgresMetadata
 from bot.storage.postgres.outbox import PostgresOutbox
 from bot.storage.postgres.schedule_runs import PostgresScheduleRuns
@@ -51,6 +52,16 @@ class Database(Protocol):
         ...
 
 
+#: This backend's lease statements (the class is shared: :mod:`bot.storage.leases`).
+_LEASE_SQL = LeaseStatements(
+    take=outbox_sql.TAKE_LEASE_SQL,
+    live=outbox_sql.LIVE_LEASES_SQL,
+    extend=outbox_sql.EXTEND_LEASE_SQL,
+    expire=outbox_sql.EXPIRE_LEASES_SQL,
+    release=outbox_sql.RELEASE_LEASES_SQL,
+)
+
+
 class Tables:
     """The store's delivery, daily, metadata and voice repositories, made on first use.
 
@@ -66,7 +77,7 @@ class Tables:
     @cached_property
     def leases(self: Database) -> LeaseRepository:
         """The leases."""
-        return PostgresLeases(self)
+        return Leases(self, _LEASE_SQL)
 
     @cached_property
     def subscriptions(self: Database) -> SubscriptionRepository:

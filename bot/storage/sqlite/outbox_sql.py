@@ -2,7 +2,7 @@
 
 Kept apart from the archive schema so each stays readable;
 :data:`bot.storage.sqlite.schema.MIGRATIONS` lists both in order. The statements are those of
-:mod:`bot.storage.sqlite.outbox` and :mod:`bot.storage.sqlite.lease`; a shipped migration
+:mod:`bot.storage.sqlite.outbox` and :mod:`bot.storage.leases`; a shipped migration
 never changes, a statement may.
 """
 

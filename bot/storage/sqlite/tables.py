@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import aiosqlite
 
-from bot.storage.sqlite.lease import SqliteLeases
+from bot.storage.leases import Leases, LeaseStatements
+from bot.storage.sqlite import outbox_sql
 from bot.storage.sqlite.metadata import SqliteMetadata
 from bot.storage.sqlite.outbox import SqliteOutbox
 from bot.storage.sqlite.schedule_runs import SqliteScheduleRuns
@@ -50,6 +51,16 @@ class Database(Protocol):
         ...
 
 
+#: This backend's lease statements (the class is shared: :mod:`bot.storage.leases`).
+_LEASE_SQL = LeaseStatements(
+    take=outbox_sql.TAKE_LEASE_SQL,
+    live=outbox_sql.LIVE_LEASES_SQL,
+    extend=outbox_sql.EXTEND_LEASE_SQL,
+    expire=outbox_sql.EXPIRE_LEASES_SQL,
+    release=outbox_sql.RELEASE_LEASES_SQL,
+)
+
+
 class Tables:
     """The store's delivery and daily-run repositories, made on first use.
 
@@ -65,7 +76,7 @@ class Tables:
     @cached_property
     def leases(self: Database) -> LeaseRepository:
         """The leases."""
-        return SqliteLeases(self)
+        return Leases(self, _LEASE_SQL)
 
     @cached_property
     def subscriptions(self: Database) -> SubscriptionRepository:
