@@ -8,16 +8,16 @@ overlapping sets never deadlock (PostgreSQL locks rows; SQLite's one writer neve
 row, and the order costs it nothing).
 
 The backends differ only in their SQL text (placeholders), so each hands its statements in as
-:class:`LeaseStatements`, and both drivers' connections fit :class:`_Connection`.
+:class:`LeaseStatements` (the doors: :mod:`bot.storage.doors`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import AbstractAsyncContextManager
-from typing import Any, NamedTuple, Protocol
+from typing import NamedTuple
 
 from bot.core.delivery.lease import HeldLease
+from bot.storage.doors import Database, execute
 
 __all__ = ["LeaseStatements", "Leases"]
 
@@ -32,21 +32,6 @@ class LeaseStatements(NamedTuple):
     release: str  # (owner)
 
 
-class _Cursor(Protocol):
-    @property
-    def rowcount(self) -> int: ...
-
-
-class _Connection(Protocol):
-    async def execute(self, sql: Any, params: Any = ..., /) -> _Cursor: ...
-
-
-class _Database(Protocol):
-    def transaction(self) -> AbstractAsyncContextManager[Any]: ...
-
-    async def query(self, sql: str, *params: Any) -> list[tuple[Any, ...]]: ...
-
-
 class _Taken(Exception):
     """One of several names is held by someone else: roll the whole acquisition back."""
 
@@ -54,7 +39,7 @@ class _Taken(Exception):
 class Leases:
     """The ``leases`` table over one backend's two doors and statements."""
 
-    def __init__(self, db: _Database, sql: LeaseStatements) -> None:
+    def __init__(self, db: Database, sql: LeaseStatements) -> None:
         self._db = db
         self._sql = sql
 
@@ -62,7 +47,7 @@ class Leases:
         try:
             async with self._db.transaction() as conn:
                 for name in sorted(names):
-                    cursor = await _execute(conn, self._sql.take, (name, owner, until, now))
+                    cursor = await execute(conn, self._sql.take, (name, owner, until, now))
                     if cursor.rowcount != 1:
                         raise _Taken(name)
         except _Taken:
@@ -77,19 +62,14 @@ class Leases:
         extended = 0
         async with self._db.transaction() as conn:
             for name in sorted(names):
-                cursor = await _execute(conn, self._sql.extend, (until, name, owner))
+                cursor = await execute(conn, self._sql.extend, (until, name, owner))
                 extended += cursor.rowcount
         return extended == len(names)
 
     async def expire(self, owner: str) -> None:
         async with self._db.transaction() as conn:
-            await _execute(conn, self._sql.expire, (owner,))
+            await execute(conn, self._sql.expire, (owner,))
 
     async def release(self, owner: str) -> None:
         async with self._db.transaction() as conn:
-            await _execute(conn, self._sql.release, (owner,))
-
-
-async def _execute(conn: _Connection, sql: str, params: tuple[Any, ...]) -> _Cursor:
-    """One statement on either driver's connection (both answer with a cursor)."""
-    return await conn.execute(sql, params)
+            await execute(conn, self._sql.release, (owner,))

@@ -4,7 +4,7 @@
 :class:`~bot.core.daily.schedule.Scheduler` decides what a slot's states mean; a repository
 only keeps the rows. The one rule kept in the database is the one two writers could race on:
 a slot's state only moves forward (:meth:`ScheduleRunRepository.advance`). The storage package
-implements them (for SQLite in ``sqlite/subscriptions.py`` and ``sqlite/schedule_runs.py``);
+implements them (``storage/subscription_table.py`` and each backend's ``schedule_runs.py``);
 a store offers them, with the delivery tables, as a :class:`DailyStore`.
 """
 

@@ -5,7 +5,7 @@ with the ``subscriptions`` columns added by :mod:`bot.storage.sqlite.routing_sql
 :mod:`bot.storage.sqlite.voice_sql`), in PostgreSQL's types as in
 :mod:`bot.storage.postgres.outbox_sql`: ``DOUBLE PRECISION`` epoch seconds, ``BOOLEAN`` flags,
 ``TEXT`` ISO dates, key columns ``COLLATE "C"`` so every ``ORDER BY`` agrees with SQLite's.
-The statements are those of :mod:`bot.storage.postgres.subscriptions` and
+The statements are those of :mod:`bot.storage.subscription_table` and
 :mod:`bot.storage.postgres.schedule_runs`.
 """
 

@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any, Protocol
 import psycopg
 
 from bot.storage.leases import Leases, LeaseStatements
-from bot.storage.postgres import outbox_sql
+from bot.storage.postgres import outbox_sql, subscriptions_sql
 from bot.storage.postgres.metadata import PostgresMetadata
 from bot.storage.postgres.outbox import PostgresOutbox
 from bot.storage.postgres.schedule_runs import PostgresScheduleRuns
-from bot.storage.postgres.subscriptions import PostgresSubscriptions
 from bot.storage.postgres.voice import PostgresFollows, PostgresReactions
+from bot.storage.subscription_table import Subscriptions, SubscriptionStatements
 
 if TYPE_CHECKING:
     from bot.core.daily.repositories import ScheduleRunRepository, SubscriptionRepository
@@ -62,6 +62,15 @@ _LEASE_SQL = LeaseStatements(
 )
 
 
+#: This backend's subscription statements (:mod:`bot.storage.subscription_table`).
+_SUBSCRIPTION_SQL = SubscriptionStatements(
+    one=subscriptions_sql.SUBSCRIPTION_SQL,
+    every=subscriptions_sql.SUBSCRIPTIONS_SQL,
+    put=subscriptions_sql.PUT_SUBSCRIPTION_SQL,
+    remove=subscriptions_sql.REMOVE_SUBSCRIPTION_SQL,
+)
+
+
 class Tables:
     """The store's delivery, daily, metadata and voice repositories, made on first use.
 
@@ -82,7 +91,7 @@ class Tables:
     @cached_property
     def subscriptions(self: Database) -> SubscriptionRepository:
         """The subscriptions."""
-        return PostgresSubscriptions(self)
+        return Subscriptions(self, _SUBSCRIPTION_SQL)
 
     @cached_property
     def schedule_runs(self: Database) -> ScheduleRunRepository:

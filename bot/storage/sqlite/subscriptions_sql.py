@@ -2,7 +2,7 @@
 
 Kept apart from the archive and outbox schemas so each stays readable;
 :data:`bot.storage.sqlite.schema.MIGRATIONS` lists all of them in order. The statements are
-those of :mod:`bot.storage.sqlite.subscriptions` and :mod:`bot.storage.sqlite.schedule_runs`.
+those of :mod:`bot.storage.subscription_table` and :mod:`bot.storage.sqlite.schedule_runs`.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ SUBSCRIPTION_SQL: Final = (
     f"SELECT {_SUBSCRIPTION} FROM subscriptions WHERE platform = ? AND channel = ?"
 )
 SUBSCRIPTIONS_SQL: Final = (
-    f"SELECT {_SUBSCRIPTION} FROM subscriptions WHERE ?1 IS NULL OR platform = ?1"
+    f"SELECT {_SUBSCRIPTION} FROM subscriptions WHERE ? IS NULL OR platform = ?"
     " ORDER BY platform, channel"
 )
 PUT_SUBSCRIPTION_SQL: Final = (

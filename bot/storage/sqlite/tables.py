@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any, Protocol
 import aiosqlite
 
 from bot.storage.leases import Leases, LeaseStatements
-from bot.storage.sqlite import outbox_sql
+from bot.storage.sqlite import outbox_sql, subscriptions_sql
 from bot.storage.sqlite.metadata import SqliteMetadata
 from bot.storage.sqlite.outbox import SqliteOutbox
 from bot.storage.sqlite.schedule_runs import SqliteScheduleRuns
-from bot.storage.sqlite.subscriptions import SqliteSubscriptions
 from bot.storage.sqlite.voice import SqliteFollows, SqliteReactions
+from bot.storage.subscription_table import Subscriptions, SubscriptionStatements
 
 if TYPE_CHECKING:
     from bot.core.daily.repositories import ScheduleRunRepository, SubscriptionRepository
@@ -61,6 +61,15 @@ _LEASE_SQL = LeaseStatements(
 )
 
 
+#: This backend's subscription statements (:mod:`bot.storage.subscription_table`).
+_SUBSCRIPTION_SQL = SubscriptionStatements(
+    one=subscriptions_sql.SUBSCRIPTION_SQL,
+    every=subscriptions_sql.SUBSCRIPTIONS_SQL,
+    put=subscriptions_sql.PUT_SUBSCRIPTION_SQL,
+    remove=subscriptions_sql.REMOVE_SUBSCRIPTION_SQL,
+)
+
+
 class Tables:
     """The store's delivery and daily-run repositories, made on first use.
 
@@ -81,7 +90,7 @@ class Tables:
     @cached_property
     def subscriptions(self: Database) -> SubscriptionRepository:
         """The subscriptions."""
-        return SqliteSubscriptions(self)
+        return Subscriptions(self, _SUBSCRIPTION_SQL)
 
     @cached_property
     def schedule_runs(self: Database) -> ScheduleRunRepository:
