@@ -234,7 +234,7 @@ class Worker:
                 await pacer.wait(row.channel)
             if await self._outbox.claim(row):
                 sent = report.sent
-                await self._send(row, poster, report)
+                await self._send(row, poster, report, pacer)
                 delivered[row.digest_date] += report.sent - sent
 
     async def _reconcile(self, row: OutboxRow, poster: Poster, report: DeliveryReport) -> None:
@@ -273,14 +273,16 @@ class Worker:
         else:
             await self._outbox.retry_later(row, "interrupted before confirmation", 0, counts=False)
 
-    async def _send(self, row: OutboxRow, poster: Poster, report: DeliveryReport) -> None:
+    async def _send(
+        self, row: OutboxRow, poster: Poster, report: DeliveryReport, pacer: Pacer | None
+    ) -> None:
         item = await self._item(row)
         if item is None:
             await self._outbox.mark_failed(row, "no longer in the archive")
             report.failed += 1
             return
         try:
-            posted = await self._post(row, poster, item)
+            posted = await self._post(row, poster, item, pacer)
         except RateLimited as error:
             reason = f"{RATE_LIMITED}: {error}"
             await self._outbox.retry_later(row, reason, error.retry_after, counts=False)
@@ -322,13 +324,17 @@ class Worker:
             await self._outbox.mark_sent(row, posted)
             report.sent += 1
 
-    async def _post(self, row: OutboxRow, poster: Poster, item: Item) -> Posted:
+    async def _post(
+        self, row: OutboxRow, poster: Poster, item: Item, pacer: Pacer | None
+    ) -> Posted:
         key = _key(row)
+        thread = await self._outbox.header_message(row) if row.in_thread else None
+        if pacer is not None:  # the last thing before the request: see bot.core.delivery.pacing
+            await pacer.send()
         if isinstance(item, DigestHeaderCard):
             return await poster.post_header(row.channel, item, key=key)
         if isinstance(item, DigestListing):
             return await poster.post_listing(row.channel, item, key=key)
-        thread = await self._outbox.header_message(row) if row.in_thread else None
         return await poster.post_card(row.channel, item, key=key, thread=thread)
 
     async def _item(self, row: OutboxRow) -> Item | None:
