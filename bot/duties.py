@@ -29,7 +29,7 @@ from bot.core.daily.subscriptions import Subscriptions
 from bot.core.delivery.commit_watch import CommitWatch
 from bot.core.delivery.leadership import Duty
 from bot.core.delivery.pacing import Pacer, Pacing
-from bot.core.delivery.poster import Poster
+from bot.core.delivery.poster import GlobalLimitSource, Poster
 from bot.core.delivery.worker import RetryPolicy, Worker, WorkerStore
 from bot.core.voice.editor import CountEditor
 from bot.platforms import PLATFORMS, listing_fits
@@ -60,13 +60,20 @@ def _pacing(config: PacingConfig) -> Pacing:
 def make_worker(
     store: WorkerStore, posters: dict[str, Poster], config: Config, clock: Clock
 ) -> Worker:
-    """The outbox worker, paced and retrying as ``[delivery]`` says."""
+    """The outbox worker, paced and retrying as ``[delivery]`` says.
+
+    A poster that reports the platform's global refusals pauses its platform's pacing while
+    they last (:class:`GlobalLimitSource`).
+    """
     delivery = config.delivery
     pacers = {
         p.name: Pacer(clock, _pacing(pacing))
         for p in PLATFORMS
         if (pacing := delivery.pacing(p.name)) is not None
     }
+    for name, poster in posters.items():
+        if name in pacers and isinstance(poster, GlobalLimitSource):
+            poster.watch_global_limit(pacers[name])
     policy = RetryPolicy(delivery.max_attempts, delivery.base_delay, delivery.max_delay)
     return Worker(store, posters, clock, pacers=pacers, policy=policy)
 

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import discord
 
-from bot.core.delivery.poster import ChannelUnavailable, Posted, PostKey
+from bot.core.delivery.poster import ChannelUnavailable, GlobalLimitListener, Posted, PostKey
 from bot.core.delivery.reconcile import find_recent
 from bot.core.voice.members import dm_user, loggable
 from bot.discord.components import card_view
@@ -53,6 +53,7 @@ from .errors import (
     is_ambiguous,
     login_error,
 )
+from .global_limit import GlobalLimitWatch
 from .limits import THREAD_NAME_MAX
 from .listing import listing_fits, listing_message
 from .marker import header_title, is_for
@@ -103,15 +104,29 @@ class DiscordPoster:
         client: A client that has at least logged in (``await client.login(token)``).
         threads: Open a public thread on each header, named after it, and return its id in
             :attr:`Posted.thread_id` so a day's cards can be posted inside it.
+        global_limit: The watch hooked into ``client``'s ``http_trace`` (see
+            :func:`discord_poster`); without one, :meth:`watch_global_limit` tells nobody.
     """
 
     platform = "discord"
     edit_interval = 0.0  # discord.py waits on each route's bucket itself
 
-    def __init__(self, client: discord.Client, *, threads: bool = False) -> None:
+    def __init__(
+        self,
+        client: discord.Client,
+        *,
+        threads: bool = False,
+        global_limit: GlobalLimitWatch | None = None,
+    ) -> None:
         self._client = client
         self._threads = threads
         self._dms: dict[str, int] = {}  # user id → DM channel id (Discord returns the same)
+        self._global_limit = global_limit
+
+    def watch_global_limit(self, listener: GlobalLimitListener) -> None:
+        """Pause ``listener`` (the delivery pacing) while Discord's global limit holds."""
+        if self._global_limit is not None:
+            self._global_limit.watch(listener)
 
     async def post_header(self, channel: str, header: DigestHeaderCard, *, key: PostKey) -> Posted:
         """Post the header embed that opens a day's posts (and its thread, if enabled)."""
@@ -310,15 +325,16 @@ async def discord_poster(
         )
     use_endpoints(config)
     without_voice()
+    global_limit = GlobalLimitWatch()
     client = discord.Client(
         intents=discord.Intents(guilds=True),
         allowed_mentions=NO_MENTIONS,
         max_ratelimit_timeout=MAX_RATE_LIMIT_WAIT,
-        http_trace=request_timeout_trace(config.request_timeout),
+        http_trace=global_limit.add_to(request_timeout_trace(config.request_timeout)),
     )
     async with client:
         try:
             await client.login(token)
         except LOGIN_ERRORS as error:
             raise login_error(error, config.api_base_url) from None
-        yield DiscordPoster(client, threads=threads)
+        yield DiscordPoster(client, threads=threads, global_limit=global_limit)

@@ -304,3 +304,36 @@ async def test_no_voice_warnings_from_a_bot_that_never_joins_voice(
     assert [r.getMessage() for r in caplog.records if "voice" in r.getMessage()] == []
     logging.getLogger("discord.client").warning("other warnings still show")
     assert "other warnings still show" in caplog.text
+
+
+class Heard:
+    """A pacing stand-in that records what the poster told it (a GlobalLimitListener)."""
+
+    def __init__(self) -> None:
+        self.said: list[str] = []
+
+    def pause(self) -> None:
+        self.said.append("pause")
+
+    def resume(self) -> None:
+        self.said.append("resume")
+
+
+async def test_a_global_429_pauses_the_pacing_until_a_later_request_is_accepted(
+    fake: FakeDiscord,
+) -> None:
+    """discord.py sleeps a global 429 out by itself; the poster tells the pacing meanwhile."""
+    channel = str(fake.channel_id)
+    _, cards = day_of(EXAMPLE)
+    async with discord_poster(config_for(fake), fake.token) as poster:
+        heard = Heard()
+        poster.watch_global_limit(heard)
+        await poster.post_card(channel, cards[0], key=PostKey(channel, "d", cards[0].arxiv_id))
+        assert heard.said == []  # a success with no pause says nothing
+        fake.inject(Fault.rate_limit(retry_after=0.5, is_global=True, match=MESSAGE_CREATE))
+        await poster.post_card(channel, cards[1], key=PostKey(channel, "d", cards[1].arxiv_id))
+        fake.inject(Fault.rate_limit(retry_after=0.5, match=MESSAGE_CREATE))  # one route's
+        await poster.post_card(channel, cards[2], key=PostKey(channel, "d", cards[2].arxiv_id))
+    assert heard.said == ["pause", "resume"]  # the route's 429 is discord.py's bucket's alone
+    assert [r.status for r in fake.requests_matching(MESSAGE_CREATE)] == [200, 429, 200, 429, 200]
+    assert len(fake.messages()) == 3

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Final, Protocol
+from typing import Final, Protocol, runtime_checkable
 
 from bot.core.cards.card import Card, DigestHeaderCard
 from bot.core.cards.listing import DigestListing, Fits
@@ -26,6 +26,8 @@ __all__ = [
     "CONSOLE_CHANNEL",
     "ChannelUnavailable",
     "DeliveryError",
+    "GlobalLimitListener",
+    "GlobalLimitSource",
     "MessageRejected",
     "PostKey",
     "Posted",
@@ -164,4 +166,31 @@ class Poster(Protocol):
         ``since`` and ``limit`` as in :meth:`find_message`, where the platform can apply them
         (a Slack thread is read from its start, whatever they say).
         """
+        ...
+
+
+class GlobalLimitListener(Protocol):
+    """Told when the platform holds back every request, and when it takes them again."""
+
+    def pause(self) -> None:
+        """The platform refused a request for the whole bot (Discord's global 429)."""
+        ...
+
+    def resume(self) -> None:
+        """The platform accepted a request."""
+        ...
+
+
+@runtime_checkable
+class GlobalLimitSource(Protocol):
+    """A poster that can tell its pacing when the platform's limit for the whole bot is hit.
+
+    Discord's client library sleeps out a global 429 by itself, so the worker never sees it;
+    the poster watches its responses and tells the listener (the platform's
+    :class:`~bot.core.delivery.pacing.Pacer`) to stop handing out turns meanwhile. Optional:
+    Slack's limits are per method and channel, and its poster raises :class:`RateLimited`.
+    """
+
+    def watch_global_limit(self, listener: GlobalLimitListener) -> None:
+        """Call ``listener.pause()`` on each global refusal, ``resume()`` on each success."""
         ...
