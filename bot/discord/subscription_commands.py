@@ -43,9 +43,22 @@ _CANNOT_POST: Final = (
     "in this channel, or the cards cannot arrive."
 )
 
-#: Replies neutralise mentions in digest text and filter terms (they are also sent with
-#: ``allowed_mentions`` none) and fit one message's content (2000 UTF-16 units).
-VOICE: Final = Voice(neutralise_discord, CONTENT_MAX, utf16_len)
+
+def _literal(text: str) -> str:
+    """Untrusted text (filter terms, titles) that shows as typed in a reply's content.
+
+    Markdown is escaped, so ``[click](https://…)`` is no masked link and ``**x**``, ``||x||``
+    or a backtick format nothing; a backslash is doubled first (it would escape our escape)
+    and ``<`` is escaped (``<https://…|x>`` and ``<t:…>`` stay text); mentions are made inert
+    as well, though replies are also sent with ``allowed_mentions`` none.
+    """
+    escaped = discord.utils.escape_markdown(text.replace("\\", "\\\\"))
+    return neutralise_discord(escaped.replace("<", "\\<"))
+
+
+#: Replies show digest text and filter terms literally and fit one message's content (2000
+#: UTF-16 units).
+VOICE: Final = Voice(_literal, CONTENT_MAX, utf16_len)
 _MODE_NAMES: Final = {
     "cards": ("cards: a card per paper", "카드: 논문마다 카드 하나"),
     "digest": ("digest: one listing a day", "다이제스트: 하루에 목록 하나"),

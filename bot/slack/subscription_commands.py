@@ -25,6 +25,7 @@ from bot.core.daily.subscriptions import SubscriptionError
 from bot.core.voice.members import tag
 
 from .limits import SECTION_TEXT_MAX
+from .literal import literal
 from .notice import Register, plain
 from .responder import acked, api_refusal, apology, say
 
@@ -43,9 +44,10 @@ SUBSCRIPTION_COMMANDS: Final = ("/subscribe", "/unsubscribe", "/subscriptions")
 #: The refusal's "only … can manage" phrase.
 WHO_MAY: Final = "workspace admins and owners (or people on paperbot's admin list)"
 _ADMIN_FLAGS: Final = ("is_admin", "is_owner", "is_primary_owner")
-#: Replies escape digest text and filter terms (``<!channel>`` shows as typed, pings no one)
-#: and stay within one section's 3000 characters: longer text is hard to read in a reply.
-VOICE: Final = Voice(escape_slack, SECTION_TEXT_MAX)
+#: Replies escape digest text and filter terms as mrkdwn literals (``<!channel>`` and
+#: ``*bold*`` show as typed, ping no one, format nothing) and stay within one section's 3000
+#: characters: longer text is hard to read in a reply.
+VOICE: Final = Voice(literal, SECTION_TEXT_MAX)
 
 Payload = dict[str, Any]
 

@@ -180,6 +180,35 @@ async def test_hostile_filters_are_refused_and_ping_nobody(
     assert await subscriptions.list() == ()
 
 
+#: Filter terms that would format (a masked link, bold, spoiler, code, italics, strike, an
+#: angle-bracket link) if a reply echoed them as they are; matching takes them literally.
+MARKUP_TERMS = ("[click](https://evil.example)", "**x**", "||x||", "`x`", "*x*", "_x_", "~x~",
+                "<https://evil|x>")  # fmt: skip
+
+
+async def test_hostile_markup_is_kept_and_shown_as_typed_in_every_reply(
+    planned: FakeDiscord, subscriptions: Subscriptions
+) -> None:
+    """Markup in a term is accepted (matching is literal) but never rendered: /subscribe,
+    /subscriptions and the preview all escape it, Markdown and ``<`` alike."""
+    options = {"exclude": ",".join(f'"{term}"' for term in MARKUP_TERMS)}
+    said = private_text(await planned.slash_command("subscribe", options, permissions=MANAGER))
+    listing = private_text(await planned.slash_command("subscriptions", permissions=MANAGER))
+    record = await planned.slash_command("subscribe", {"preview": True}, permissions=MANAGER)
+    preview = private_text(record)
+    shown = (
+        r'exclude "\[click](https://evil.example)", "\*\*x\*\*", "\|\|x\|\|", "\`x\`", '
+        r'"\*x\*", "\_x\_", "\~x\~", "\<https://evil|x>"'
+    )
+    for reply in (said, listing, preview):
+        assert shown in reply
+        for term in MARKUP_TERMS:
+            assert f'"{term}"' not in reply
+    assert "7 of 7 papers would be posted" in preview
+    sub = await subscriptions.get("discord", str(planned.channel_id))
+    assert sub is not None and [t.text for t in sub.filters.exclude] == list(MARKUP_TERMS)
+
+
 async def test_a_regex_is_a_literal_term_and_weekly_shows_the_weekday(
     planned: FakeDiscord, subscriptions: Subscriptions
 ) -> None:

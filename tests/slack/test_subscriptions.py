@@ -172,6 +172,34 @@ async def test_hostile_filters_are_refused_and_ping_nobody(
     assert await subscriptions.list() == ()
 
 
+#: Filter terms that would format, or link, in mrkdwn if a reply echoed them as they are;
+#: ``[click](…)`` and ``||x||`` are Discord's syntax and mean nothing in Slack.
+MARKUP_TERMS = ("[click](https://evil.example)", "**x**", "||x||", "`x`", "*x*", "_x_", "~x~",
+                "<https://evil|x>")  # fmt: skip
+
+
+async def test_hostile_markup_is_kept_and_shown_as_typed_in_every_reply(
+    planned: Commands, subscriptions: Subscriptions
+) -> None:
+    """Markup in a term is accepted (matching is literal) but never rendered: /subscribe,
+    /subscriptions and the preview escape ``<`` and use look-alikes for ``*``, ``_``, ``~`` and
+    the backtick, which mrkdwn cannot escape."""
+    said = await planned("/subscribe", "exclude:" + ",".join(f'"{t}"' for t in MARKUP_TERMS))
+    listing = await planned("/subscriptions")
+    preview = await planned("/subscribe", "preview")
+    shown = (
+        'exclude "[click](https://evil.example)", "∗∗x∗∗", "||x||", "ˋxˋ", "∗x∗", "ˍxˍ", "∼x∼", '
+        '"&lt;https://evil|x&gt;"'
+    )
+    for reply in (said, listing, preview):
+        assert shown in reply
+        for markup in ("*x*", "`x`", "_x_", "~x~", "<https://"):
+            assert markup not in reply
+    assert "7 of 7 papers would be posted" in preview
+    sub = await subscriptions.get("slack", CHANNEL)
+    assert sub is not None and [t.text for t in sub.filters.exclude] == list(MARKUP_TERMS)
+
+
 async def test_a_regex_is_a_literal_term(planned: Commands, subscriptions: Subscriptions) -> None:
     said = await planned("/subscribe", "include:.* preview")
     assert "none of the 7 papers would be posted" in said

@@ -7,8 +7,11 @@ matched against untrusted digest text, so:
 * Latin-script terms match whole words, case-insensitively: ``RL`` finds "RL" and "rl", not
   "URL"; ``diffusion model`` finds "Diffusion  model" (white space runs count as one space)
   but not "diffusion models".
-* Terms with Hangul match as substrings: Korean glues particles onto words, so ``강화 학습``
-  must find "강화 학습을".
+* Hangul is a word edge for Latin script: Korean glues particles onto any word, so ``RL``
+  finds "RL을 사용한" and ``GRPO`` finds "GRPO는" (still not "CURL을" or "RLHF").
+* Terms with Hangul match as substrings at their Hangul ends: ``강화 학습`` must find
+  "강화 학습을". A mixed term keeps a word edge at its Latin end: ``RL 기반`` finds
+  "RL 기반의", not "URL 기반".
 * At most :data:`MAX_TERMS` terms of at most :data:`MAX_TERM` characters; terms that would
   ping (``@everyone``, ``<@123>``, ``<!channel>``) or carry control characters are refused with
   a message that does not repeat them.
@@ -37,7 +40,12 @@ MAX_TERMS: Final = 20
 MAX_TERM: Final = 100
 #: Longest text a term list is read from: more is refused before it is split.
 _MAX_TEXT: Final = MAX_TERMS * (MAX_TERM + 3)
-_HANGUL: Final = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
+#: Hangul Jamo, compatibility Jamo, Jamo extended A, syllables and Jamo extended B (NFKC has
+#: already turned half-width Jamo into compatibility Jamo).
+_HANGUL_CHARS: Final = r"\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7ff"
+_HANGUL: Final = re.compile(f"[{_HANGUL_CHARS}]")
+#: A word character that is not Hangul: what must not touch a term's Latin (or digit) end.
+_LATIN_WORD: Final = f"[^\\W{_HANGUL_CHARS}]"
 _PINGS: Final = re.compile(r"<[@#!]|@(?:everyone|here|channel)\b", re.IGNORECASE)
 _SPACE: Final = re.compile(r"\s+")
 _QUOTES: Final = frozenset('"“”')
@@ -58,7 +66,7 @@ class Term:
 
     text: str  # as given (trimmed), for showing back
     key: str  # normalised
-    substring: bool  # Hangul: substring; otherwise whole words
+    substring: bool  # no end needs a word edge (Hangul at both ends, or no word char)
 
     @classmethod
     def of(cls, text: str) -> Term:
@@ -81,10 +89,11 @@ class Term:
         if any(unicodedata.category(c) in ("Cc", "Cf") for c in shown):
             raise FilterError("filter terms cannot contain control or invisible characters")
         key = normalise(shown)
-        return cls(shown, key, bool(_HANGUL.search(key)))
+        return cls(shown, key, not (_needs_edge(key[:1]) or _needs_edge(key[-1:])))
 
     def pattern(self) -> re.Pattern[str]:
-        """The whole-word matcher of a Latin-script term (literal: every character escaped)."""
+        """The matcher with word edges at the term's Latin ends (literal: every character
+        escaped)."""
         return _whole_word(self.key)
 
     def found_in(self, haystack: str) -> bool:
@@ -99,10 +108,19 @@ class Term:
 
 @functools.lru_cache(maxsize=4096)
 def _whole_word(key: str) -> re.Pattern[str]:
-    """Word edges where the term has them: ``C++`` ends in no word, ``(`` neither starts one."""
-    start = r"(?<!\w)" if re.match(r"\w", key) else ""
-    end = r"(?!\w)" if re.search(r"\w$", key) else ""
+    """Word edges where the term has them: ``C++`` ends in no word, ``(`` neither starts one,
+    and a Hangul end has none (Korean words take particles). At a Latin or digit end only
+    another Latin or digit character breaks the word: a Hangul particle, like a space or a
+    bracket, is an edge, so ``RL`` finds "RL을" but not "URL" or "RLHF".
+    """
+    start = f"(?<!{_LATIN_WORD})" if _needs_edge(key[:1]) else ""
+    end = f"(?!{_LATIN_WORD})" if _needs_edge(key[-1:]) else ""
     return re.compile(start + re.escape(key) + end)
+
+
+def _needs_edge(char: str) -> bool:
+    """Whether a term ending in ``char`` matches only at a word edge there."""
+    return bool(re.fullmatch(r"\w", char)) and not _HANGUL.match(char)
 
 
 def parse_terms(value: str | Iterable[str]) -> tuple[Term, ...]:

@@ -87,3 +87,32 @@ def test_a_followed_author_beats_every_other_rule() -> None:
     assert [e.position for e in selection.chosen] == [1]
     assert selection.followed == frozenset({(DAY, "2601.00001")})
     assert len(selection.left_out) == 4
+
+
+def test_include_and_exclude_match_hugging_face_metadata_not_only_the_korean_text() -> None:
+    """A digest card is Korean; the English title, organisation, keywords and authors that
+    Hugging Face adds are searched too, so `include:GRPO` finds a paper only its metadata names.
+    """
+    papers = [
+        Paper(arxiv_id=f"2601.0001{n}", url=None, title=title, line=n)
+        for n, title in enumerate(("보상 모델 연구", "영상 생성 모델", "로봇 조작", "언어 모델"), 1)
+    ]
+    metas = [
+        PaperMeta(arxiv_id=papers[0].arxiv_id, title="Scaling GRPO for Reasoning"),
+        PaperMeta(arxiv_id=papers[1].arxiv_id, organization="DeepMind"),
+        PaperMeta(arxiv_id=papers[2].arxiv_id, keywords=("embodied agents", "sim-to-real")),
+        PaperMeta(arxiv_id=papers[3].arxiv_id, authors=("Grace Hopper", "Alan Turing")),
+    ]
+    corpus = Corpus(
+        PaperEntry(p, DAY, n, 4, (DAY,), m)
+        for n, (p, m) in enumerate(zip(papers, metas, strict=True), 1)
+    )
+    bare = Corpus(PaperEntry(p, DAY, n, 4, (DAY,), None) for n, p in enumerate(papers, 1))
+    for term, position in (("grpo", 1), ("DeepMind", 2), ("sim-to-real", 3), ("Hopper", 4)):
+        include = Filters.build(include=term)
+        assert [e.position for e in select(corpus, include).chosen] == [position], term
+        assert select(bare, include).chosen == (), term  # the Korean text alone does not have it
+        left_out = select(corpus, Filters.build(exclude=f'"{term}"')).left_out
+        assert [(o.arxiv_id, o.reason) for o in left_out] == [
+            (papers[position - 1].arxiv_id, f'excluded by "{term}"')
+        ]

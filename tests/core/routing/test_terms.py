@@ -26,6 +26,25 @@ def found(term: str, text: str) -> bool:
         (".*", "anything at all", False),  # literal, never a pattern
         ("C++", "written in C++ and Rust", True),
         ("(", "a (parenthesis)", True),
+        # A Hangul particle glued to a Latin word is a word edge, another Latin letter is not.
+        ("RL", "RL을 사용한 학습", True),
+        ("GRPO", "기존의 GRPO는 느리다", True),
+        ("RL", "보상(RL)으로", True),
+        ("RL", "RL, SFT", True),
+        ("RL", "지향적인RL", True),
+        ("RL", "ㅋRLㅎ", True),  # compatibility Jamo
+        ("RL", "\u1100RL\u11a8", True),  # conjoining Jamo
+        ("RL", "URL을 연다", False),
+        ("RL", "RLHF로", False),
+        ("RL", "CURL을", False),
+        ("VLM", "Robo2VLM을", False),  # a digit is part of the word
+        ("GRPO2", "GRPO2를", True),
+        # A mixed term: a word edge at its Latin end, a substring at its Hangul end.
+        ("RL 기반", "순수 RL 기반의 방법", True),
+        ("RL 기반", "URL 기반 검색", False),
+        ("기반 RL", "학습기반 RL을", True),
+        ("기반 RL", "기반 RLHF", False),
+        ("강화 학습", "강화 학습을", True),
     ],
 )
 def test_matching(term: str, text: str, expected: bool) -> None:
@@ -36,6 +55,13 @@ def test_parse_terms_reads_quoted_phrases_commas_and_spaces() -> None:
     terms = parse_terms('"강화 학습",RL  survey, “large language model”')
     assert [t.text for t in terms] == ["강화 학습", "RL", "survey", "large language model"]
     assert [t.substring for t in terms] == [True, False, False, False]
+    assert [t.substring for t in parse_terms('"RL 기반", "기반 RL", 학습, C++, ++')] == [
+        False,
+        False,
+        True,
+        False,
+        True,
+    ]
     assert [t.text for t in parse_terms(["a b", "RL", "rl"])] == ["a b", "RL"]  # one per key
 
 
