@@ -1,51 +1,62 @@
-"""A digest listing page as one Discord message: an embed of numbered lines, and menus.
+"""A digest listing page as one Discord message: numbered lines in content and embeds, and menus.
 
-The embed's description holds the numbered lines (``**12.** title — gist · ▲ 34``); below it,
-one "Open…" select per 25 papers (:class:`~bot.discord.components.OpenSelect`), whose options
-carry each paper's ``paper`` :class:`~bot.core.answers.query.Query`, so that choosing one
-answers that paper's card ephemerally, to whoever chose it
-(:meth:`bot.discord.responder.Responder.open_paper`). The footer starts with the post key's
-mark (:func:`bot.discord.marker.listing_footer`), which is how reconciliation finds a page
-again.
+The lines (``**12.** title — gist · ▲ 34``) fill the message as far as Discord's limits allow
+(:mod:`bot.discord.listing_layout`): embeds alone while the 6,000 characters of all embeds
+hold them, else the first lines in the message's content, under the page's title as a
+heading, and the rest in the embeds. So the largest real digest, 47 papers in 6,600
+characters, is one message, where one embed (4,096) would need two. The first embed (when
+there is no content) carries the title, the last the footer, which starts with the post key's
+mark (:func:`bot.discord.marker.listing_footer`): how reconciliation finds a page again.
 
-Discord refuses a whole message past any limit and discord.py checks none of these, so
-:func:`listing_fits` renders a page and measures it (in UTF-16 units, never fewer than
-Discord's count): the description's 4,096, the title's 256, the 6,000 of all embed text, five
-action rows of 25 options, and each option's 100 characters. Titles and gists are untrusted:
-Markdown is escaped (a ``[masked](link)`` stays text) and ``@everyone`` and ``<@id>`` are
-broken with a zero-width space; the message is also sent with ``allowed_mentions`` none.
+Below, one "Open…" select per 25 papers (:class:`~bot.discord.components.OpenSelect`), whose
+options carry each paper's ``paper`` :class:`~bot.core.answers.query.Query`, so that choosing
+one answers that paper's card ephemerally, to whoever chose it
+(:meth:`bot.discord.responder.Responder.open_paper`).
+
+Discord refuses a whole message past any limit and discord.py checks none of these but the
+ten embeds, so :func:`listing_fits` measures a page (in UTF-16 units, never fewer than
+Discord's count) as the widest it could be posted: the content's 2,000, the descriptions'
+4,096, the 6,000 of all embed text, ten embeds, five action rows of 25 options, and each
+option's 100 characters; :func:`listing_problems` checks a built message against the same.
+Titles and gists are untrusted: Markdown is escaped (a ``[masked](link)`` stays text) and
+``@everyone`` and ``<@id>`` are broken with a zero-width space; the message is also sent with
+``allowed_mentions`` none.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import functools
 from collections.abc import Sequence
-from typing import Final
+from typing import Final, get_args
 
 import discord
 
-from bot.core.cards.listing import DigestListing, Fits, ListingItem, widest_page
+from bot.core.cards.listing import DigestListing, Fits, ListingItem, ListingKind, widest_page
 from bot.core.cards.text import cut, neutralise_discord, utf16_len
 from bot.core.delivery.poster import PostKey
 
 from .components import OpenSelect
 from .limits import (
+    CONTENT_MAX,
     CUSTOM_ID_MAX,
     EMBED_DESCRIPTION_MAX,
     EMBED_FOOTER_MAX,
     EMBED_TITLE_MAX,
     EMBED_TOTAL_MAX,
+    EMBEDS_PER_MESSAGE,
     ROWS_PER_MESSAGE,
     SELECT_OPTION_TEXT_MAX,
     SELECT_OPTIONS_MAX,
 )
+from .listing_layout import Frame, lay_out
 from .marker import listing_footer
 from .render import COLOUR, digest_time, embed_size, escaped, plain
 from .replies import Message
 
 __all__ = [
     "LISTING_TITLE_MAX",
-    "listing_embed",
     "listing_fits",
     "listing_line",
     "listing_menus",
@@ -76,25 +87,86 @@ def listing_line(item: ListingItem) -> str:
     return line
 
 
-def _description(items: Sequence[ListingItem]) -> str:
-    """The numbered lines, inert, cut only when one runaway line fills a page alone."""
-    text = neutralise_discord("\n".join(listing_line(item) for item in items))
-    return cut(text, EMBED_DESCRIPTION_MAX, length=utf16_len).text
+@functools.lru_cache(maxsize=4096)  # packing measures a line many times
+def _inert(item: ListingItem) -> tuple[str, int]:
+    """The line as posted (no mention in it pings) and its length in UTF-16 units."""
+    line = neutralise_discord(listing_line(item))
+    return line, utf16_len(line)
 
 
-def listing_embed(listing: DigestListing, key: PostKey) -> discord.Embed:
-    """The page's embed; its footer marks it as the post ``key`` names."""
-    url = f"https://huggingface.co/papers/date/{listing.last}" if listing.kind == "daily" else None
-    embed = discord.Embed(
-        title=plain(f"{listing.title} {listing.page_label}", EMBED_TITLE_MAX),
-        url=url,
-        colour=COLOUR,
-        timestamp=digest_time(listing.last),
-        description=_description(listing.items) if listing.items else listing.summary,
-    )
+def _title(listing: DigestListing) -> str:
+    return plain(f"{listing.title} {listing.page_label}", EMBED_TITLE_MAX)
+
+
+def _url(listing: DigestListing) -> str | None:
+    return f"https://huggingface.co/papers/date/{listing.last}" if listing.kind == "daily" else None
+
+
+def _heading(listing: DigestListing) -> str:
+    """The title opening the content; ``<url>`` links it without Discord adding a preview."""
+    title, url = _title(listing), _url(listing)
+    return f"### [{title}](<{url}>)" if url else f"### {title}"
+
+
+def _footer(listing: DigestListing, key: PostKey) -> str:
     hint = f" · {_HINT}" if listing.items else ""
-    embed.set_footer(text=listing_footer(key, f"{listing.summary}{hint}"))
-    return embed
+    return listing_footer(key, f"{listing.summary}{hint}")
+
+
+def _frame(listing: DigestListing, key: PostKey) -> Frame:
+    return Frame(
+        utf16_len(_title(listing)), utf16_len(_heading(listing)), utf16_len(_footer(listing, key))
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _widest_frame(first: dt.date, last: dt.date) -> Frame:
+    """The most room a page of these dates may need besides its lines, whatever its kind.
+
+    A week's title is the longest, a day's heading (it links the day) and a followed-papers
+    summary may be: each is measured, as the worst of every kind with the widest counts.
+    """
+    item = ListingItem(1, "", first, "", "", None)
+    page = widest_page([item, dataclasses.replace(item, date=last)])
+    frames = [
+        _frame(dataclasses.replace(page, kind=kind), _WIDEST_KEY) for kind in get_args(ListingKind)
+    ]
+    return Frame(*(max(sizes) for sizes in zip(*map(dataclasses.astuple, frames), strict=True)))
+
+
+def _embed(description: str) -> discord.Embed:
+    return discord.Embed(colour=COLOUR, description=description)
+
+
+def _embeds(listing: DigestListing, key: PostKey) -> tuple[str | None, list[discord.Embed]]:
+    """The page's content (``None`` if the embeds hold every line) and its bare embeds.
+
+    The content, when there is one, opens with the title as a heading. A page that no
+    message holds (one runaway line alone) is one embed, its description cut.
+    """
+    if not listing.items:
+        return None, [_embed(listing.summary)]
+    lines = [_inert(item) for item in listing.items]
+    layout = lay_out([size for _, size in lines], _frame(listing, key))
+    if layout is None:
+        text = cut("\n".join(line for line, _ in lines), EMBED_DESCRIPTION_MAX, length=utf16_len)
+        return None, [_embed(text.text)]
+    content, parts = layout.split([line for line, _ in lines])
+    embeds = [_embed("\n".join(part)) for part in parts]
+    if content is None:
+        return None, embeds
+    return "\n".join([_heading(listing), *content]), embeds
+
+
+def _message(listing: DigestListing, key: PostKey) -> tuple[str | None, list[discord.Embed]]:
+    """The content and embeds: the title on the first embed if no content has it, the footer
+    and the digest's time on the last (Discord shows a footer at the bottom of its box)."""
+    content, embeds = _embeds(listing, key)
+    if content is None:
+        embeds[0].title, embeds[0].url = _title(listing), _url(listing)
+    embeds[-1].timestamp = digest_time(listing.last)
+    embeds[-1].set_footer(text=_footer(listing, key))
+    return content, embeds
 
 
 def _option(item: ListingItem) -> discord.SelectOption:
@@ -139,23 +211,12 @@ def listing_view(listing: DigestListing) -> discord.ui.View:
 
 def listing_message(listing: DigestListing, key: PostKey) -> Message:
     """What :meth:`~bot.discord.poster.DiscordPoster.post_listing` sends for one page."""
-    return Message((listing_embed(listing, key),), listing_view(listing))
+    content, embeds = _message(listing, key)
+    return Message(tuple(embeds), listing_view(listing), content)
 
 
-def listing_problems(
-    embed: discord.Embed, menus: Sequence[Sequence[discord.SelectOption]]
-) -> list[str]:
-    """Every Discord limit a page (its embed and menus) breaks; ``[]`` when none."""
+def _menu_problems(menus: Sequence[Sequence[discord.SelectOption]]) -> list[str]:
     problems = []
-    for what, text, top in (
-        ("title", embed.title, EMBED_TITLE_MAX),
-        ("description", embed.description, EMBED_DESCRIPTION_MAX),
-        ("footer", embed.footer.text, EMBED_FOOTER_MAX),
-    ):
-        if (size := utf16_len(text or "")) > top:
-            problems.append(f"{what}: {size} > {top}")
-    if (total := embed_size(embed)) > EMBED_TOTAL_MAX:
-        problems.append(f"embed text: {total} > {EMBED_TOTAL_MAX}")
     if len(menus) > ROWS_PER_MESSAGE:
         problems.append(f"{len(menus)} menus > {ROWS_PER_MESSAGE} rows")
     if len(f"paperbot:open:{len(menus)}") > CUSTOM_ID_MAX:  # pragma: no cover - 5 menus at most
@@ -172,21 +233,42 @@ def listing_problems(
     return problems
 
 
+def listing_problems(
+    message: Message, menus: Sequence[Sequence[discord.SelectOption]] = ()
+) -> list[str]:
+    """Every Discord limit a page (its content, embeds and ``menus``) breaks; ``[]`` if none."""
+    problems = []
+    if (size := utf16_len(message.content or "")) > CONTENT_MAX:
+        problems.append(f"content: {size} > {CONTENT_MAX}")
+    if len(message.embeds) > EMBEDS_PER_MESSAGE:
+        problems.append(f"{len(message.embeds)} embeds > {EMBEDS_PER_MESSAGE}")
+    for n, embed in enumerate(message.embeds, 1):
+        for what, text, top in (
+            ("title", embed.title, EMBED_TITLE_MAX),
+            ("description", embed.description, EMBED_DESCRIPTION_MAX),
+            ("footer", embed.footer.text, EMBED_FOOTER_MAX),
+        ):
+            if (size := utf16_len(text or "")) > top:
+                problems.append(f"embed {n} {what}: {size} > {top}")
+    if (total := sum(embed_size(e) for e in message.embeds)) > EMBED_TOTAL_MAX:
+        problems.append(f"embed text: {total} > {EMBED_TOTAL_MAX}")
+    return problems + _menu_problems(menus)
+
+
 def listing_fits() -> Fits:
     """Whether a page of these items is one message Discord accepts, uncut.
 
-    The page is rendered as the widest it could be posted: a week's title, a page label, the
-    longest post key in its footer and papers "left out by this channel's filters".
+    The page is measured as the widest it could be posted (:func:`_widest_frame`), so
+    whatever kind, number and counts it is given when it is planned, it still fits.
     """
 
     def fits(items: Sequence[ListingItem]) -> bool:
-        if not items:
-            return True
+        if len(items) <= 1:
+            return True  # a page of its own, cut if need be
         page = widest_page(items)
-        whole = neutralise_discord("\n".join(listing_line(item) for item in items))
-        if len(items) > 1 and utf16_len(whole) > EMBED_DESCRIPTION_MAX:
-            return False  # the description would be cut: a paper would be lost from the text
-        embed = listing_embed(page, _WIDEST_KEY)
-        return not listing_problems(embed, listing_menus(items))
+        sizes = [_inert(item)[1] for item in items]
+        if lay_out(sizes, _widest_frame(page.first, page.last)) is None:
+            return False
+        return not _menu_problems(listing_menus(items))
 
     return fits

@@ -5,8 +5,8 @@ recognises its own posts by what readers see, written and read here only:
 
 - a card's footer starts ``2601.00001 · 2026-01-05 · `` (paper, digest date), then its
   position and any sections the summary lacks: :func:`footer`;
-- a listing page's footer starts ``listing-1 · 2026-01-05 · `` (its post key's "paper" and
-  digest date), like a card's: :func:`listing_footer`;
+- a listing page's footer (on its last embed) starts ``listing-1 · 2026-01-05 · `` (its post
+  key's "paper" and digest date), like a card's: :func:`listing_footer`;
 - the day's header title starts ``Hugging Face Daily Papers – 2026-01-05 ·``, then the paper
   count: :func:`header_title`.
 
@@ -39,7 +39,7 @@ class Embedded(Protocol):
 
     @property
     def embeds(self) -> Sequence[discord.Embed]:
-        """The message's embeds; the first is the card or header."""
+        """The message's embeds: a card's or header's one, a listing page's several."""
         ...
 
 
@@ -82,7 +82,7 @@ def is_for(message: Embedded, key: PostKey) -> bool:
     """Whether ``message`` (one of ours) is the card or header ``key`` names."""
     if not message.embeds:
         return False
-    embed = message.embeds[0]
     if key.paper == HEADER:
-        return (embed.title or "").startswith(_header_mark(key.digest_date))
-    return (embed.footer.text or "").startswith(_card_mark(key.paper, key.digest_date))
+        return (message.embeds[0].title or "").startswith(_header_mark(key.digest_date))
+    mark = _card_mark(key.paper, key.digest_date)  # a card's only embed, a listing's last
+    return any((embed.footer.text or "").startswith(mark) for embed in message.embeds)

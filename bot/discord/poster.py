@@ -153,7 +153,7 @@ class DiscordPoster:
         return Posted(message_id, thread)
 
     async def post_listing(self, channel: str, listing: DigestListing, *, key: PostKey) -> Posted:
-        """Post one page of a digest listing: its embed and "Open…" menus, never in a thread."""
+        """Post one page of a digest listing: its lines and "Open…" menus, never in a thread."""
         message_id = await self._send(channel, listing_message(listing, key), key)
         where = loggable(channel)
         _log.info("posted %s (%s) to %s as %s", key.paper, key.digest_date, where, message_id)

@@ -558,6 +558,15 @@ def _row(*components: dict[str, Any]) -> dict[str, Any]:
         ({"embeds": [{"footer": {"text": "x" * 2049}}]}, "embeds.0.footer.text"),
         ({"embeds": [{"author": {"name": "x" * 257}}]}, "embeds.0.author.name"),
         ({"embeds": [{"description": "x" * 4000}, {"description": "x" * 2001}]}, "embeds"),
+        (  # titles, footers and field texts of every embed count towards the 6,000 too
+            {
+                "embeds": [
+                    {"title": "t" * 256, "description": "x" * 4096},
+                    {"fields": [{"name": "n", "value": "v" * 1000}], "footer": {"text": "f" * 648}},
+                ]
+            },
+            "embeds",
+        ),
         ({"components": [{"type": 1, "components": []}] * 6}, "components"),
         (
             _row({"type": 3, "custom_id": "s", "options": [{}] * 26}),
@@ -585,6 +594,14 @@ def test_message_at_the_limits_is_accepted() -> None:
         "author": {"name": "a" * 256},
     }
     assert _error_paths({"content": "x" * 2000, "embeds": [embed]}) == set()
+
+
+def test_ten_embeds_of_6000_characters_and_2000_of_content_are_accepted() -> None:
+    """The most a message may carry: the content does not count towards the embeds' 6,000."""
+    embeds = [{"description": "d" * 590, "footer": {"text": "f" * 10}}] * 10
+    assert _error_paths({"content": "x" * 2000, "embeds": embeds}) == set()
+    over = [*embeds[:9], {"description": "d" * 591, "footer": {"text": "f" * 10}}]
+    assert _error_paths({"content": "x" * 2000, "embeds": over}) == {"embeds"}
 
 
 def test_command_limits() -> None:

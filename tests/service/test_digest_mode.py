@@ -2,8 +2,9 @@
 
 Each platform's listing limit comes from its registration (:func:`bot.platforms.listing_fits`),
 so this checks the wiring the unit tests cannot: a Slack channel gets the 47 papers in one
-message, a Discord channel in two, each exactly once across a restart, and a channel whose
-filters match nothing gets nothing.
+message, a Discord channel in one too (its content and several embeds, as Discord's limits
+allow), each exactly once across a restart, and a channel whose filters match nothing gets
+nothing.
 """
 
 from __future__ import annotations
@@ -83,11 +84,11 @@ async def test_digest_mode_posts_the_fewest_messages_once_on_both_platforms(
         assert page.metadata is not None
         assert page.metadata["event_payload"]["paper"] == "listing-1"
         assert slack.posted(QUIET) == []
-        pages = discord.messages()
-        assert [m.embeds[0]["footer"]["text"].split(" · ")[0] for m in pages] == [
-            "listing-1",
-            "listing-2",
-        ]
+        (listing,) = discord.messages()
+        assert listing.embeds[-1]["footer"]["text"].startswith("listing-1 · 2025-05-25 · 47 papers")
+        assert listing.content.startswith("### [Hugging Face Daily Papers – 2025-05-25]")
+        shown = listing.content + "".join(e["description"] for e in listing.embeds)
+        assert shown.count(".** ") == 47
         async with Store.open(db) as store:
             left = await Outbox(store, SystemClock()).filtered("slack", QUIET, DAY)
         assert left is not None

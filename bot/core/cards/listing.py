@@ -3,10 +3,10 @@
 A channel in ``digest`` or ``weekly`` mode gets this instead of a card per paper: numbered
 titles, a one-line gist (the start of the motivation), the upvotes where known, and a menu
 that opens any paper's full card for whoever asks. One listing may not fit one message of a
-platform (Discord counts 6,000 characters per message, Slack 50 blocks), so it is cut into
-*pages*, as few as the platform's limits allow: each platform says what one page may hold
-(:data:`Fits`) and :func:`pack` fills pages greedily in order, which for items kept in order
-is the fewest pages possible.
+platform (Discord takes 2,000 characters of content and 6,000 of embeds per message, Slack 50
+blocks), so it is cut into *pages*, as few as the platform's limits allow: each platform says
+what one page may hold (:data:`Fits`) and :func:`pack` fills pages greedily in order, which
+for items kept in order is the fewest pages possible.
 
 A page is planned in the outbox as one row whose ``content`` is a :class:`ListingPage`: the
 papers it lists (by digest date and arXiv id), so the worker renders exactly what was
@@ -42,7 +42,7 @@ __all__ = [
 ]
 
 #: The longest one-line gist, in characters: a line a reader takes in at a glance, and 47 of
-#: them with titles fit two Discord messages.
+#: them with titles fit one Discord message (its content and embeds) and one Slack message.
 GIST_MAX: Final = 110
 
 ListingKind = Literal["daily", "weekly", "liked", "follow"]
@@ -128,10 +128,13 @@ Fits = Callable[[Sequence[ListingItem]], bool]
 
 
 def widest_page(items: Sequence[ListingItem]) -> DigestListing:
-    """A page of ``items`` with the longest title, label and summary a page can carry.
+    """A page of ``items`` with the widest label and counts a page can carry, and a week's title.
 
     What a platform's :data:`Fits` renders to measure: whether the page is a week's or a
-    day's, its number and the counts in its summary are not known when it is packed.
+    day's, its number and the counts in its summary are not known when it is packed. The
+    kind is ``weekly``, the longest title; a platform whose limit a longer summary (a
+    ``follow`` page's) or a day's link could reach measures every kind with
+    ``dataclasses.replace(page, kind=...)``, as Discord's does.
     """
     return DigestListing(
         kind="weekly",
