@@ -25,6 +25,7 @@ from bot.core.routing.filters import MAX_TOP, MAX_UPVOTES
 
 from .commands import section_choices
 from .limits import AUTOCOMPLETE_CHOICES_MAX, CONTENT_MAX
+from .literal import literal
 from .replies import Message, Reply
 from .responder import Choices
 
@@ -44,21 +45,9 @@ _CANNOT_POST: Final = (
 )
 
 
-def _literal(text: str) -> str:
-    """Untrusted text (filter terms, titles) that shows as typed in a reply's content.
-
-    Markdown is escaped, so ``[click](https://…)`` is no masked link and ``**x**``, ``||x||``
-    or a backtick format nothing; a backslash is doubled first (it would escape our escape)
-    and ``<`` is escaped (``<https://…|x>`` and ``<t:…>`` stay text); mentions are made inert
-    as well, though replies are also sent with ``allowed_mentions`` none.
-    """
-    escaped = discord.utils.escape_markdown(text.replace("\\", "\\\\"))
-    return neutralise_discord(escaped.replace("<", "\\<"))
-
-
 #: Replies show digest text and filter terms literally and fit one message's content (2000
 #: UTF-16 units).
-VOICE: Final = Voice(_literal, CONTENT_MAX, utf16_len)
+VOICE: Final = Voice(literal, CONTENT_MAX, utf16_len)
 _MODE_NAMES: Final = {
     "cards": ("cards: a card per paper", "카드: 논문마다 카드 하나"),
     "digest": ("digest: one listing a day", "다이제스트: 하루에 목록 하나"),

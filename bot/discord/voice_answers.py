@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING, Any, Final
 
 import discord
 
-from bot.core.cards.text import cut, neutralise_discord, utf16_len
+from bot.core.cards.text import cut, utf16_len
 from bot.core.voice.records import Press
 
 from .limits import CONTENT_MAX
+from .literal import literal
 from .members import channel_ref, member_of, posted_message
 from .replies import Message, Reply
 from .voice_components import Listed, list_view
@@ -35,7 +36,7 @@ __all__ = ["LITERAL", "VoiceAnswers", "text_reply"]
 _log = logging.getLogger(__name__)
 
 #: How the desk writes titles and terms on Discord: shown as typed, pinging no one.
-LITERAL: Final = neutralise_discord
+LITERAL: Final = literal
 
 
 def _fitted(text: str) -> str:

@@ -15,6 +15,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.core.cards.text import neutralise_discord
 from bot.core.voice.desk import BibFile
 
 from .members import channel_ref, member_of
@@ -127,7 +128,7 @@ class VoiceCommands(commands.Cog):
             return await self.answers.reading_page(interaction, page)
         admin = _may_manage(interaction)
         said = await self.desk.remove_from_reading_list(
-            channel_ref(interaction), LITERAL(remove.strip()), admin=admin
+            channel_ref(interaction), neutralise_discord(remove.strip()), admin=admin
         )
         if not admin:
             return text_reply(said)

@@ -113,7 +113,7 @@ async def test_saved_lists_pages_opens_and_removes(bot_fake: FakeDiscord, desk: 
     assert "page 2/2" in private(second) and ids(second) == [OPEN, UNSAVE.replace("1", "2"),
                                                               "paperbot:saved:1"]  # fmt: skip
     both = text + second.content  # paper 1's title quotes pings: shown inert
-    assert "@\u200beveryone @\u200bhere <@\u200b123456789012345678>" in both
+    assert "@\u200beveryone @\u200bhere \\<@\u200b123456789012345678>" in both
     assert "@everyone" not in both and "<@1" not in both
     newest = options(first, UNSAVE)[0]["value"]
     removed = await fake.click(first.original, UNSAVE, component_type=3, values=[newest])
