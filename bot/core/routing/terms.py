@@ -26,6 +26,7 @@ from typing import Final
 __all__ = [
     "MAX_TERM",
     "MAX_TERMS",
+    "MAX_TEXT",
     "FilterError",
     "Term",
     "normalise",
@@ -36,7 +37,7 @@ __all__ = [
 MAX_TERMS: Final = 20
 MAX_TERM: Final = 100
 #: Longest text a term list is read from: more is refused before it is split.
-_MAX_TEXT: Final = MAX_TERMS * (MAX_TERM + 3)
+MAX_TEXT: Final = MAX_TERMS * (MAX_TERM + 3)
 _HANGUL: Final = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 _PINGS: Final = re.compile(r"<[@#!]|@(?:everyone|here|channel)\b", re.IGNORECASE)
 _SPACE: Final = re.compile(r"\s+")
@@ -115,7 +116,7 @@ def parse_terms(value: str | Iterable[str]) -> tuple[Term, ...]:
         FilterError: Too many terms, a term too long, an unclosed quote, or a ping.
     """
     if isinstance(value, str):
-        if len(value) > _MAX_TEXT:
+        if len(value) > MAX_TEXT:
             raise FilterError(
                 f"the filter is {len(value):,} characters long; give at most {MAX_TERMS} terms "
                 f"of at most {MAX_TERM} characters"
