@@ -48,7 +48,7 @@ class ServingContext:
     def desk(self) -> SubscriptionDesk:
         return SubscriptionDesk(
             self.subscriptions, self.clock, self.platform, planner=self.planner,
-            archive=self.lookup,
+            archive=self.lookup.store,
         )  # fmt: skip
 
     async def enter(self, context: AbstractAsyncContextManager[T]) -> T:

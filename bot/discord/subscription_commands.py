@@ -4,13 +4,16 @@ Admin means the Manage Channels permission (or Administrator) in the channel. It
 commands' default member permissions, so Discord hides them from other members, and checked
 again on every call, because a server's Integrations settings can open a command to anyone.
 The commands are guild-only: a DM has no channel to subscribe for a community. Arguments,
-table changes and the words of each reply come from :mod:`bot.core.answers.subscription_answers`,
-shared with Slack.
+table changes, the words of each reply and the suggestions for the filter options
+(``include``, ``exclude``, ``authors``) come from
+:mod:`bot.core.answers.subscription_answers`, shared with Slack.
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
+import logging
 import zoneinfo
 from typing import TYPE_CHECKING, Any, Final
 
@@ -18,13 +21,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.answers.subscription_answers import SubscribeArgs, Voice
+from bot.core.answers.subscription_answers import FilterOption, SubscribeArgs, Voice
 from bot.core.cards.text import cut, neutralise_discord, utf16_len
 from bot.core.daily.subscriptions import MODES, WEEKDAYS, SubscriptionError
 from bot.core.routing.filters import MAX_TOP, MAX_UPVOTES
 
-from .commands import section_choices
-from .limits import AUTOCOMPLETE_CHOICES_MAX, CONTENT_MAX
+from .commands import AUTOCOMPLETE_BUDGET, section_choices
+from .limits import AUTOCOMPLETE_CHOICES_MAX, CHOICE_NAME_MAX, CHOICE_VALUE_MAX, CONTENT_MAX
 from .literal import literal
 from .replies import Message, Reply
 from .responder import Choices
@@ -36,6 +39,11 @@ if TYPE_CHECKING:
 
 __all__ = ["MODE_CHOICES", "VOICE", "WEEKDAY_CHOICES", "WHO_MAY", "SubscriptionCommands",
            "timezone_choices"]  # fmt: skip
+
+_log = logging.getLogger(__name__)
+
+#: A suggested filter is both a choice's name and its value, so it fits both.
+_CHOICE_MAX: Final = min(CHOICE_NAME_MAX, CHOICE_VALUE_MAX)
 
 #: The refusal's "only … can manage" phrase.
 WHO_MAY: Final = "members with the Manage Channels permission"
@@ -219,6 +227,40 @@ class SubscriptionCommands(commands.Cog):
     @subscribe.autocomplete("sections")
     async def _sections(self, interaction: discord.Interaction[Any], current: str) -> Choices:
         return sections_choices(current)
+
+    @subscribe.autocomplete("include")
+    async def _include(self, interaction: discord.Interaction[Any], current: str) -> Choices:
+        return await self._terms(interaction, "include", current)
+
+    @subscribe.autocomplete("exclude")
+    async def _exclude(self, interaction: discord.Interaction[Any], current: str) -> Choices:
+        return await self._terms(interaction, "exclude", current)
+
+    @subscribe.autocomplete("authors")
+    async def _authors(self, interaction: discord.Interaction[Any], current: str) -> Choices:
+        return await self._terms(interaction, "authors", current)
+
+    async def _terms(
+        self, interaction: discord.Interaction[Any], option: FilterOption, current: str
+    ) -> Choices:
+        """The typed terms with the last one completed (the desk decides which and how many).
+
+        The channel's own terms are offered only to those who may manage it: a server can open
+        ``/subscribe`` to everyone, and its filters are not theirs to read. Autocomplete
+        cannot be deferred, so a slow archive gets no suggestions rather than an error.
+        """
+        channel = str(interaction.channel_id) if _may_manage(interaction) else None
+        try:
+            async with asyncio.timeout(AUTOCOMPLETE_BUDGET):
+                with self.responder.turns.owed_now():
+                    found = await self.desk.suggest(
+                        channel, option, current, count=AUTOCOMPLETE_CHOICES_MAX,
+                        longest=_CHOICE_MAX, length=utf16_len,
+                    )  # fmt: skip
+        except TimeoutError:
+            _log.warning("%s suggestions took over %ss", option, AUTOCOMPLETE_BUDGET)
+            return []
+        return [app_commands.Choice(name=value, value=value) for value in found]
 
 
 def _may_manage(interaction: discord.Interaction[Any]) -> bool:

@@ -19,6 +19,7 @@ from tests.fakes.discord_payloads import DEFAULT_PERMISSIONS
 
 from bot.core.archive.lookup import Lookup  # isort: skip  (after the fakes import discord.py)
 from bot.core.answers.subscription_answers import SubscriptionDesk
+from bot.core.cards.paper_meta import PaperMeta
 from bot.core.daily.planner import Planner
 from bot.core.daily.subscriptions import Subscriptions
 from bot.core.delivery.outbox import Outbox
@@ -26,6 +27,8 @@ from bot.discord.i18n import KOREAN
 from bot.storage.sqlite.store import Store
 
 MANAGER = str(int(DEFAULT_PERMISSIONS) | 1 << 4)
+#: The newest digest's seven papers (paper 1 quotes @everyone).
+NEWEST_PAPERS = [f"2601.0900{n}" for n in range(1, 8)]
 ADMINISTRATOR = str(int(DEFAULT_PERMISSIONS) | 1 << 3)
 MESSAGE = 4
 
@@ -66,7 +69,8 @@ async def test_commands_are_for_channel_managers_and_translated(fake_with_bot: F
     assert [c["value"] for c in options["mode"]["choices"]] == ["cards", "digest", "weekly"]
     assert options["mode"]["choices"][0]["name_localizations"]["ko"] == "카드: 논문마다 카드 하나"
     assert [c["value"] for c in options["weekday"]["choices"]][4] == "fri"
-    assert options["timezone"]["autocomplete"] and options["sections"]["autocomplete"]
+    for typed in ("timezone", "sections", "include", "exclude", "authors"):
+        assert options[typed]["autocomplete"], typed
     assert not any(o.get("required") for o in options.values())
 
 
@@ -134,7 +138,7 @@ async def planned(
     store: Any = lookup.store
     clock = FakeClock()
     planner = Planner(store, Outbox(store, clock))
-    desk = SubscriptionDesk(subscriptions, clock, "discord", planner=planner, archive=lookup)
+    desk = SubscriptionDesk(subscriptions, clock, "discord", planner=planner, archive=store)
     async with running_client(make_bot(fake, lookup, desk=desk), fake):
         yield fake
 
@@ -223,3 +227,105 @@ async def test_a_regex_is_a_literal_term_and_weekly_shows_the_weekday(
     said = private_text(await planned.slash_command("subscribe", options, permissions=MANAGER))
     assert "Fridays 08:00 Asia/Seoul · weekly mode" in said and "top 10" in said
     assert "a note on days nothing matches" in said
+
+
+async def enrich(lookup: Lookup, *metas: PaperMeta) -> None:
+    """Hugging Face's metadata for some of the newest digest's papers, as enrichment keeps it."""
+    store: Any = lookup.store
+    await store.metadata.save(list(metas))
+
+
+def values(record: InteractionRecord) -> list[str]:
+    """The autocomplete answer's values; every name shows its value (within Discord's limits)."""
+    assert record.response_type == 8  # choices
+    assert all(c["name"] == c["value"] and len(c["value"]) <= 100 for c in record.choices)
+    return [c["value"] for c in record.choices]
+
+
+async def test_include_completes_the_second_term_channel_terms_first(
+    planned: FakeDiscord, lookup: Lookup
+) -> None:
+    await enrich(
+        lookup,
+        PaperMeta(NEWEST_PAPERS[0], keywords=("@everyone", "reinforcement learning")),
+        PaperMeta(NEWEST_PAPERS[1], keywords=("reinforcement learning", "retrieval", "<@1> re")),
+    )
+    await planned.slash_command("subscribe", {"include": "reward"}, permissions=MANAGER)
+    typed = {"include": '"강화 학습",re'}
+    record = await planned.autocomplete("subscribe", typed, focused="include", permissions=MANAGER)
+    assert values(record) == [
+        '"강화 학습",reward', '"강화 학습","reinforcement learning"', '"강화 학습",retrieval',
+    ]  # fmt: skip
+    # Papers without keywords offer their title words: "Paper" of papers 3 to 7.
+    exclude = await planned.autocomplete(
+        "subscribe", {"exclude": "RL pa"}, focused="exclude", permissions=MANAGER
+    )
+    assert values(exclude) == ["RL Paper"]
+    # The channel's own terms are for its managers only.
+    member = await planned.autocomplete("subscribe", typed, focused="include")
+    assert values(member) == ['"강화 학습","reinforcement learning"', '"강화 학습",retrieval']
+
+
+async def test_authors_are_suggested_from_the_newest_digest(
+    planned: FakeDiscord, lookup: Lookup
+) -> None:
+    await enrich(
+        lookup,
+        PaperMeta(NEWEST_PAPERS[0], authors=("Yann LeCun", "@everyone")),
+        PaperMeta(NEWEST_PAPERS[1], authors=("Geoffrey Hinton", "Yann LeCun")),
+        PaperMeta(NEWEST_PAPERS[2], authors=("<@123456789012345678>",)),
+    )
+    await planned.slash_command("subscribe", {"authors": '"Alan Kay"'}, permissions=MANAGER)
+
+    async def authors(typed: str) -> list[str]:
+        options = {"authors": typed}
+        return values(
+            await planned.autocomplete("subscribe", options, focused="authors", permissions=MANAGER)
+        )
+
+    assert await authors("") == ['"Alan Kay"', '"Yann LeCun"', '"Geoffrey Hinton"']
+    assert await authors("hin") == ['"Geoffrey Hinton"']
+    assert await authors('"Yann LeCun",') == [
+        '"Yann LeCun","Alan Kay"',
+        '"Yann LeCun","Geoffrey Hinton"',
+    ]
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"include": "@everyone"},
+        {"include": "RL,@every"},
+        {"exclude": "RL,<@123"},
+        {"authors": "<!channel>,Hin"},
+        {"include": "x" * 10_000},
+    ],
+)
+async def test_hostile_typing_is_answered_with_no_suggestions(
+    planned: FakeDiscord, lookup: Lookup, options: dict[str, str]
+) -> None:
+    await enrich(lookup, PaperMeta(NEWEST_PAPERS[0], keywords=("everyone",), authors=("Hinton",)))
+    (focused,) = options
+    record = await planned.autocomplete("subscribe", options, focused=focused, permissions=MANAGER)
+    assert values(record) == []
+
+
+async def test_suggestions_keep_to_25_choices_of_100_characters(
+    planned: FakeDiscord, lookup: Lookup
+) -> None:
+    def keyword(n: int, size: int) -> str:
+        return f"kw{n:02} ".ljust(size, "y")  # has a space: offered quoted
+
+    # 42 keywords, 6 a paper in order: 10 of 96 characters, then 32 of 95.
+    words = [keyword(n, 96) for n in range(10)] + [keyword(n, 95) for n in range(10, 42)]
+    await enrich(
+        lookup,
+        *(
+            PaperMeta(p, keywords=tuple(words[6 * i : 6 * i + 6]))
+            for i, p in enumerate(NEWEST_PAPERS)
+        ),
+    )
+    first = await planned.autocomplete("subscribe", {"include": ""}, focused="include")
+    assert values(first) == [f'"{word}"' for word in words[:25]]  # 98 characters each
+    second = await planned.autocomplete("subscribe", {"include": "RL,kw"}, focused="include")
+    assert values(second) == [f'RL,"{keyword(n, 95)}"' for n in range(10, 35)]  # 100 each

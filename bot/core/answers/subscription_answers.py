@@ -15,11 +15,13 @@ sync leaves alone; ``/subscribe`` resumes it.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Final, Protocol
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Final, Literal
 
+from bot.core.answers.filter_suggestions import DigestVocabulary
 from bot.core.answers.paper_answers import COMMANDS
 from bot.core.answers.subscribe_args import SubscribeArgs, parse_subscribe_text
 from bot.core.answers.subscription_preview import PLAIN, Voice, preview_text
@@ -31,14 +33,16 @@ from bot.core.daily.subscriptions import (
     Subscription,
     Subscriptions,
 )
+from bot.core.routing.suggestions import TypedTerms
 
 if TYPE_CHECKING:
+    from bot.core.archive.repositories import ArchiveRepository
     from bot.core.daily.planner import DayPlan
 
 __all__ = [
     "DEFAULT_TIME",
     "SETTINGS_HELP",
-    "LatestDigest",
+    "FilterOption",
     "SubscribeArgs",
     "SubscriptionDesk",
     "Voice",
@@ -74,12 +78,8 @@ SETTINGS_HELP: Final = "\n".join(
 )
 
 
-class LatestDigest(Protocol):
-    """Where the newest digest's date is read (the archive, or a Lookup over it)."""
-
-    async def latest_date(self) -> dt.date | None:
-        """The newest digest's date, ``None`` for an empty archive."""
-        ...
+#: The ``/subscribe`` options whose terms are suggested as they are typed.
+FilterOption = Literal["include", "exclude", "authors"]
 
 
 def describe(sub: Subscription, now: float | None = None, voice: Voice = PLAIN) -> str:
@@ -134,7 +134,8 @@ class SubscriptionDesk:
         clock: For the "next delivery" times in replies.
         platform: ``slack`` or ``discord``: the table's key for this adapter's channels.
         planner: Plans what a channel would get, for ``/subscribe preview`` (None: no preview).
-        archive: Says which digest is the newest, for the preview.
+        archive: The archive: which digest is the newest, for the preview, and its papers'
+            keywords and authors, for :meth:`suggest` (None: only the channel's own terms).
         voice: How the platform escapes untrusted text and how long a reply may be; adapters
             set theirs with :meth:`speaking`.
     """
@@ -146,7 +147,7 @@ class SubscriptionDesk:
         platform: str,
         *,
         planner: Planner | None = None,
-        archive: LatestDigest | None = None,
+        archive: ArchiveRepository | None = None,
         voice: Voice = PLAIN,
     ) -> None:
         self._subscriptions = subscriptions
@@ -154,14 +155,17 @@ class SubscriptionDesk:
         self.platform = platform
         self._planner = planner
         self._archive = archive
+        self._vocabulary = None if archive is None else DigestVocabulary(archive, clock)
         self.voice = voice
 
     def speaking(self, voice: Voice) -> SubscriptionDesk:
-        """The same desk replying in ``voice`` (an adapter's escape and message limit)."""
-        return SubscriptionDesk(
-            self._subscriptions, self._clock, self.platform, planner=self._planner,
-            archive=self._archive, voice=voice,
-        )  # fmt: skip
+        """The same desk replying in ``voice`` (an adapter's escape and message limit).
+
+        It shares this desk's vocabulary, so the newest digest is read once for both.
+        """
+        desk = copy.copy(self)
+        desk.voice = voice
+        return desk
 
     async def subscribe(self, channel: str, args: SubscribeArgs) -> str:
         """Subscribe ``channel``, or change its settings (and resume it if paused).
@@ -287,6 +291,47 @@ class SubscriptionDesk:
             empty_note=base.empty_note if args.empty_note is None else args.empty_note,
             rank=args.rank or base.rank,
         )
+
+    async def suggest(
+        self,
+        channel: str | None,
+        option: FilterOption,
+        typed: str,
+        *,
+        count: int,
+        longest: int,
+        length: Callable[[str], int] = len,
+    ) -> tuple[str, ...]:
+        """Values for a filter option being typed: its last term completed, the rest kept.
+
+        The channel's own terms for that option come first, then the newest digest's
+        keywords (for ``include`` and ``exclude``; title words while it has no metadata) or
+        authors, most frequent first; see :class:`~bot.core.routing.suggestions.TypedTerms`.
+        Typed text that could not be saved (a mention, too long) gets none, before anything
+        is read.
+
+        Args:
+            channel: Whose terms come first; ``None`` for an asker who may not see them.
+            option: Which filter is being typed.
+            typed: What is typed of it so far (untrusted).
+            count: The most values (the platform's choice limit).
+            longest: The longest value, in ``length`` units.
+            length: How the platform counts characters.
+        """
+        terms = TypedTerms.read(typed)
+        if terms is None:
+            return ()
+        offered: list[str] = []
+        if channel is not None:
+            sub = await self._subscriptions.get(self.platform, channel)
+            if sub is not None:
+                f = sub.filters
+                own = {"include": f.include, "exclude": f.exclude, "authors": f.authors}[option]
+                offered.extend(term.text for term in own)
+        if self._vocabulary is not None:
+            vocabulary = await self._vocabulary.newest()
+            offered.extend(vocabulary.authors if option == "authors" else vocabulary.keywords)
+        return terms.complete(offered, count=count, longest=longest, length=length)
 
     async def unsubscribe(self, channel: str) -> str:
         """Stop the daily digest here: delete the row, or pause it if the config declares it."""

@@ -29,6 +29,7 @@ from typing import Final
 __all__ = [
     "MAX_TERM",
     "MAX_TERMS",
+    "MAX_TEXT",
     "FilterError",
     "Term",
     "normalise",
@@ -39,7 +40,7 @@ __all__ = [
 MAX_TERMS: Final = 20
 MAX_TERM: Final = 100
 #: Longest text a term list is read from: more is refused before it is split.
-_MAX_TEXT: Final = MAX_TERMS * (MAX_TERM + 3)
+MAX_TEXT: Final = MAX_TERMS * (MAX_TERM + 3)
 #: Hangul Jamo, compatibility Jamo, Jamo extended A, syllables and Jamo extended B (NFKC has
 #: already turned half-width Jamo into compatibility Jamo).
 _HANGUL_CHARS: Final = r"\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7ff"
@@ -133,7 +134,7 @@ def parse_terms(value: str | Iterable[str]) -> tuple[Term, ...]:
         FilterError: Too many terms, a term too long, an unclosed quote, or a ping.
     """
     if isinstance(value, str):
-        if len(value) > _MAX_TEXT:
+        if len(value) > MAX_TEXT:
             raise FilterError(
                 f"the filter is {len(value):,} characters long; give at most {MAX_TERMS} terms "
                 f"of at most {MAX_TERM} characters"
