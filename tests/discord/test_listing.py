@@ -156,7 +156,7 @@ def test_many_papers_take_several_pages_each_within_the_limits() -> None:
     assert len(pages) > 5
     for n, page in enumerate(pages, 1):
         listing = DigestListing("weekly", week[0].date, week[-1].date, page, n, len(pages), 235)
-        key = PostKey("1", week[-1].date.isoformat(), f"listing-{n}")
+        key = PostKey("1", week[-1].date.isoformat(), f"listing-week-{n}")
         embed = listing_embed(listing, key)
         assert listing_problems(embed, listing_menus(page)) == []
         assert embed.description is not None and not embed.description.endswith("…")

@@ -48,9 +48,15 @@ class FilteredDay:
 
     platform: str
     channel: str
-    digest_date: str  # ISO date of the digest
+    digest_date: str  # ISO date of the digest (of a week: its newest)
     left_out: int  # papers
     reasons: tuple[tuple[str, int], ...]  # (reason, papers), most papers first
+    #: How to write it, not stored (read back, it is False): what a weekly listing left out
+    #: of its week. It is keyed by the week's newest digest, as that digest's own record may
+    #: be (the channel was in ``digest`` mode that day), and replaces that record, so status
+    #: shows what the channel's newest plan left out. A day's record never replaces one:
+    #: planning a day again changes nothing.
+    week: bool = False
 
 
 class OutboxRepository(Protocol):

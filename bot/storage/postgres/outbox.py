@@ -38,6 +38,7 @@ from bot.storage.postgres.outbox_sql import (
     PAUSED_SQL,
     PLAN_FILTERED_SQL,
     PLAN_SQL,
+    PLAN_WEEK_FILTERED_SQL,
     REQUEUE_COUNTS_SQL,
     REQUEUE_PAUSED_SQL,
     REQUEUE_SQL,
@@ -172,15 +173,17 @@ async def add_planned(
          r.in_thread, r.content, now)
         for r in rows
     ]  # fmt: skip
-    days = [
-        (f.platform, f.channel, f.digest_date, f.left_out, reasons_json(f.reasons), now)
-        for f in filtered
-    ]
     planned = 0
     cursor = conn.cursor()
     if values:
         await cursor.executemany(PLAN_SQL, values)
         planned = max(cursor.rowcount, 0)  # the sum over the rows: those inserted
-    if days:
-        await cursor.executemany(PLAN_FILTERED_SQL, days)
+    for week in (False, True):  # a week's record replaces its newest digest's, a day's never
+        days = [
+            (f.platform, f.channel, f.digest_date, f.left_out, reasons_json(f.reasons), now)
+            for f in filtered
+            if f.week is week
+        ]
+        if days:
+            await cursor.executemany(PLAN_WEEK_FILTERED_SQL if week else PLAN_FILTERED_SQL, days)
     return planned

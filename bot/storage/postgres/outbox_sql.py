@@ -34,6 +34,7 @@ __all__ = [
     "PAUSE_SQL",
     "PLAN_FILTERED_SQL",
     "PLAN_SQL",
+    "PLAN_WEEK_FILTERED_SQL",
     "RELEASE_LEASES_SQL",
     "REQUEUE_COUNTS_SQL",
     "REQUEUE_PAUSED_SQL",
@@ -199,6 +200,12 @@ RESUME_SQL: Final = f"DELETE FROM paused_channels WHERE {_MATCHING}"
 PLAN_FILTERED_SQL: Final = (
     "INSERT INTO filtered_days VALUES (%s, %s, %s, %s, %s, %s)"
     " ON CONFLICT (platform, channel, digest_date) DO NOTHING"
+)
+# A week's record replaces its newest digest's (``FilteredDay.week``).
+PLAN_WEEK_FILTERED_SQL: Final = (
+    "INSERT INTO filtered_days VALUES (%s, %s, %s, %s, %s, %s)"
+    " ON CONFLICT (platform, channel, digest_date) DO UPDATE SET left_out = excluded.left_out,"
+    " reasons = excluded.reasons, planned_at = excluded.planned_at"
 )
 FILTERED_DAY_SQL: Final = (
     "SELECT left_out, reasons FROM filtered_days"

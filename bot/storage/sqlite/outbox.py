@@ -45,6 +45,7 @@ from bot.storage.sqlite.routing_sql import (
     FILTERED_DAY_SQL,
     FORGET_FILTERED_SQL,
     PLAN_FILTERED_SQL,
+    PLAN_WEEK_FILTERED_SQL,
     STATUS_FILTERED_SQL,
 )
 
@@ -177,10 +178,12 @@ async def add_planned(
     if values:
         await conn.executemany(PLAN_SQL, values)
     planned = conn.total_changes - before
-    days = [
-        (f.platform, f.channel, f.digest_date, f.left_out, reasons_json(f.reasons), now)
-        for f in filtered
-    ]
-    if days:
-        await conn.executemany(PLAN_FILTERED_SQL, days)
+    for week in (False, True):  # a week's record replaces its newest digest's, a day's never
+        days = [
+            (f.platform, f.channel, f.digest_date, f.left_out, reasons_json(f.reasons), now)
+            for f in filtered
+            if f.week is week
+        ]
+        if days:
+            await conn.executemany(PLAN_WEEK_FILTERED_SQL if week else PLAN_FILTERED_SQL, days)
     return planned

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
+
+import pytest
 
 from bot.core.cards.listing import DigestListing
 from bot.core.daily.schedule_runs import RunState
@@ -12,8 +15,9 @@ from bot.core.daily.slots import slot_on
 from bot.core.daily.subscriptions import parse_filters
 from bot.core.delivery.outbox import Outbox
 from bot.core.delivery.worker import Worker
-from bot.storage.sqlite.store import Store
+from bot.storage.postgres.store import PostgresStore
 from tests.core.daily.test_schedule import DAY, SEOUL, Harness, harness, store, utc
+from tests.fakes.clock import FakeClock
 from tests.fakes.memory_poster import MemoryPoster
 
 __all__ = ["harness", "store"]  # the fixtures, shared with test_schedule
@@ -22,13 +26,38 @@ BERLIN = ZoneInfo("Europe/Berlin")
 VERIFY, OCR, UNTITLED = "2601.01234", "2601.02345", "2601.03456"
 
 
-async def rows(store: Store, channel: str) -> list[tuple[str, str]]:
+@pytest.fixture
+def both(backend_store: Any, tmp_path: Path) -> Harness:
+    """A harness on each backend in turn (``harness`` is SQLite's alone)."""
+    return Harness(backend_store, FakeClock(utc(2026, 3, 1)), tmp_path)
+
+
+async def rows(store: Any, channel: str) -> list[tuple[str, str]]:
     """(digest date, paper) of the channel's outbox rows, in order."""
+    mark = "%s" if isinstance(store, PostgresStore) else "?"
     found = await store.query(
-        "SELECT digest_date, paper FROM outbox WHERE channel = ? ORDER BY digest_date, position",
+        "SELECT digest_date, paper FROM outbox"
+        f" WHERE channel = {mark} ORDER BY digest_date, position",
         channel,
     )
     return [(str(d), str(p)) for d, p in found]
+
+
+async def run_until(harness: Harness, end: float) -> None:
+    """Pass after pass up to ``end``, each at the instant the last one asked for, with a
+    restart before every pass."""
+    while harness.clock.now() < end:
+        due = await harness.scheduler.run_due()
+        harness.clock.time = end if due is None else min(due, end)
+        harness.make_scheduler(harness.store)
+
+
+async def send(harness: Harness) -> list[DigestListing]:
+    """Deliver what is planned with the real worker; the listings Slack got."""
+    poster = MemoryPoster(harness.clock)
+    poster.platform = "slack"
+    await Worker(harness.store, {"slack": poster}, harness.clock).run_until_idle()
+    return [m.item for m in poster.stored if isinstance(m.item, DigestListing)]
 
 
 async def test_filters_plan_only_matching_cards_and_record_why_the_rest_is_left_out(
@@ -149,7 +178,7 @@ async def test_weekly_posts_once_a_week_at_local_time_across_dst_and_restarts(
     assert [(t.date(), t.hour, t.minute) for t in at] == [(f, 9, 0) for f in fridays]
     assert [t.utcoffset() for t in at] == [dt.timedelta(hours=h) for h in (1, 1, 2)]
     weeks = await rows(harness.store, "C1")
-    assert weeks == [(str(f - dt.timedelta(days=2)), "listing-1") for f in fridays]
+    assert weeks == [(str(f - dt.timedelta(days=2)), "listing-week-1") for f in fridays]
 
 
 async def test_a_weekly_week_without_digests_is_skipped_with_the_reason(harness: Harness) -> None:
@@ -161,3 +190,40 @@ async def test_a_weekly_week_without_digests_is_skipped_with_the_reason(harness:
     assert run is not None and run.state is RunState.SKIPPED
     assert run.reason == "no digest in the week to 2026-03-16"
     assert await rows(harness.store, "C1") == []
+
+
+async def test_switching_from_digest_to_weekly_lists_the_week_of_the_digest_already_posted(
+    both: Harness,
+) -> None:
+    # Thursday's digest goes out in digest mode; on Friday the channel is weekly. The week's
+    # newest digest is Thursday's, the date both listings are keyed by.
+    thursday, friday = dt.date(2026, 3, 5), dt.date(2026, 3, 6)
+    await both.subs.add(
+        "slack", "C1", time="08:00", mode="digest", filters=parse_filters(include="OCR")
+    )
+    await both.digest(thursday)
+    both.clock.time = slot_on(thursday, dt.time(8), SEOUL).at
+    await both.scheduler.run_due()
+    (day,) = await send(both)
+    assert (day.kind, [i.arxiv_id for i in day.items]) == ("daily", [OCR])
+
+    await both.subs.update(
+        "slack", "C1", mode="weekly", weekday="fri", time="09:00",
+        filters=parse_filters(exclude="OCR"),
+    )  # fmt: skip
+    await run_until(both, slot_on(friday, dt.time(9), SEOUL).at + 60)
+    run = await both.scheduler.runs.get("slack", "C1", friday)
+    assert run is not None and run.state is RunState.PLANNED
+    assert await rows(both.store, "C1") == [
+        ("2026-03-05", "listing-1"),
+        ("2026-03-05", "listing-week-1"),
+    ]
+    (week,) = await send(both)
+    assert (week.kind, week.first, week.last) == ("weekly", dt.date(2026, 2, 28), friday)
+    assert sorted(i.arxiv_id for i in week.items) == [VERIFY, UNTITLED]
+    assert [channel for channel, *_ in both.delivered] == ["C1", "C1"]
+    # what status says was left out is the newest plan's: the week's, not Thursday's
+    left = await Outbox(both.store, both.clock).filtered("slack", "C1", thursday)
+    assert left is not None and left.reasons == (('excluded by "OCR"', 1),)
+    (status,) = await Outbox(both.store, both.clock).status()
+    assert (status.filtered, status.filtered_date, status.pending) == (1, "2026-03-05", 0)

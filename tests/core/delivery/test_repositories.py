@@ -16,6 +16,7 @@ from bot.core.delivery.outbox import ChannelStatus, Requeued, RowState
 from bot.core.delivery.poster import Posted
 from bot.core.delivery.repositories import (
     DeliveryStore,
+    FilteredDay,
     LeaseRepository,
     OutboxRepository,
     PlannedRow,
@@ -119,6 +120,20 @@ async def test_forget_leaves_a_row_being_sent(outbox: OutboxRepository) -> None:
     assert head is not None and await outbox.claim(head.id, now=NOW)
     assert await outbox.forget("slack", "C1", DAY) == 2
     assert [r.paper for r in await outbox.of_day("slack", "C1", DAY)] == ["header"]
+
+
+async def test_a_weeks_filtered_record_replaces_its_newest_digests(
+    outbox: OutboxRepository,
+) -> None:
+    day = FilteredDay("slack", "C1", DAY.isoformat(), 2, (('excluded by "x"', 2),))
+    week = FilteredDay("slack", "C1", DAY.isoformat(), 5, (("beyond the top 10", 5),), week=True)
+    await outbox.add([], now=NOW, filtered=[day])
+    await outbox.add([], now=NOW, filtered=[FilteredDay("slack", "C1", DAY.isoformat(), 9, ())])
+    assert await outbox.filtered("slack", "C1", DAY) == day  # a day's is never replaced
+    await outbox.add([], now=NOW, filtered=[week])
+    assert await outbox.filtered("slack", "C1", DAY) == FilteredDay(
+        "slack", "C1", DAY.isoformat(), 5, (("beyond the top 10", 5),)
+    )
 
 
 async def test_pauses_hide_work_and_requeue_lifts_only_what_it_names(
