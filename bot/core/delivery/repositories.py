@@ -80,6 +80,11 @@ class OutboxRepository(Protocol):
         """Every row planned for one channel and digest, in position order."""
         ...
 
+    async def listings(self, platform: str, channel: str, since: dt.date) -> list[OutboxRow]:
+        """The first page of every listing planned for the channel (in any state) whose digest
+        is dated ``since`` or later, oldest first."""
+        ...
+
     async def filtered(
         self, platform: str, channel: str, digest_date: dt.date
     ) -> FilteredDay | None:

@@ -24,6 +24,7 @@ from bot.storage.sqlite.outbox_sql import (
     DEFER_SQL,
     FORGET_SQL,
     HEAD_SQL,
+    LISTINGS_SQL,
     MARK_FAILED_SQL,
     MARK_SENT_SQL,
     NEWEST_DATE_SQL,
@@ -88,6 +89,10 @@ class SqliteOutbox:
 
     async def of_day(self, platform: str, channel: str, digest_date: dt.date) -> list[OutboxRow]:
         rows = await self._db.query(OF_DAY_SQL, platform, channel, digest_date.isoformat())
+        return [outbox_row(row) for row in rows]
+
+    async def listings(self, platform: str, channel: str, since: dt.date) -> list[OutboxRow]:
+        rows = await self._db.query(LISTINGS_SQL, platform, channel, since.isoformat())
         return [outbox_row(row) for row in rows]
 
     async def sent_message(

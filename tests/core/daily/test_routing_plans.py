@@ -9,11 +9,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.core.cards.listing import DigestListing
+from bot.core.cards.listing import DigestListing, ListingPage
 from bot.core.daily.schedule_runs import RunState
 from bot.core.daily.slots import slot_on
 from bot.core.daily.subscriptions import parse_filters
 from bot.core.delivery.outbox import Outbox
+from bot.core.delivery.repositories import PlannedRow
 from bot.core.delivery.worker import Worker
 from bot.storage.postgres.store import PostgresStore
 from tests.core.daily.test_schedule import DAY, SEOUL, Harness, harness, store, utc
@@ -227,3 +228,58 @@ async def test_switching_from_digest_to_weekly_lists_the_week_of_the_digest_alre
     assert left is not None and left.reasons == (('excluded by "OCR"', 1),)
     (status,) = await Outbox(both.store, both.clock).status()
     assert (status.filtered, status.filtered_date, status.pending) == (1, "2026-03-05", 0)
+
+
+async def test_a_weekday_changed_after_the_weeks_listing_waits_for_the_next_week(
+    both: Harness,
+) -> None:
+    # Mondays 09:00 Berlin, listed on 03-23; on Tuesday the channel picks Wednesdays. The
+    # 03-25 slot is two days after a listing: skipped. 04-01 (after the switch to summer time
+    # on 03-29) is nine days after: listed, the seven days to it.
+    both.clock.time = utc(2026, 3, 15)
+    await both.subs.add(
+        "slack", "C1", time="09:00", timezone="Europe/Berlin", mode="weekly", weekday="mon"
+    )
+    for day in (20, 24, 31):  # Friday, Tuesday, Tuesday
+        await both.digest(dt.date(2026, 3, day))
+    await run_until(both, utc(2026, 3, 24, 12))
+    await both.subs.update("slack", "C1", weekday="wed")
+    (status,) = await both.scheduler.status()
+    assert status.next_run == dt.datetime(2026, 4, 1, 9, tzinfo=BERLIN)
+    await run_until(both, utc(2026, 4, 3))
+
+    at = [dt.datetime.fromtimestamp(when, BERLIN) for _, _, when in both.delivered]
+    assert [(t.date(), t.hour, t.utcoffset()) for t in at] == [
+        (dt.date(2026, 3, 23), 9, dt.timedelta(hours=1)),
+        (dt.date(2026, 4, 1), 9, dt.timedelta(hours=2)),
+    ]
+    assert await rows(both.store, "C1") == [
+        ("2026-03-20", "listing-week-1"),
+        ("2026-03-31", "listing-week-1"),
+    ]
+    skipped = await both.scheduler.runs.get("slack", "C1", dt.date(2026, 3, 25))
+    assert skipped is not None and skipped.state is RunState.SKIPPED
+    assert skipped.reason == "the week was listed on 2026-03-23, fewer than 7 days before"
+    first, second = await send(both)
+    assert (first.first, first.last) == (dt.date(2026, 3, 17), dt.date(2026, 3, 23))
+    assert (second.first, second.last) == (dt.date(2026, 3, 26), dt.date(2026, 4, 1))
+
+
+async def test_a_week_listed_under_the_old_key_still_counts(both: Harness) -> None:
+    """A database from before weekly pages had keys of their own (``listing-1``) reads."""
+    monday = dt.date(2026, 3, 9)
+    page = ListingPage(
+        kind="weekly", first=monday - dt.timedelta(days=6), last=monday, page=1, pages=1,
+        total=3, papers=((dt.date(2026, 3, 6), VERIFY),),
+    )  # fmt: skip
+    old = PlannedRow("slack", "C1", "2026-03-06", "listing-1", 1, "", False, page.model_dump_json())
+    await both.store.outbox.add([old], now=both.clock.now())
+    await both.subs.add("slack", "C1", time="09:00", mode="weekly", weekday="wed")
+    await both.digest(dt.date(2026, 3, 10))
+    await run_until(both, slot_on(dt.date(2026, 3, 11), dt.time(9), SEOUL).at + 60)
+    assert both.delivered == []
+    run = await both.scheduler.runs.get("slack", "C1", dt.date(2026, 3, 11))
+    assert (
+        run is not None
+        and run.reason == "the week was listed on 2026-03-09, fewer than 7 days before"
+    )
