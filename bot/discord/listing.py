@@ -35,6 +35,7 @@ import discord
 
 from bot.core.cards.listing import DigestListing, Fits, ListingItem, ListingKind, widest_page
 from bot.core.cards.text import cut, neutralise_discord, utf16_len
+from bot.core.delivery.outbox import WEEKLY_LISTING
 from bot.core.delivery.poster import PostKey
 
 from .components import OpenSelect
@@ -71,7 +72,7 @@ LISTING_TITLE_MAX: Final = 160
 #: What the footer says after the post key's mark.
 _HINT: Final = "pick a paper below to read its card"
 #: The widest key a page may be posted under, for measuring before the key is known.
-_WIDEST_KEY: Final = PostKey("", "9999-12-31", "listing-9999")
+_WIDEST_KEY: Final = PostKey("", "9999-12-31", f"{WEEKLY_LISTING}9999")
 
 
 @functools.lru_cache(maxsize=4096)  # packing renders a line many times

@@ -44,7 +44,7 @@ LISTING_EVENT: Final = "paperbot_listing"
 #: A shared reply: not a delivered card, so reconciliation skips it.
 SHARE_EVENT: Final = "paperbot_share"
 _OURS: Final = frozenset({CARD_EVENT, HEADER_EVENT, LISTING_EVENT})
-#: How the outbox names a listing page's post (``listing-1``, ``listing-2``…).
+#: How the outbox names a listing page's post (``listing-1``…, a week's ``listing-week-1``…).
 _LISTING_PAPER: Final = "listing-"
 
 

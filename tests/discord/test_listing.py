@@ -204,7 +204,7 @@ def test_many_papers_take_several_pages_each_within_the_limits() -> None:
         for n, page in enumerate(pages, 1):
             first, last = week[0].date, week[-1].date
             listing = DigestListing(kind, first, last, page, n, len(pages), 235, left_out=9999)
-            key = PostKey("1", last.isoformat(), f"listing-{n}")
+            key = PostKey("1", last.isoformat(), f"listing-week-{n}")  # the longest key
             message = listing_message(listing, key)
             assert listing_problems(message, listing_menus(page)) == []
             assert_sendable(body_of(message), f"{kind} page {n}")

@@ -5,7 +5,9 @@ all plan through here, so what a preview promises is what is sent. A plan is the
 channel gets (a header and a card per chosen paper, or the pages of one listing) plus what its
 filters did not let through, counted by reason (``filtered_days``); both are written
 in one transaction (:meth:`~bot.core.delivery.outbox.Outbox.plan_rows`), keyed as before, so
-planning a day twice plans nothing new and changing filters later never resends a paper.
+planning a day twice plans nothing new and changing filters later never resends a paper. A
+week's pages are keyed apart from a day's (``listing-week-N``): both take the date of their
+newest digest, and a channel switched from ``digest`` to ``weekly`` mode is owed both.
 
 Listing pages are packed with the platform's own :data:`~bot.core.cards.listing.Fits`: the
 fewest messages its limits allow.
@@ -31,7 +33,7 @@ from bot.core.cards.listing import (
     unpaged,
 )
 from bot.core.daily.subscriptions import Mode, Rank, Subscription
-from bot.core.delivery.outbox import HEADER, LISTING, Outbox
+from bot.core.delivery.outbox import HEADER, LISTING, WEEKLY_LISTING, Outbox
 from bot.core.delivery.repositories import FilteredDay, PlannedRow
 from bot.core.routing.filters import NO_FILTERS, Filters
 from bot.core.routing.selection import Corpus, LeftOut, Selection, select
@@ -210,8 +212,8 @@ class Planner:
             selection = select(corpus, routing.effective_filters, unknown_last=unknown_last)
         key = corpus.newest
         day = key.isoformat()
-        left = _filtered(platform, channel, day, selection)
         weekly = routing.mode == "weekly"
+        left = _filtered(platform, channel, day, selection, week=weekly)
         pages: tuple[ListingPage, ...] = ()
         if routing.mode == "cards" and selection.chosen:
             shown = ",".join(k.value for k in routing.sections)
@@ -224,8 +226,9 @@ class Planner:
             chosen = selection.ranked() if weekly and not liked else selection.chosen
             kind: ListingKind = "liked" if liked else "weekly" if weekly else "daily"
             pages = self.pages(platform, chosen, kind, first, last, len(selection.left_out))
+            prefix = WEEKLY_LISTING if weekly else LISTING  # a week and a day of one digest
             rows = tuple(
-                PlannedRow(platform, channel, day, f"{LISTING}{page.page}", page.page, "",
+                PlannedRow(platform, channel, day, f"{prefix}{page.page}", page.page, "",
                            False, page.model_dump_json())
                 for page in pages
             )  # fmt: skip
@@ -277,13 +280,15 @@ class Planner:
         return await self._outbox.plan_rows(plan.rows, plan.filtered)
 
 
-def _filtered(platform: str, channel: str, day: str, selection: Selection) -> FilteredDay | None:
+def _filtered(
+    platform: str, channel: str, day: str, selection: Selection, *, week: bool
+) -> FilteredDay | None:
     """The left-out papers counted by reason (None when the filters let everything through)."""
     if not selection.left_out:
         return None
     reasons = Counter(out.reason for out in selection.left_out)
     return FilteredDay(
-        platform, channel, day, len(selection.left_out), tuple(reasons.most_common())
+        platform, channel, day, len(selection.left_out), tuple(reasons.most_common()), week
     )
 
 

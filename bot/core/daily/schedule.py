@@ -16,6 +16,9 @@ The rules, per channel and slot (one slot per local date, :mod:`bot.core.daily.s
 * After downtime the latest slot is caught up if its window is still open; older slots are
   never replayed, so a long outage ends with one post per channel, not a flood.
 * Slots before a subscription existed are not owed.
+* A weekly slot is owed only a week or more (in local dates) after the channel's last weekly
+  listing: a weekday changed after this week's listing moves the next one to the new weekday
+  of the week after (:func:`~bot.core.daily.slots.weekly_owed`).
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from bot.core.clock import Clock, sleep_unless
 from bot.core.daily.follows import FollowPlanner
 from bot.core.daily.planner import DayPlan, Planner, Routing
 from bot.core.daily.schedule_runs import PlannedSlot, RunState, ScheduleRun, ScheduleRuns
-from bot.core.daily.slots import Slot, latest_slot, next_slot
+from bot.core.daily.slots import WEEK, Slot, latest_slot, next_slot, weekly_owed
 from bot.core.daily.subscriptions import Subscription, Subscriptions
 from bot.core.delivery.outbox import Outbox
 from bot.core.errors import StorageError
@@ -198,13 +201,21 @@ class Scheduler:
         """Every subscription with its next run time and its latest slot."""
         now, result = self._clock.now(), []
         for sub in await self._subscriptions.list():
-            upcoming = (
-                None if sub.paused else next_slot(now, sub.local_time, sub.zone, sub.slot_weekday)
-            )
+            upcoming = None if sub.paused else await self._next_owed(sub, now)
             recent = await self._runs.recent(sub.platform, sub.channel, limit=1)
             local = upcoming.local(sub.zone) if upcoming else None
             result.append(ScheduleStatus(sub, local, recent[0] if recent else None))
         return tuple(result)
+
+    async def _next_owed(self, sub: Subscription, now: float) -> Slot:
+        """The subscription's next slot that will post: a weekly one a week after the last."""
+        upcoming = next_slot(now, sub.local_time, sub.zone, sub.slot_weekday)
+        if sub.mode != "weekly":
+            return upcoming
+        listed = await self._runs.weekly_listed(sub.platform, sub.channel, upcoming.local_date)
+        while not weekly_owed(upcoming.local_date, listed):
+            upcoming = next_slot(upcoming.at, sub.local_time, sub.zone, sub.slot_weekday)
+        return upcoming
 
     async def _check(self, sub: Subscription, now: float, batch: list[_Due]) -> float:
         """Act on the subscription's latest slot if it is open; when to look again."""
@@ -219,9 +230,25 @@ class Scheduler:
         if now >= closes:
             await self._skip(sub, slot, run, closes)
             return upcoming
+        if sub.mode == "weekly" and await self._listed_lately(sub, slot):
+            return upcoming
         if await self._attempt(sub, slot, run, batch):
             return upcoming
         return min(upcoming, closes, now + self._recheck)
+
+    async def _listed_lately(self, sub: Subscription, slot: Slot) -> bool:
+        """Whether the week is listed already: the channel's last weekly listing is less than
+        a week before this slot (its weekday changed since). Then the slot is recorded as
+        skipped, with the reason, so it is final and ``paperbot status`` says why."""
+        listed = await self._runs.weekly_listed(sub.platform, sub.channel, slot.local_date)
+        if weekly_owed(slot.local_date, listed):
+            return False
+        reason = f"the week was listed on {listed}, fewer than {WEEK} days before"
+        if await self._runs.record(
+            sub.platform, sub.channel, slot, RunState.SKIPPED, reason=reason
+        ):
+            _log.info("%s:%s: weekly listing skipped: %s", sub.platform, sub.channel, reason)
+        return True
 
     async def _attempt(
         self, sub: Subscription, slot: Slot, run: ScheduleRun | None, batch: list[_Due]

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from bot.core.cards.listing import WEEK_KINDS, ListingPage
+from bot.core.daily.slots import WEEK
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -106,6 +109,22 @@ class ScheduleRuns:
             not added).
         """
         return await self._rows.plan_slots(slots, now=self._clock.now())
+
+    async def weekly_listed(self, platform: str, channel: str, day: dt.date) -> dt.date | None:
+        """The local date of the channel's latest weekly listing near ``day`` (None: none).
+
+        Read from the outbox's listing pages (a week's page says the date its week ends on,
+        the slot's), so it holds across restarts and mode switches, and a week planned before
+        weekly pages had keys of their own (``listing-1``) counts too. A week is keyed by its
+        newest digest, at most six days before its end: reading two weeks back finds every
+        listing fewer than :data:`~bot.core.daily.slots.WEEK` days before ``day``.
+        """
+        since = day - dt.timedelta(days=2 * WEEK)
+        pages = [
+            ListingPage.model_validate_json(row.content)
+            for row in await self._outbox.listings(platform, channel, since)
+        ]
+        return max((page.last for page in pages if page.kind in WEEK_KINDS), default=None)
 
     async def received(self, platform: str, channel: str) -> dt.date | None:
         """The newest digest date planned for the channel, by the scheduler or by hand.

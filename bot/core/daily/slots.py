@@ -8,7 +8,11 @@ two traps this module settles once:
   the gap (03:00 EDT). On a fall-back day a wall time happens twice; the slot is the first
   (``fold=0``), and because slots are counted per *local date*, the second is not a slot.
 * Weekly slots. A weekly channel's slot falls on one local weekday; the same rules hold, the
-  date stepping a week instead of a day. The slot's local date keys the week's run.
+  date stepping a week instead of a day. The slot's local date keys the week's run. A week is
+  listed once: a slot fewer than :data:`WEEK` local days after the channel's last weekly
+  listing (its weekday was changed since) is not owed (:func:`weekly_owed`), so the next
+  listing comes on the new weekday after that. Counted in local dates, never in hours, so a
+  DST change between the two does not move the line.
 * Midnight between zones. 08:00 in Seoul is 23:00 UTC the day before, so a slot's date is
   always its local date, never the UTC date of the instant.
 """
@@ -20,13 +24,15 @@ from dataclasses import dataclass
 from typing import Final
 from zoneinfo import ZoneInfo
 
-__all__ = ["Slot", "latest_slot", "next_slot", "slot_on"]
+__all__ = ["WEEK", "Slot", "latest_slot", "next_slot", "slot_on", "weekly_owed"]
 
 _UTC: Final = dt.UTC
 _MINUTE: Final = dt.timedelta(minutes=1)
 #: The longest gap to search for the end of; the largest on record is a whole day (Samoa
 #: skipped 2011-12-30), with a margin.
 _MAX_GAP: Final = dt.timedelta(hours=26)
+#: Local days from one weekly listing to the next, at least.
+WEEK: Final = 7
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,3 +85,9 @@ def next_slot(now: float, time: dt.time, zone: ZoneInfo, weekday: int | None = N
         today += dt.timedelta(days=(weekday - today.weekday()) % 7)
     slot = slot_on(today, time, zone)
     return slot if slot.at > now else slot_on(today + step, time, zone)
+
+
+def weekly_owed(day: dt.date, listed: dt.date | None) -> bool:
+    """Whether a weekly slot on local date ``day`` is owed, given the local date the channel's
+    last weekly listing was for (None: it has had none): only a week or more after it."""
+    return listed is None or (day - listed).days >= WEEK

@@ -25,6 +25,7 @@ __all__ = [
     "HEADER",
     "LISTING",
     "RATE_LIMITED",
+    "WEEKLY_LISTING",
     "ChannelStatus",
     "Outbox",
     "OutboxRow",
@@ -35,6 +36,11 @@ __all__ = [
 HEADER: Final = "header"
 #: How the ``paper`` key of a listing page starts: ``listing-1``, ``listing-2``…
 LISTING: Final = "listing-"
+#: How a weekly listing page's key starts: ``listing-week-1``… A week's rows are keyed by its
+#: newest digest, the date a ``digest``-mode day's listing of that digest is keyed by too, so
+#: a channel that switches from one mode to the other still gets both (never one in place of
+#: the other). It is a listing key all the same: it starts with :data:`LISTING`.
+WEEKLY_LISTING: Final = f"{LISTING}week-"
 #: How a row's ``last_error`` starts when it waits out a 429, not an error of its own.
 RATE_LIMITED: Final = "rate limited"
 

@@ -48,9 +48,15 @@ class FilteredDay:
 
     platform: str
     channel: str
-    digest_date: str  # ISO date of the digest
+    digest_date: str  # ISO date of the digest (of a week: its newest)
     left_out: int  # papers
     reasons: tuple[tuple[str, int], ...]  # (reason, papers), most papers first
+    #: How to write it, not stored (read back, it is False): what a weekly listing left out
+    #: of its week. It is keyed by the week's newest digest, as that digest's own record may
+    #: be (the channel was in ``digest`` mode that day), and replaces that record, so status
+    #: shows what the channel's newest plan left out. A day's record never replaces one:
+    #: planning a day again changes nothing.
+    week: bool = False
 
 
 class OutboxRepository(Protocol):
@@ -72,6 +78,11 @@ class OutboxRepository(Protocol):
 
     async def of_day(self, platform: str, channel: str, digest_date: dt.date) -> list[OutboxRow]:
         """Every row planned for one channel and digest, in position order."""
+        ...
+
+    async def listings(self, platform: str, channel: str, since: dt.date) -> list[OutboxRow]:
+        """The first page of every listing planned for the channel (in any state) whose digest
+        is dated ``since`` or later, oldest first."""
         ...
 
     async def filtered(

@@ -29,6 +29,7 @@ from bot.storage.postgres.outbox_sql import (
     FORGET_FILTERED_SQL,
     FORGET_SQL,
     HEAD_SQL,
+    LISTINGS_SQL,
     MARK_FAILED_SQL,
     MARK_SENT_SQL,
     NEWEST_DATE_SQL,
@@ -38,6 +39,7 @@ from bot.storage.postgres.outbox_sql import (
     PAUSED_SQL,
     PLAN_FILTERED_SQL,
     PLAN_SQL,
+    PLAN_WEEK_FILTERED_SQL,
     REQUEUE_COUNTS_SQL,
     REQUEUE_PAUSED_SQL,
     REQUEUE_SQL,
@@ -86,6 +88,10 @@ class PostgresOutbox:
 
     async def of_day(self, platform: str, channel: str, digest_date: dt.date) -> list[OutboxRow]:
         rows = await self._db.query(OF_DAY_SQL, platform, channel, digest_date.isoformat())
+        return [outbox_row(row) for row in rows]
+
+    async def listings(self, platform: str, channel: str, since: dt.date) -> list[OutboxRow]:
+        rows = await self._db.query(LISTINGS_SQL, platform, channel, since.isoformat())
         return [outbox_row(row) for row in rows]
 
     async def sent_message(
@@ -172,15 +178,17 @@ async def add_planned(
          r.in_thread, r.content, now)
         for r in rows
     ]  # fmt: skip
-    days = [
-        (f.platform, f.channel, f.digest_date, f.left_out, reasons_json(f.reasons), now)
-        for f in filtered
-    ]
     planned = 0
     cursor = conn.cursor()
     if values:
         await cursor.executemany(PLAN_SQL, values)
         planned = max(cursor.rowcount, 0)  # the sum over the rows: those inserted
-    if days:
-        await cursor.executemany(PLAN_FILTERED_SQL, days)
+    for week in (False, True):  # a week's record replaces its newest digest's, a day's never
+        days = [
+            (f.platform, f.channel, f.digest_date, f.left_out, reasons_json(f.reasons), now)
+            for f in filtered
+            if f.week is week
+        ]
+        if days:
+            await cursor.executemany(PLAN_WEEK_FILTERED_SQL if week else PLAN_FILTERED_SQL, days)
     return planned

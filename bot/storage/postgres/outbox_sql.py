@@ -24,6 +24,7 @@ __all__ = [
     "FORGET_FILTERED_SQL",
     "FORGET_SQL",
     "HEAD_SQL",
+    "LISTINGS_SQL",
     "LIVE_LEASES_SQL",
     "MARK_FAILED_SQL",
     "MARK_SENT_SQL",
@@ -34,6 +35,7 @@ __all__ = [
     "PAUSE_SQL",
     "PLAN_FILTERED_SQL",
     "PLAN_SQL",
+    "PLAN_WEEK_FILTERED_SQL",
     "RELEASE_LEASES_SQL",
     "REQUEUE_COUNTS_SQL",
     "REQUEUE_PAUSED_SQL",
@@ -119,6 +121,11 @@ OF_DAY_SQL: Final = (
     f"SELECT {_ROW} FROM outbox WHERE platform = %s AND channel = %s AND digest_date = %s"
     " ORDER BY position"
 )
+# A listing's first page (``listing-1``, ``listing-week-1``): what it is, in its content.
+LISTINGS_SQL: Final = (
+    f"SELECT {_ROW} FROM outbox WHERE platform = %s AND channel = %s AND digest_date >= %s"
+    " AND substr(paper, 1, 8) = 'listing-' AND position = 1 ORDER BY digest_date, id"
+)
 SENT_MESSAGE_SQL: Final = (
     "SELECT message_id FROM outbox WHERE platform = %s AND channel = %s AND digest_date = %s"
     " AND paper = %s AND state = 'sent'"
@@ -199,6 +206,12 @@ RESUME_SQL: Final = f"DELETE FROM paused_channels WHERE {_MATCHING}"
 PLAN_FILTERED_SQL: Final = (
     "INSERT INTO filtered_days VALUES (%s, %s, %s, %s, %s, %s)"
     " ON CONFLICT (platform, channel, digest_date) DO NOTHING"
+)
+# A week's record replaces its newest digest's (``FilteredDay.week``).
+PLAN_WEEK_FILTERED_SQL: Final = (
+    "INSERT INTO filtered_days VALUES (%s, %s, %s, %s, %s, %s)"
+    " ON CONFLICT (platform, channel, digest_date) DO UPDATE SET left_out = excluded.left_out,"
+    " reasons = excluded.reasons, planned_at = excluded.planned_at"
 )
 FILTERED_DAY_SQL: Final = (
     "SELECT left_out, reasons FROM filtered_days"

@@ -24,6 +24,7 @@ from bot.storage.sqlite.outbox_sql import (
     DEFER_SQL,
     FORGET_SQL,
     HEAD_SQL,
+    LISTINGS_SQL,
     MARK_FAILED_SQL,
     MARK_SENT_SQL,
     NEWEST_DATE_SQL,
@@ -45,6 +46,7 @@ from bot.storage.sqlite.routing_sql import (
     FILTERED_DAY_SQL,
     FORGET_FILTERED_SQL,
     PLAN_FILTERED_SQL,
+    PLAN_WEEK_FILTERED_SQL,
     STATUS_FILTERED_SQL,
 )
 
@@ -87,6 +89,10 @@ class SqliteOutbox:
 
     async def of_day(self, platform: str, channel: str, digest_date: dt.date) -> list[OutboxRow]:
         rows = await self._db.query(OF_DAY_SQL, platform, channel, digest_date.isoformat())
+        return [outbox_row(row) for row in rows]
+
+    async def listings(self, platform: str, channel: str, since: dt.date) -> list[OutboxRow]:
+        rows = await self._db.query(LISTINGS_SQL, platform, channel, since.isoformat())
         return [outbox_row(row) for row in rows]
 
     async def sent_message(
@@ -177,10 +183,12 @@ async def add_planned(
     if values:
         await conn.executemany(PLAN_SQL, values)
     planned = conn.total_changes - before
-    days = [
-        (f.platform, f.channel, f.digest_date, f.left_out, reasons_json(f.reasons), now)
-        for f in filtered
-    ]
-    if days:
-        await conn.executemany(PLAN_FILTERED_SQL, days)
+    for week in (False, True):  # a week's record replaces its newest digest's, a day's never
+        days = [
+            (f.platform, f.channel, f.digest_date, f.left_out, reasons_json(f.reasons), now)
+            for f in filtered
+            if f.week is week
+        ]
+        if days:
+            await conn.executemany(PLAN_WEEK_FILTERED_SQL if week else PLAN_FILTERED_SQL, days)
     return planned

@@ -19,6 +19,7 @@ __all__ = [
     "EXTEND_LEASE_SQL",
     "FORGET_SQL",
     "HEAD_SQL",
+    "LISTINGS_SQL",
     "LIVE_LEASES_SQL",
     "MARK_FAILED_SQL",
     "MARK_SENT_SQL",
@@ -104,6 +105,11 @@ HEAD_SQL: Final = (
 OF_DAY_SQL: Final = (
     f"SELECT {_ROW} FROM outbox WHERE platform = ? AND channel = ? AND digest_date = ?"
     " ORDER BY position"
+)
+# A listing's first page (``listing-1``, ``listing-week-1``): what it is, in its content.
+LISTINGS_SQL: Final = (
+    f"SELECT {_ROW} FROM outbox WHERE platform = ? AND channel = ? AND digest_date >= ?"
+    " AND substr(paper, 1, 8) = 'listing-' AND position = 1 ORDER BY digest_date, id"
 )
 SENT_MESSAGE_SQL: Final = (
     "SELECT message_id FROM outbox WHERE platform = ? AND channel = ? AND digest_date = ?"

@@ -13,6 +13,7 @@ __all__ = [
     "FILTERED_DAY_SQL",
     "FORGET_FILTERED_SQL",
     "PLAN_FILTERED_SQL",
+    "PLAN_WEEK_FILTERED_SQL",
     "ROUTING_V7",
     "STATUS_FILTERED_SQL",
 ]
@@ -44,6 +45,12 @@ CREATE TABLE filtered_days (
 PLAN_FILTERED_SQL: Final = (
     "INSERT INTO filtered_days VALUES (?, ?, ?, ?, ?, ?)"
     " ON CONFLICT (platform, channel, digest_date) DO NOTHING"
+)
+# A week's record replaces its newest digest's (``FilteredDay.week``).
+PLAN_WEEK_FILTERED_SQL: Final = (
+    "INSERT INTO filtered_days VALUES (?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (platform, channel, digest_date) DO UPDATE SET left_out = excluded.left_out,"
+    " reasons = excluded.reasons, planned_at = excluded.planned_at"
 )
 FILTERED_DAY_SQL: Final = (
     "SELECT left_out, reasons FROM filtered_days"

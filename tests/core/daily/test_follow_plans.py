@@ -137,7 +137,7 @@ async def test_weekly_rank_likes_lists_the_channels_most_liked_papers(harness: H
     friday = dt.date(2026, 1, 9)
     harness.clock.time = slot_on(friday, dt.time(9), SEOUL).at
     await harness.scheduler.run_due()
-    assert await rows(harness.store, "C1") == [("2026-01-05", "listing-1")]
+    assert await rows(harness.store, "C1") == [("2026-01-05", "listing-week-1")]
     poster = MemoryPoster(harness.clock)
     poster.platform = "slack"
     await Worker(harness.store, {"slack": poster}, harness.clock).run_until_idle()

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.core.cards.listing import DigestListing
+import pytest
+
+from bot.core.cards.listing import DigestListing, ListingPage
 from bot.core.daily.schedule_runs import RunState
 from bot.core.daily.slots import slot_on
 from bot.core.daily.subscriptions import parse_filters
 from bot.core.delivery.outbox import Outbox
+from bot.core.delivery.repositories import PlannedRow
 from bot.core.delivery.worker import Worker
-from bot.storage.sqlite.store import Store
+from bot.storage.postgres.store import PostgresStore
 from tests.core.daily.test_schedule import DAY, SEOUL, Harness, harness, store, utc
+from tests.fakes.clock import FakeClock
 from tests.fakes.memory_poster import MemoryPoster
 
 __all__ = ["harness", "store"]  # the fixtures, shared with test_schedule
@@ -22,13 +27,38 @@ BERLIN = ZoneInfo("Europe/Berlin")
 VERIFY, OCR, UNTITLED = "2601.01234", "2601.02345", "2601.03456"
 
 
-async def rows(store: Store, channel: str) -> list[tuple[str, str]]:
+@pytest.fixture
+def both(backend_store: Any, tmp_path: Path) -> Harness:
+    """A harness on each backend in turn (``harness`` is SQLite's alone)."""
+    return Harness(backend_store, FakeClock(utc(2026, 3, 1)), tmp_path)
+
+
+async def rows(store: Any, channel: str) -> list[tuple[str, str]]:
     """(digest date, paper) of the channel's outbox rows, in order."""
+    mark = "%s" if isinstance(store, PostgresStore) else "?"
     found = await store.query(
-        "SELECT digest_date, paper FROM outbox WHERE channel = ? ORDER BY digest_date, position",
+        "SELECT digest_date, paper FROM outbox"
+        f" WHERE channel = {mark} ORDER BY digest_date, position",
         channel,
     )
     return [(str(d), str(p)) for d, p in found]
+
+
+async def run_until(harness: Harness, end: float) -> None:
+    """Pass after pass up to ``end``, each at the instant the last one asked for, with a
+    restart before every pass."""
+    while harness.clock.now() < end:
+        due = await harness.scheduler.run_due()
+        harness.clock.time = end if due is None else min(due, end)
+        harness.make_scheduler(harness.store)
+
+
+async def send(harness: Harness) -> list[DigestListing]:
+    """Deliver what is planned with the real worker; the listings Slack got."""
+    poster = MemoryPoster(harness.clock)
+    poster.platform = "slack"
+    await Worker(harness.store, {"slack": poster}, harness.clock).run_until_idle()
+    return [m.item for m in poster.stored if isinstance(m.item, DigestListing)]
 
 
 async def test_filters_plan_only_matching_cards_and_record_why_the_rest_is_left_out(
@@ -149,7 +179,7 @@ async def test_weekly_posts_once_a_week_at_local_time_across_dst_and_restarts(
     assert [(t.date(), t.hour, t.minute) for t in at] == [(f, 9, 0) for f in fridays]
     assert [t.utcoffset() for t in at] == [dt.timedelta(hours=h) for h in (1, 1, 2)]
     weeks = await rows(harness.store, "C1")
-    assert weeks == [(str(f - dt.timedelta(days=2)), "listing-1") for f in fridays]
+    assert weeks == [(str(f - dt.timedelta(days=2)), "listing-week-1") for f in fridays]
 
 
 async def test_a_weekly_week_without_digests_is_skipped_with_the_reason(harness: Harness) -> None:
@@ -161,3 +191,95 @@ async def test_a_weekly_week_without_digests_is_skipped_with_the_reason(harness:
     assert run is not None and run.state is RunState.SKIPPED
     assert run.reason == "no digest in the week to 2026-03-16"
     assert await rows(harness.store, "C1") == []
+
+
+async def test_switching_from_digest_to_weekly_lists_the_week_of_the_digest_already_posted(
+    both: Harness,
+) -> None:
+    # Thursday's digest goes out in digest mode; on Friday the channel is weekly. The week's
+    # newest digest is Thursday's, the date both listings are keyed by.
+    thursday, friday = dt.date(2026, 3, 5), dt.date(2026, 3, 6)
+    await both.subs.add(
+        "slack", "C1", time="08:00", mode="digest", filters=parse_filters(include="OCR")
+    )
+    await both.digest(thursday)
+    both.clock.time = slot_on(thursday, dt.time(8), SEOUL).at
+    await both.scheduler.run_due()
+    (day,) = await send(both)
+    assert (day.kind, [i.arxiv_id for i in day.items]) == ("daily", [OCR])
+
+    await both.subs.update(
+        "slack", "C1", mode="weekly", weekday="fri", time="09:00",
+        filters=parse_filters(exclude="OCR"),
+    )  # fmt: skip
+    await run_until(both, slot_on(friday, dt.time(9), SEOUL).at + 60)
+    run = await both.scheduler.runs.get("slack", "C1", friday)
+    assert run is not None and run.state is RunState.PLANNED
+    assert await rows(both.store, "C1") == [
+        ("2026-03-05", "listing-1"),
+        ("2026-03-05", "listing-week-1"),
+    ]
+    (week,) = await send(both)
+    assert (week.kind, week.first, week.last) == ("weekly", dt.date(2026, 2, 28), friday)
+    assert sorted(i.arxiv_id for i in week.items) == [VERIFY, UNTITLED]
+    assert [channel for channel, *_ in both.delivered] == ["C1", "C1"]
+    # what status says was left out is the newest plan's: the week's, not Thursday's
+    left = await Outbox(both.store, both.clock).filtered("slack", "C1", thursday)
+    assert left is not None and left.reasons == (('excluded by "OCR"', 1),)
+    (status,) = await Outbox(both.store, both.clock).status()
+    assert (status.filtered, status.filtered_date, status.pending) == (1, "2026-03-05", 0)
+
+
+async def test_a_weekday_changed_after_the_weeks_listing_waits_for_the_next_week(
+    both: Harness,
+) -> None:
+    # Mondays 09:00 Berlin, listed on 03-23; on Tuesday the channel picks Wednesdays. The
+    # 03-25 slot is two days after a listing: skipped. 04-01 (after the switch to summer time
+    # on 03-29) is nine days after: listed, the seven days to it.
+    both.clock.time = utc(2026, 3, 15)
+    await both.subs.add(
+        "slack", "C1", time="09:00", timezone="Europe/Berlin", mode="weekly", weekday="mon"
+    )
+    for day in (20, 24, 31):  # Friday, Tuesday, Tuesday
+        await both.digest(dt.date(2026, 3, day))
+    await run_until(both, utc(2026, 3, 24, 12))
+    await both.subs.update("slack", "C1", weekday="wed")
+    (status,) = await both.scheduler.status()
+    assert status.next_run == dt.datetime(2026, 4, 1, 9, tzinfo=BERLIN)
+    await run_until(both, utc(2026, 4, 3))
+
+    at = [dt.datetime.fromtimestamp(when, BERLIN) for _, _, when in both.delivered]
+    assert [(t.date(), t.hour, t.utcoffset()) for t in at] == [
+        (dt.date(2026, 3, 23), 9, dt.timedelta(hours=1)),
+        (dt.date(2026, 4, 1), 9, dt.timedelta(hours=2)),
+    ]
+    assert await rows(both.store, "C1") == [
+        ("2026-03-20", "listing-week-1"),
+        ("2026-03-31", "listing-week-1"),
+    ]
+    skipped = await both.scheduler.runs.get("slack", "C1", dt.date(2026, 3, 25))
+    assert skipped is not None and skipped.state is RunState.SKIPPED
+    assert skipped.reason == "the week was listed on 2026-03-23, fewer than 7 days before"
+    first, second = await send(both)
+    assert (first.first, first.last) == (dt.date(2026, 3, 17), dt.date(2026, 3, 23))
+    assert (second.first, second.last) == (dt.date(2026, 3, 26), dt.date(2026, 4, 1))
+
+
+async def test_a_week_listed_under_the_old_key_still_counts(both: Harness) -> None:
+    """A database from before weekly pages had keys of their own (``listing-1``) reads."""
+    monday = dt.date(2026, 3, 9)
+    page = ListingPage(
+        kind="weekly", first=monday - dt.timedelta(days=6), last=monday, page=1, pages=1,
+        total=3, papers=((dt.date(2026, 3, 6), VERIFY),),
+    )  # fmt: skip
+    old = PlannedRow("slack", "C1", "2026-03-06", "listing-1", 1, "", False, page.model_dump_json())
+    await both.store.outbox.add([old], now=both.clock.now())
+    await both.subs.add("slack", "C1", time="09:00", mode="weekly", weekday="wed")
+    await both.digest(dt.date(2026, 3, 10))
+    await run_until(both, slot_on(dt.date(2026, 3, 11), dt.time(9), SEOUL).at + 60)
+    assert both.delivered == []
+    run = await both.scheduler.runs.get("slack", "C1", dt.date(2026, 3, 11))
+    assert (
+        run is not None
+        and run.reason == "the week was listed on 2026-03-09, fewer than 7 days before"
+    )

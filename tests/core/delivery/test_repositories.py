@@ -16,6 +16,7 @@ from bot.core.delivery.outbox import ChannelStatus, Requeued, RowState
 from bot.core.delivery.poster import Posted
 from bot.core.delivery.repositories import (
     DeliveryStore,
+    FilteredDay,
     LeaseRepository,
     OutboxRepository,
     PlannedRow,
@@ -119,6 +120,44 @@ async def test_forget_leaves_a_row_being_sent(outbox: OutboxRepository) -> None:
     assert head is not None and await outbox.claim(head.id, now=NOW)
     assert await outbox.forget("slack", "C1", DAY) == 2
     assert [r.paper for r in await outbox.of_day("slack", "C1", DAY)] == ["header"]
+
+
+async def test_listings_are_the_first_pages_of_listings_since_a_date(
+    outbox: OutboxRepository,
+) -> None:
+    def page(day: dt.date, paper: str, position: int, channel: str = "C1") -> PlannedRow:
+        return PlannedRow("slack", channel, day.isoformat(), paper, position, "", False, paper)
+
+    later = DAY + dt.timedelta(days=3)
+    await outbox.add(planned("C1", DAY, "a"), now=NOW)  # cards are no listing
+    await outbox.add(
+        [page(DAY, "listing-1", 1), page(later, "listing-1", 1), page(later, "listing-2", 2),
+         page(later, "listing-week-1", 1), page(later, "listing-week-2", 2)],
+        now=NOW,
+    )  # fmt: skip
+    await outbox.add([page(later, "listing-3", 1, "C2")], now=NOW)  # another channel's
+    found = await outbox.listings("slack", "C1", DAY + dt.timedelta(days=1))
+    assert [(r.digest_date, r.paper, r.content) for r in found] == [
+        (later.isoformat(), "listing-1", "listing-1"),
+        (later.isoformat(), "listing-week-1", "listing-week-1"),
+    ]
+    assert len(await outbox.listings("slack", "C1", DAY)) == 3
+    assert [r.paper for r in await outbox.listings("slack", "C2", DAY)] == ["listing-3"]
+    assert await outbox.listings("discord", "C1", DAY) == []
+
+
+async def test_a_weeks_filtered_record_replaces_its_newest_digests(
+    outbox: OutboxRepository,
+) -> None:
+    day = FilteredDay("slack", "C1", DAY.isoformat(), 2, (('excluded by "x"', 2),))
+    week = FilteredDay("slack", "C1", DAY.isoformat(), 5, (("beyond the top 10", 5),), week=True)
+    await outbox.add([], now=NOW, filtered=[day])
+    await outbox.add([], now=NOW, filtered=[FilteredDay("slack", "C1", DAY.isoformat(), 9, ())])
+    assert await outbox.filtered("slack", "C1", DAY) == day  # a day's is never replaced
+    await outbox.add([], now=NOW, filtered=[week])
+    assert await outbox.filtered("slack", "C1", DAY) == FilteredDay(
+        "slack", "C1", DAY.isoformat(), 5, (("beyond the top 10", 5),)
+    )
 
 
 async def test_pauses_hide_work_and_requeue_lifts_only_what_it_names(
