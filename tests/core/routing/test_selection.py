@@ -87,3 +87,19 @@ def test_a_followed_author_beats_every_other_rule() -> None:
     assert [e.position for e in selection.chosen] == [1]
     assert selection.followed == frozenset({(DAY, "2601.00001")})
     assert len(selection.left_out) == 4
+
+
+
+def kinds(filters: Filters) -> dict[int, str]:
+    return {int(o.arxiv_id[-1]): o.kind for o in select(CORPUS, filters).left_out}
+
+
+def test_every_reason_has_a_kind_for_programs() -> None:
+    ranked = Filters.build(exclude="survey", min_upvotes=5, top=1)
+    assert kinds(ranked) == {
+        1: "excluded",
+        2: "below_min_upvotes",
+        3: "beyond_top",
+        4: "upvotes_unknown",
+    }
+    assert kinds(Filters.build(include="RL"))[3] == "no_include_match"
