@@ -14,12 +14,14 @@ from bot.platforms import DEFAULT_TARGET
 
 from .app import app
 from .common import (
+    FLAG,
     ConfigOption,
     DbOption,
     FormatOption,
     OutputFormat,
     fail,
     load,
+    one_line_paragraphs,
     open_store,
     print_json,
     run,
@@ -43,7 +45,18 @@ class PostMode(enum.StrEnum):
     DIGEST = "digest"
 
 
+def _mode(value: str) -> str:
+    """``--mode`` checked, with a message that says why weekly is not one (never echoed)."""
+    if value not in {mode.value for mode in PostMode}:
+        raise typer.BadParameter(
+            "post sends cards or digest; weekly is a subscription setting "
+            '(/subscribe mode:weekly, or mode = "weekly" in config.toml)'
+        )
+    return value
+
+
 @app.command()
+@one_line_paragraphs
 def post(
     file: Annotated[Path, typer.Argument(help="A digest Markdown file.")],
     to: Annotated[
@@ -51,15 +64,27 @@ def post(
         typer.Option("--to", help="console (default), slack:CHANNEL_ID or discord:CHANNEL_ID."),
     ] = DEFAULT_TARGET,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Show what would be sent; send nothing.")
+        bool,
+        typer.Option(
+            "--dry-run",
+            metavar=FLAG,
+            help="Show what would be sent; send nothing.",
+        ),
     ] = False,
     again: Annotated[
-        bool, typer.Option("--again", help="Post this digest to this channel a second time.")
+        bool,
+        typer.Option(
+            "--again",
+            metavar=FLAG,
+            help="Post this digest to this channel a second time.",
+        ),
     ] = False,
     no_wait: Annotated[
         bool,
         typer.Option(
-            "--no-wait", help="Return once the messages are planned; a running serve sends them."
+            "--no-wait",
+            metavar=FLAG,
+            help="Return once the messages are planned; a running serve sends them.",
         ),
     ] = False,
     include: Annotated[
@@ -75,15 +100,27 @@ def post(
     min_upvotes: Annotated[
         int | None, typer.Option(help="Only papers with at least this many upvotes.")
     ] = None,
-    top: Annotated[int | None, typer.Option(help="At most this many papers, by upvotes.")] = None,
+    top: Annotated[
+        int | None,
+        typer.Option(
+            help="At most this many papers, by upvotes; papers without upvotes (not enriched "
+            "yet) are left out."
+        ),
+    ] = None,
     mode: Annotated[
-        PostMode, typer.Option(help="cards: one message per paper; digest: one listing.")
-    ] = PostMode.CARDS,
+        str,
+        typer.Option(
+            metavar="<cards|digest>",
+            callback=_mode,
+            help="cards: a header, then one message per paper; digest: one numbered listing.",
+        ),
+    ] = PostMode.CARDS.value,
     output: FormatOption = OutputFormat.TABLE,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Deliver a digest: its header card, then one card per paper, in order, exactly once.
+    """Deliver a digest exactly once: as cards (a header, then one card per paper, in order) or,
+    with --mode digest, as one numbered listing.
 
     The digest is archived first, so /paper and /section can show its papers. Every message
     is planned in the outbox before anything is sent, so running post again (or after a crash)
@@ -92,8 +129,8 @@ def post(
     `paperbot serve` runs on the same database, it sends the planned messages and post shows
     their progress.
 
-    The filter options choose which papers go (terms as /subscribe takes them; upvotes need
-    `paperbot enrich`); --dry-run shows, for every paper left out, why.
+    The filter options choose which papers go (terms as /subscribe takes them; --min-upvotes
+    and --top need `paperbot enrich`); --dry-run shows, for every paper left out, why.
     """
     from bot.app import SetupError, parse_target
     from bot.core.daily.planner import Routing
@@ -112,7 +149,7 @@ def post(
         )
     except (SetupError, FilterError) as error:
         raise fail(str(error)) from None
-    routing = Routing(filters, mode.value)
+    routing = Routing(filters, PostMode(mode).value)
     as_json = output is OutputFormat.JSON
 
     async def main() -> int:
