@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -28,11 +27,6 @@ from .common import (
 )
 
 if TYPE_CHECKING:
-    from bot.app import Target
-    from bot.core.archive.records import PaperEntry
-    from bot.core.daily.planner import Routing
-    from bot.storage.protocol import Storage
-
     from .post_delivery import PostOutcome
 
 __all__ = ["PostMode", "post"]
@@ -68,7 +62,8 @@ def post(
         typer.Option(
             "--dry-run",
             metavar=FLAG,
-            help="Show what would be sent; send nothing.",
+            help="Show what would be sent, the papers in it and why the others are left out; "
+            "send nothing.",
         ),
     ] = False,
     again: Annotated[
@@ -76,7 +71,7 @@ def post(
         typer.Option(
             "--again",
             metavar=FLAG,
-            help="Post this digest to this channel a second time.",
+            help="Post this digest to this channel anew, even if it got it before (in any form).",
         ),
     ] = False,
     no_wait: Annotated[
@@ -124,13 +119,16 @@ def post(
 
     The digest is archived first, so /paper and /section can show its papers. Every message
     is planned in the outbox before anything is sent, so running post again (or after a crash)
-    sends only what is missing. Without --to the cards are shown in this terminal, which
+    sends only what is missing. Exactly once holds per day and channel: once a channel has a
+    day's digest, other filters or the other mode post nothing, not even papers it never got;
+    --again posts the day anew. Without --to the cards are shown in this terminal, which
     gives no receipt: a card cut off by a kill (or Ctrl-C) may be shown again. While
     `paperbot serve` runs on the same database, it sends the planned messages and post shows
     their progress.
 
     The filter options choose which papers go (terms as /subscribe takes them; --min-upvotes
-    and --top need `paperbot enrich`); --dry-run shows, for every paper left out, why.
+    and --top need `paperbot enrich`); --dry-run names the papers that would go and, for
+    every paper left out, why.
     """
     from bot.app import SetupError, parse_target
     from bot.core.daily.planner import Routing
@@ -158,6 +156,7 @@ def post(
         from bot.core.clock import SystemClock
 
         from .post_delivery import DeliveryRefused, post_digest
+        from .post_dry_run import dry_run as run_dry
         from .progress import progress_view
 
         async with open_store(db, settings) as store:
@@ -168,7 +167,7 @@ def post(
             digest = done.digest
             assert digest.date is not None  # archived digests have dates
             if dry_run:
-                return await _dry_run(store, digest.date, target, routing, again, as_json)
+                return await run_dry(store, digest.date, target, routing, again, as_json)
             clock = SystemClock()
             # the console's own cards are its progress; JSON is for programs
             quiet = as_json or (target.in_terminal and not no_wait)
@@ -202,73 +201,8 @@ def post(
         raise typer.Exit(code)
 
 
-async def _dry_run(
-    store: Storage, day: dt.date, target: Target, routing: Routing, again: bool, as_json: bool
-) -> int:
-    """What post would send, and every paper its filters leave out with the reason."""
-    from bot.core.clock import SystemClock
-    from bot.core.daily.planner import Planner
-    from bot.core.delivery.outbox import Outbox, RowState
-    from bot.platforms import listing_fits
-
-    platform, channel = target.platform, target.channel
-    outbox = Outbox(store, SystemClock())
-    plan = await Planner(store, outbox, listing_fits).day(platform, channel, day, routing)
-    states = {} if again else await outbox.states(platform, channel, day)
-    titles = {e.paper.arxiv_id: _title(e) for e in plan.selection.chosen} if plan else {}
-    rows = [(row.paper, _row_title(row.paper, day, titles)) for row in plan.rows] if plan else []
-    shown = [(paper, title, states.get(paper) is RowState.SENT) for paper, title in rows]
-    left = [(out.arxiv_id, out.reason) for out in plan.selection.left_out] if plan else []
-    new = sum(not sent for _, _, sent in shown)
-    papers = plan.papers if plan else 0
-    if as_json:
-        messages = [
-            {"paper": paper, "title": title, "state": "sent" if sent else "to send"}
-            for paper, title, sent in shown
-        ]
-        channel_json: dict[str, Any] = {
-            "channel": f"{platform}:{channel}",
-            "platform": platform,
-            "id": channel,
-            "mode": routing.mode,
-            "filters": routing.filters.parts(),
-            "messages": len(rows),
-            "to_send": new,
-            "papers": papers,
-            "rows": messages,
-            "left_out": [{"paper": paper, "reason": reason} for paper, reason in left],
-        }
-        print_json({"digest": day, "dry_run": True, "channels": [channel_json]})
-        return 0
-    for paper, title, sent in shown:
-        echo(f"{'sent   ' if sent else 'to send'}  {paper:<12} {title}")
-    for paper, reason in left:
-        echo(f"left out {paper:<12} {reason}")
-    filtered = f" ({_papers(papers)}; {len(left)} left out by the filters)" if left else ""
-    echo(f"dry run: {new} of {len(rows)} messages would be sent to {platform}:{channel}{filtered}")
-    return 0
-
-
 def _papers(count: int) -> str:
     return f"{count} paper{'s' if count != 1 else ''}"
-
-
-def _title(entry: PaperEntry) -> str:
-    from bot.core.cards.card import title_from_preamble
-
-    paper = entry.paper
-    return paper.title or title_from_preamble(paper.preamble) or "(untitled)"
-
-
-def _row_title(paper: str, day: dt.date, titles: dict[str, str]) -> str:
-    from bot.core.cards.card import DIGEST_NAME
-    from bot.core.delivery.outbox import HEADER
-
-    if paper == HEADER:
-        return f"{DIGEST_NAME} – {day}"
-    if paper in titles:
-        return titles[paper]
-    return f"{DIGEST_NAME} – {day}, listing page {paper.rpartition('-')[2]}"
 
 
 def _exit_code(outcome: PostOutcome) -> int:
@@ -297,9 +231,17 @@ def _outcome_json(outcome: PostOutcome) -> dict[str, Any]:
         "paused": progress.paused,
         "waiting": progress.why(),
         "delivered_by": outcome.delivered_by,
+        "delivered_before": _delivered_before(outcome),
         "left_out": outcome.left_out,
         "failures": [{"paper": paper, "reason": reason} for paper, reason in progress.failures],
     }
+
+
+def _delivered_before(outcome: PostOutcome) -> str | None:
+    """``same``: nothing to send, it went out before; ``different``: held back (--again)."""
+    if outcome.held is not None:
+        return "different"
+    return "same" if outcome.nothing_to_send else None
 
 
 def _print_outcome(outcome: PostOutcome) -> None:
@@ -311,6 +253,12 @@ def _print_outcome(outcome: PostOutcome) -> None:
     def say(text: str) -> None:
         echo(f"{target}: {text}", err=True)
 
+    if outcome.held is not None:
+        say(
+            f"the {progress.digest_date} digest was {outcome.held}; nothing is planned for other "
+            "filters or another mode: --again posts it anew"
+        )
+        return
     if outcome.nothing_matched:
         say(
             f"no paper of the {progress.digest_date} digest passes the filters "

@@ -89,7 +89,6 @@ def test_a_followed_author_beats_every_other_rule() -> None:
     assert len(selection.left_out) == 4
 
 
-
 def kinds(filters: Filters) -> dict[int, str]:
     return {int(o.arxiv_id[-1]): o.kind for o in select(CORPUS, filters).left_out}
 
