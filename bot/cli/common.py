@@ -10,9 +10,10 @@ import asyncio
 import dataclasses
 import datetime as dt
 import enum
+import inspect
 import logging
 import re
-from collections.abc import AsyncIterator, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Final, TypeVar
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from bot.storage.protocol import Storage
 
 __all__ = [
+    "FLAG",
     "ConfigOption",
     "DbOption",
     "FormatOption",
@@ -35,6 +37,7 @@ __all__ = [
     "database",
     "fail",
     "load",
+    "one_line_paragraphs",
     "open_store",
     "print_json",
     "run",
@@ -68,6 +71,25 @@ ConfigOption = Annotated[
 FormatOption = Annotated[
     OutputFormat, typer.Option("--format", "-f", help="table for people, json for programs.")
 ]
+
+
+#: ``metavar`` of an on/off flag: shown bare (``--dry-run``), not as if it took a value
+#: (``--dry-run <bool>``, as typer shows a ``bool`` otherwise).
+FLAG: Final = ""
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def one_line_paragraphs(command: F) -> F:
+    """Let ``--help`` wrap a command's docstring to the terminal: each paragraph on one line.
+
+    Typer joins the lines of the first paragraph only; the others keep the docstring's hard
+    wraps, which show as broken lines in any terminal wider or narrower than the source.
+    Apply below ``@app.command()``.
+    """
+    text = inspect.cleandoc(command.__doc__ or "")
+    command.__doc__ = "\n\n".join(" ".join(part.split()) for part in text.split("\n\n"))
+    return command
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -14,23 +13,20 @@ from bot.platforms import DEFAULT_TARGET
 
 from .app import app
 from .common import (
+    FLAG,
     ConfigOption,
     DbOption,
     FormatOption,
     OutputFormat,
     fail,
     load,
+    one_line_paragraphs,
     open_store,
     print_json,
     run,
 )
 
 if TYPE_CHECKING:
-    from bot.app import Target
-    from bot.core.archive.records import PaperEntry
-    from bot.core.daily.planner import Routing
-    from bot.storage.protocol import Storage
-
     from .post_delivery import PostOutcome
 
 __all__ = ["PostMode", "post"]
@@ -43,7 +39,18 @@ class PostMode(enum.StrEnum):
     DIGEST = "digest"
 
 
+def _mode(value: str) -> str:
+    """``--mode`` checked, with a message that says why weekly is not one (never echoed)."""
+    if value not in {mode.value for mode in PostMode}:
+        raise typer.BadParameter(
+            "post sends cards or digest; weekly is a subscription setting "
+            '(/subscribe mode:weekly, or mode = "weekly" in config.toml)'
+        )
+    return value
+
+
 @app.command()
+@one_line_paragraphs
 def post(
     file: Annotated[Path, typer.Argument(help="A digest Markdown file.")],
     to: Annotated[
@@ -51,15 +58,28 @@ def post(
         typer.Option("--to", help="console (default), slack:CHANNEL_ID or discord:CHANNEL_ID."),
     ] = DEFAULT_TARGET,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Show what would be sent; send nothing.")
+        bool,
+        typer.Option(
+            "--dry-run",
+            metavar=FLAG,
+            help="Show what would be sent, the papers in it and why the others are left out; "
+            "send nothing.",
+        ),
     ] = False,
     again: Annotated[
-        bool, typer.Option("--again", help="Post this digest to this channel a second time.")
+        bool,
+        typer.Option(
+            "--again",
+            metavar=FLAG,
+            help="Post this digest to this channel anew, even if it got it before (in any form).",
+        ),
     ] = False,
     no_wait: Annotated[
         bool,
         typer.Option(
-            "--no-wait", help="Return once the messages are planned; a running serve sends them."
+            "--no-wait",
+            metavar=FLAG,
+            help="Return once the messages are planned; a running serve sends them.",
         ),
     ] = False,
     include: Annotated[
@@ -75,25 +95,40 @@ def post(
     min_upvotes: Annotated[
         int | None, typer.Option(help="Only papers with at least this many upvotes.")
     ] = None,
-    top: Annotated[int | None, typer.Option(help="At most this many papers, by upvotes.")] = None,
+    top: Annotated[
+        int | None,
+        typer.Option(
+            help="At most this many papers, by upvotes; papers without upvotes (not enriched "
+            "yet) are left out."
+        ),
+    ] = None,
     mode: Annotated[
-        PostMode, typer.Option(help="cards: one message per paper; digest: one listing.")
-    ] = PostMode.CARDS,
+        str,
+        typer.Option(
+            metavar="<cards|digest>",
+            callback=_mode,
+            help="cards: a header, then one message per paper; digest: one numbered listing.",
+        ),
+    ] = PostMode.CARDS.value,
     output: FormatOption = OutputFormat.TABLE,
     db: DbOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Deliver a digest: its header card, then one card per paper, in order, exactly once.
+    """Deliver a digest exactly once: as cards (a header, then one card per paper, in order) or,
+    with --mode digest, as one numbered listing.
 
     The digest is archived first, so /paper and /section can show its papers. Every message
     is planned in the outbox before anything is sent, so running post again (or after a crash)
-    sends only what is missing. Without --to the cards are shown in this terminal, which
+    sends only what is missing. Exactly once holds per day and channel: once a channel has a
+    day's digest, other filters or the other mode post nothing, not even papers it never got;
+    --again posts the day anew. Without --to the cards are shown in this terminal, which
     gives no receipt: a card cut off by a kill (or Ctrl-C) may be shown again. While
     `paperbot serve` runs on the same database, it sends the planned messages and post shows
     their progress.
 
-    The filter options choose which papers go (terms as /subscribe takes them; upvotes need
-    `paperbot enrich`); --dry-run shows, for every paper left out, why.
+    The filter options choose which papers go (terms as /subscribe takes them; --min-upvotes
+    and --top need `paperbot enrich`); --dry-run names the papers that would go and, for
+    every paper left out, why.
     """
     from bot.app import SetupError, parse_target
     from bot.core.daily.planner import Routing
@@ -112,7 +147,7 @@ def post(
         )
     except (SetupError, FilterError) as error:
         raise fail(str(error)) from None
-    routing = Routing(filters, mode.value)
+    routing = Routing(filters, PostMode(mode).value)
     as_json = output is OutputFormat.JSON
 
     async def main() -> int:
@@ -121,6 +156,7 @@ def post(
         from bot.core.clock import SystemClock
 
         from .post_delivery import DeliveryRefused, post_digest
+        from .post_dry_run import dry_run as run_dry
         from .progress import progress_view
 
         async with open_store(db, settings) as store:
@@ -131,7 +167,7 @@ def post(
             digest = done.digest
             assert digest.date is not None  # archived digests have dates
             if dry_run:
-                return await _dry_run(store, digest.date, target, routing, again, as_json)
+                return await run_dry(store, digest.date, target, routing, again, as_json)
             clock = SystemClock()
             # the console's own cards are its progress; JSON is for programs
             quiet = as_json or (target.in_terminal and not no_wait)
@@ -165,73 +201,8 @@ def post(
         raise typer.Exit(code)
 
 
-async def _dry_run(
-    store: Storage, day: dt.date, target: Target, routing: Routing, again: bool, as_json: bool
-) -> int:
-    """What post would send, and every paper its filters leave out with the reason."""
-    from bot.core.clock import SystemClock
-    from bot.core.daily.planner import Planner
-    from bot.core.delivery.outbox import Outbox, RowState
-    from bot.platforms import listing_fits
-
-    platform, channel = target.platform, target.channel
-    outbox = Outbox(store, SystemClock())
-    plan = await Planner(store, outbox, listing_fits).day(platform, channel, day, routing)
-    states = {} if again else await outbox.states(platform, channel, day)
-    titles = {e.paper.arxiv_id: _title(e) for e in plan.selection.chosen} if plan else {}
-    rows = [(row.paper, _row_title(row.paper, day, titles)) for row in plan.rows] if plan else []
-    shown = [(paper, title, states.get(paper) is RowState.SENT) for paper, title in rows]
-    left = [(out.arxiv_id, out.reason) for out in plan.selection.left_out] if plan else []
-    new = sum(not sent for _, _, sent in shown)
-    papers = plan.papers if plan else 0
-    if as_json:
-        messages = [
-            {"paper": paper, "title": title, "state": "sent" if sent else "to send"}
-            for paper, title, sent in shown
-        ]
-        channel_json: dict[str, Any] = {
-            "channel": f"{platform}:{channel}",
-            "platform": platform,
-            "id": channel,
-            "mode": routing.mode,
-            "filters": routing.filters.parts(),
-            "messages": len(rows),
-            "to_send": new,
-            "papers": papers,
-            "rows": messages,
-            "left_out": [{"paper": paper, "reason": reason} for paper, reason in left],
-        }
-        print_json({"digest": day, "dry_run": True, "channels": [channel_json]})
-        return 0
-    for paper, title, sent in shown:
-        echo(f"{'sent   ' if sent else 'to send'}  {paper:<12} {title}")
-    for paper, reason in left:
-        echo(f"left out {paper:<12} {reason}")
-    filtered = f" ({_papers(papers)}; {len(left)} left out by the filters)" if left else ""
-    echo(f"dry run: {new} of {len(rows)} messages would be sent to {platform}:{channel}{filtered}")
-    return 0
-
-
 def _papers(count: int) -> str:
     return f"{count} paper{'s' if count != 1 else ''}"
-
-
-def _title(entry: PaperEntry) -> str:
-    from bot.core.cards.card import title_from_preamble
-
-    paper = entry.paper
-    return paper.title or title_from_preamble(paper.preamble) or "(untitled)"
-
-
-def _row_title(paper: str, day: dt.date, titles: dict[str, str]) -> str:
-    from bot.core.cards.card import DIGEST_NAME
-    from bot.core.delivery.outbox import HEADER
-
-    if paper == HEADER:
-        return f"{DIGEST_NAME} – {day}"
-    if paper in titles:
-        return titles[paper]
-    return f"{DIGEST_NAME} – {day}, listing page {paper.rpartition('-')[2]}"
 
 
 def _exit_code(outcome: PostOutcome) -> int:
@@ -260,9 +231,17 @@ def _outcome_json(outcome: PostOutcome) -> dict[str, Any]:
         "paused": progress.paused,
         "waiting": progress.why(),
         "delivered_by": outcome.delivered_by,
+        "delivered_before": _delivered_before(outcome),
         "left_out": outcome.left_out,
         "failures": [{"paper": paper, "reason": reason} for paper, reason in progress.failures],
     }
+
+
+def _delivered_before(outcome: PostOutcome) -> str | None:
+    """``same``: nothing to send, it went out before; ``different``: held back (--again)."""
+    if outcome.held is not None:
+        return "different"
+    return "same" if outcome.nothing_to_send else None
 
 
 def _print_outcome(outcome: PostOutcome) -> None:
@@ -274,6 +253,12 @@ def _print_outcome(outcome: PostOutcome) -> None:
     def say(text: str) -> None:
         echo(f"{target}: {text}", err=True)
 
+    if outcome.held is not None:
+        say(
+            f"the {progress.digest_date} digest was {outcome.held}; nothing is planned for other "
+            "filters or another mode: --again posts it anew"
+        )
+        return
     if outcome.nothing_matched:
         say(
             f"no paper of the {progress.digest_date} digest passes the filters "

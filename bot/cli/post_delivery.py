@@ -6,6 +6,12 @@ serve`` (or another ``post``) holds it, ``post`` plans its messages in the share
 watches them go out: serve notices the new rows within a second and sends them, and if the
 holder stops, ``post`` takes the lease over and sends the rest itself. Either way the outbox
 rows are what ``post`` reports from, so both paths report the same way.
+
+Exactly once is per day and channel, as for the scheduler: once a channel has a day's digest in
+the outbox (its rows, or a record that its filters left every paper out), ``post`` without
+``--again`` only sees that plan through. Other filters or another mode that would post other
+messages plan nothing (:func:`held_back` says why), not even the papers never sent before:
+posting half a day twice, in two forms, is worse than asking for ``--again``.
 """
 
 from __future__ import annotations
@@ -24,16 +30,24 @@ from bot.config import Config, Secrets
 from bot.core.clock import Clock
 from bot.core.daily.planner import DayPlan, Planner, Routing
 from bot.core.delivery.lease import Lease, delivery_holders, delivery_lease, describe_owner
-from bot.core.delivery.outbox import Outbox
+from bot.core.delivery.outbox import HEADER, LISTING, Outbox, RowState
 from bot.core.delivery.poster import Poster
 from bot.core.delivery.progress import DeliveryProgress, read_progress
+from bot.core.delivery.repositories import FilteredDay
 from bot.core.delivery.worker import DeliveryReport
 from bot.platforms import listing_fits
 from bot.storage.protocol import Storage
 
 from .progress import ProgressView
 
-__all__ = ["RETRY_PATIENCE", "SELF", "DeliveryRefused", "PostOutcome", "post_digest"]
+__all__ = [
+    "RETRY_PATIENCE",
+    "SELF",
+    "DeliveryRefused",
+    "PostOutcome",
+    "held_back",
+    "post_digest",
+]
 
 _log = logging.getLogger(__name__)
 
@@ -63,6 +77,7 @@ class PostOutcome:
     waited: bool = True  # False with --no-wait
     left_out: int = 0  # papers the filters left out
     nothing_matched: bool = False  # the filters left out every paper (and no note was asked)
+    held: str | None = None  # the day went out in another form: how (:func:`held_back`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +102,7 @@ class _Job:
         )
 
     async def plan(self, outbox: Outbox) -> int:
+        """Plan the layout's rows: all of them anew with ``--again``, else those missing."""
         if self.again:
             await outbox.forget(self.target.platform, self.target.channel, self.day)
         layout = self.layout
@@ -115,19 +131,30 @@ async def post_digest(
     Raises:
         DeliveryRefused: This process must send and cannot (no token), and no one else does.
     """
-    planner = Planner(store, Outbox(store, clock), listing_fits, likes=store.reactions.counts)
+    outbox = Outbox(store, clock)
+    planner = Planner(store, outbox, listing_fits, likes=store.reactions.counts)
     layout = await planner.day(target.platform, target.channel, day, routing)
-    job = _Job(store, clock, settings, target, day, layout, again, view, console)
-    lease = Lease(store, clock, delivery_lease(target.platform), role="post")
     left = layout.left_out if layout is not None else 0
+    planned_before = False
+    if not again:
+        held = await held_back(outbox, target, day, layout)
+        if held is not None:
+            progress = await read_progress(store, clock, target.platform, target.channel, day)
+            return PostOutcome(target, progress, 0, None, left_out=left, held=held)
+        # the same plan was made before: see it through, and record nothing anew
+        planned_before = bool(await outbox.states(target.platform, target.channel, day))
+    job = _Job(
+        store, clock, settings, target, day, None if planned_before else layout, again, view,
+        console,
+    )  # fmt: skip
+    lease = Lease(store, clock, delivery_lease(target.platform), role="post")
     if layout is None or layout.nothing:  # nothing matches: record why, send nothing
-        await job.plan(Outbox(store, clock))
+        await job.plan(outbox)
         progress = await job.progress()
         return PostOutcome(target, progress, 0, None, left_out=left, nothing_matched=True)
-    if not again:
+    if planned_before:
         before = await job.progress()
-        states = await Outbox(store, clock).states(target.platform, target.channel, day)
-        if {row.paper for row in layout.rows} <= states.keys() and before.finished:
+        if before.finished:
             return PostOutcome(target, before, 0, None, nothing_to_send=True, left_out=left)
     if not wait:
         planned = await job.plan(Outbox(store, clock))
@@ -139,6 +166,50 @@ async def post_digest(
     else:
         outcome = await _watch(job, lease, await job.plan(Outbox(store, clock)))
     return dataclasses.replace(outcome, left_out=left)
+
+
+async def held_back(
+    outbox: Outbox, target: Target, day: dt.date, layout: DayPlan | None
+) -> str | None:
+    """Why ``layout`` must not be planned without ``--again``, or None when it may be.
+
+    It may when the channel has nothing of the day yet, or when everything it would post is
+    planned already (the same post again, or after a crash: what is missing is sent). It may
+    not when the day went out in another form (other filters, the other mode): then this says
+    how, e.g. ``already delivered on slack:C1 (a header and 5 cards; 42 papers left out by
+    the filters then)``.
+    """
+    platform, channel = target.platform, target.channel
+    states = await outbox.states(platform, channel, day)
+    filtered = await outbox.filtered(platform, channel, day)
+    if not states and filtered is None:
+        return None
+    wanted = {row.paper for row in layout.rows} if layout is not None else set()
+    if wanted <= states.keys() and (wanted or not states):
+        return None
+    return _earlier(target, states, filtered)
+
+
+def _earlier(target: Target, states: dict[str, RowState], filtered: FilteredDay | None) -> str:
+    """How a channel got a day before: ``already delivered on console:console (3 cards)``."""
+    pages = sum(paper.startswith(LISTING) for paper in states)
+    cards = sum(paper != HEADER and not paper.startswith(LISTING) for paper in states)
+    parts: list[str] = []
+    header = "a header and " if HEADER in states else ""
+    if pages:
+        parts.append(f"a listing in {_count(pages, 'message')}")
+    elif states:
+        parts.append(header + _count(cards, "card"))
+    if filtered is not None:
+        then = "every paper" if not states else _count(filtered.left_out, "paper")
+        parts.append(f"{then} left out by the filters then")
+    sent = any(state is RowState.SENT for state in states.values())
+    verb = "delivered on" if sent or not states else "planned for"
+    return f"already {verb} {target} ({'; '.join(parts)})"
+
+
+def _count(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' if count != 1 else ''}"
 
 
 async def _send_here(job: _Job, lease: Lease, planned: int | None) -> PostOutcome:

@@ -101,3 +101,28 @@ def test_invite_url_as_json() -> None:
     data = json.loads(result.output)
     assert data["application_id"] == "123456789012345678"  # a snowflake: a string, as Discord's
     assert data["url"].startswith("https://discord.com/oauth2/authorize?client_id=1234")
+
+
+def test_post_help_shows_flags_as_flags_and_paragraphs_unbroken() -> None:
+    shown = _shown(["post"])
+    for flag in ("--dry-run", "--again", "--no-wait"):
+        assert f"{flag} <bool>" not in shown, flag
+    assert "--dry-run Show what would be sent" in shown
+    assert "with --mode digest, as one numbered listing" in shown
+    assert "papers without upvotes (not enriched yet) are left out" in shown
+    wide = runner.invoke(app, ["post", "--help"], env={"COLUMNS": "300"})
+    assert (
+        "Every message is planned in the outbox before anything is sent, so running post again"
+        in wide.output
+    )  # one line on a wide terminal, not the docstring's hard wraps
+
+
+def test_post_mode_weekly_says_it_is_a_subscription_setting() -> None:
+    refused = runner.invoke(app, ["post", "x.md", "--mode", "weekly"])
+    assert refused.exit_code == 2
+    shown = " ".join(re.sub(r"[│╭╮╰╯─]", " ", refused.output).split())
+    assert (
+        "Invalid value for '--mode': post sends cards or digest; weekly is a subscription "
+        "setting (/subscribe mode:weekly" in shown
+    )
+    assert "Value error" not in shown

@@ -57,7 +57,7 @@ def test_dry_run_sends_nothing(tmp_path: Path) -> None:
     db = str(tmp_path / "a.db")
     dry = runner.invoke(app, ["post", str(EXAMPLE), "--db", db, "--dry-run"])
     assert dry.exit_code == 0 and "dry run: 4 of 4 messages would be sent" in dry.output
-    assert "to send  2601.02345   한국어 문서 이미지를 위한 경량 OCR 어댑터" in dry.output
+    assert "to send   2601.02345   2. 한국어 문서 이미지를 위한 경량 OCR 어댑터" in dry.output
     assert "╭" not in dry.output  # no card was rendered
     status = runner.invoke(app, ["status", "--db", db])
     assert "Nothing has been delivered yet" in status.output
@@ -96,6 +96,7 @@ def test_post_as_json_keeps_stdout_for_the_json(tmp_path: Path) -> None:
                 "paused": None,
                 "waiting": None,
                 "delivered_by": "this process",
+                "delivered_before": None,
                 "left_out": 0,
                 "failures": [],
             }
@@ -105,6 +106,7 @@ def test_post_as_json_keeps_stdout_for_the_json(tmp_path: Path) -> None:
     again = runner.invoke(app, ["post", str(EXAMPLE), "--db", db, "-f", "json"])
     (channel,) = json.loads(again.stdout)["channels"]
     assert (channel["planned"], channel["sent"], channel["delivered_by"]) == (0, 4, None)
+    assert channel["delivered_before"] == "same"
     dry = runner.invoke(app, ["post", str(EXAMPLE), "--db", db, "--dry-run", "-f", "json"])
     dry_json = json.loads(dry.stdout)
     assert dry_json["dry_run"] is True

@@ -308,11 +308,18 @@ def _most_liked(corpus: Corpus, routing: Routing, likes: Mapping[str, int]) -> S
     for entry in ranked:
         count = likes.get(entry.paper.arxiv_id, 0)
         if not count:
-            left.append(LeftOut(entry.date, entry.paper.arxiv_id, "no 👍 here this week"))
+            left.append(
+                LeftOut(entry.date, entry.paper.arxiv_id, "no 👍 here this week", "no_likes")
+            )
         elif len(chosen) >= top:
             shown = f"{count} 👍"
             left.append(
-                LeftOut(entry.date, entry.paper.arxiv_id, f"beyond the top {top} ({shown})")
+                LeftOut(
+                    entry.date,
+                    entry.paper.arxiv_id,
+                    f"beyond the top {top} ({shown})",
+                    "beyond_top",
+                )
             )
         else:
             chosen.append(entry)

@@ -20,14 +20,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from bot.core.archive.records import PaperEntry
 from bot.core.routing.filters import Filters
 from bot.core.routing.terms import Term, normalise
 
-__all__ = ["Corpus", "LeftOut", "Selection", "select"]
+__all__ = ["Corpus", "LeftOut", "LeftOutKind", "Selection", "select"]
 
 PaperKey = tuple[dt.date, str]  # (digest date, arXiv id)
+#: Which rule left a paper out, for programs (``post --dry-run --format json``); the
+#: ``reason`` says the same in words, with the detail (the term, the count).
+LeftOutKind = Literal[
+    "excluded", "no_include_match", "upvotes_unknown", "below_min_upvotes", "beyond_top", "no_likes"
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +43,7 @@ class LeftOut:
     date: dt.date
     arxiv_id: str
     reason: str
+    kind: LeftOutKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,15 +136,15 @@ def select(corpus: Corpus, filters: Filters, *, unknown_last: bool = False) -> S
     excluded = corpus.any_hit(filters.exclude)
     included = corpus.any_hit(filters.include) if filters.include else None
     passed: list[int] = []
-    reasons: dict[int, str] = {}
+    reasons: dict[int, tuple[LeftOutKind, str]] = {}
     for i in range(len(corpus.entries)):
         if i in followed:
             continue
         if i in excluded:
             term = corpus.first_hit(filters.exclude, i)
-            reasons[i] = f'excluded by "{term.text if term else ""}"'
+            reasons[i] = ("excluded", f'excluded by "{term.text if term else ""}"')
         elif included is not None and i not in included:
-            reasons[i] = "matches none of the include terms"
+            reasons[i] = ("no_include_match", "matches none of the include terms")
         elif (reason := _upvote_rule(filters, corpus.upvotes[i], unknown_last)) is not None:
             reasons[i] = reason
         else:
@@ -148,27 +155,34 @@ def select(corpus: Corpus, filters: Filters, *, unknown_last: bool = False) -> S
             if place > filters.top:
                 upvotes = corpus.upvotes[i]
                 count = "upvotes unknown" if upvotes is None else _upvotes(upvotes)
-                reasons[i] = f"beyond the top {filters.top} ({count})"
+                reasons[i] = ("beyond_top", f"beyond the top {filters.top} ({count})")
         passed = [i for i in passed if i not in reasons]
     chosen = sorted({*passed, *followed})
     return Selection(
         tuple(corpus.entries[i] for i in chosen),
         tuple(
-            LeftOut(corpus.entries[i].date, corpus.entries[i].paper.arxiv_id, reasons[i])
+            LeftOut(
+                corpus.entries[i].date,
+                corpus.entries[i].paper.arxiv_id,
+                reasons[i][1],
+                reasons[i][0],
+            )
             for i in sorted(reasons)
         ),
         frozenset(_key(corpus.entries[i]) for i in chosen if i in followed),
     )
 
 
-def _upvote_rule(filters: Filters, upvotes: int | None, unknown_last: bool) -> str | None:
+def _upvote_rule(
+    filters: Filters, upvotes: int | None, unknown_last: bool
+) -> tuple[LeftOutKind, str] | None:
     """Why a paper fails ``min_upvotes`` (or cannot be ranked for ``top``), or None."""
     if filters.min_upvotes is None and (filters.top is None or unknown_last):
         return None
     if upvotes is None:
-        return "upvotes unknown (no Hugging Face data yet)"
+        return "upvotes_unknown", "upvotes unknown (no Hugging Face data yet)"
     if filters.min_upvotes is not None and upvotes < filters.min_upvotes:
-        return f"below {filters.min_upvotes} upvotes ({_upvotes(upvotes)})"
+        return "below_min_upvotes", f"below {filters.min_upvotes} upvotes ({_upvotes(upvotes)})"
     return None
 
 

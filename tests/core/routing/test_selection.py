@@ -116,3 +116,18 @@ def test_include_and_exclude_match_hugging_face_metadata_not_only_the_korean_tex
         assert [(o.arxiv_id, o.reason) for o in left_out] == [
             (papers[position - 1].arxiv_id, f'excluded by "{term}"')
         ]
+
+
+def kinds(filters: Filters) -> dict[int, str]:
+    return {int(o.arxiv_id[-1]): o.kind for o in select(CORPUS, filters).left_out}
+
+
+def test_every_reason_has_a_kind_for_programs() -> None:
+    ranked = Filters.build(exclude="survey", min_upvotes=5, top=1)
+    assert kinds(ranked) == {
+        1: "excluded",
+        2: "below_min_upvotes",
+        3: "beyond_top",
+        4: "upvotes_unknown",
+    }
+    assert kinds(Filters.build(include="RL"))[3] == "no_include_match"
