@@ -209,9 +209,9 @@ class Outbox:
         """The message id of the header a card belongs under (for threads)."""
         return await self._rows.sent_message(row.platform, row.channel, row.digest_date, HEADER)
 
-    async def channels_with_work(self) -> list[tuple[str, str]]:
-        """Channels with pending or sending rows that are not paused."""
-        return await self._rows.channels_with_work()
+    async def heads(self) -> list[OutboxRow]:
+        """The next row of every channel with work that is not paused (one read for all)."""
+        return await self._rows.heads()
 
     async def pause(self, platform: str, channel: str, reason: str) -> None:
         """Stop sending to a channel until ``paperbot retry`` (a permission or target error)."""

@@ -130,8 +130,8 @@ class OutboxRepository(Protocol):
         """
         ...
 
-    async def channels_with_work(self) -> list[tuple[str, str]]:
-        """``(platform, channel)`` with pending or sending rows and no pause, sorted."""
+    async def heads(self) -> list[OutboxRow]:
+        """Each unpaused channel's :meth:`head`, in one read, sorted by platform and channel."""
         ...
 
     async def channels(self) -> list[tuple[str, str]]:

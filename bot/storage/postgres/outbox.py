@@ -22,13 +22,13 @@ from bot.core.delivery.repositories import FilteredDay
 from bot.storage.outbox_records import channel_statuses, outbox_row, reasons_json, requeued
 from bot.storage.postgres.outbox_sql import (
     CHANNELS_SQL,
-    CHANNELS_WITH_WORK_SQL,
     CLAIM_SQL,
     DEFER_SQL,
     FILTERED_DAY_SQL,
     FORGET_FILTERED_SQL,
     FORGET_SQL,
     HEAD_SQL,
+    HEADS_SQL,
     LISTINGS_SQL,
     MARK_FAILED_SQL,
     MARK_SENT_SQL,
@@ -130,8 +130,8 @@ class PostgresOutbox:
             await conn.execute(FORGET_FILTERED_SQL, which)
             return cursor.rowcount
 
-    async def channels_with_work(self) -> list[tuple[str, str]]:
-        return [(str(p), str(c)) for p, c in await self._db.query(CHANNELS_WITH_WORK_SQL)]
+    async def heads(self) -> list[OutboxRow]:
+        return [outbox_row(row) for row in await self._db.query(HEADS_SQL)]
 
     async def channels(self) -> list[tuple[str, str]]:
         return [(str(p), str(c)) for p, c in await self._db.query(CHANNELS_SQL)]

@@ -83,11 +83,11 @@ async def test_retry_later_and_requeue(store: Store) -> None:
     assert waiting.state is RowState.PENDING and waiting.last_error == "HTTP 503"
     await outbox.mark_failed(waiting, "gave up")
     await outbox.pause("slack", "C1", "not_in_channel")
-    assert await outbox.channels_with_work() == []
+    assert await outbox.heads() == []
     assert await outbox.requeue("slack") == [Requeued("slack", "C1", 1, "not_in_channel")]
     assert await outbox.requeue("slack") == []  # nothing failed, nothing paused: nothing done
     assert await outbox.is_paused("slack", "C1") is None
-    assert await outbox.channels_with_work() == [("slack", "C1")]
+    assert [(h.platform, h.channel) for h in await outbox.heads()] == [("slack", "C1")]
 
 
 async def test_lease_excludes_a_second_process_until_expiry(store: Store) -> None:

@@ -173,7 +173,8 @@ async def test_pauses_hide_work_and_requeue_lifts_only_what_it_names(
     await outbox.pause("slack", "C3", "missing_scope", now=NOW)  # paused, never planned
     assert await outbox.pause_reason("slack", "C2") == "channel_not_found"
     assert await outbox.pause_reason("slack", "C1") is None
-    assert await outbox.channels_with_work() == [("discord", "9"), ("slack", "C1")]
+    heads = [(h.platform, h.channel) for h in await outbox.heads()]
+    assert heads == [("discord", "9"), ("slack", "C1")]
     assert await outbox.channels() == [
         ("discord", "9"),
         ("slack", "C1"),
@@ -188,6 +189,29 @@ async def test_pauses_hide_work_and_requeue_lifts_only_what_it_names(
     assert await outbox.requeue(None, None) == [Requeued("discord", "9", 1, None)]
     assert await outbox.requeue(None, None) == []
     assert [r.state for r in await outbox.of_day("discord", "9", DAY)] == [RowState.PENDING] * 2
+
+
+async def test_heads_are_every_unpaused_channels_head_in_one_read(
+    outbox: OutboxRepository,
+) -> None:
+    later = DAY + dt.timedelta(days=1)
+    await outbox.add(planned("C1", later, "b"), now=NOW)  # planned first, sent after DAY's
+    await outbox.add(planned("C1", DAY, "a"), now=NOW)
+    await outbox.add(planned("C2", DAY, "a"), now=NOW)
+    await outbox.add(planned("9", DAY, "a", platform="discord"), now=NOW)
+    await outbox.add(planned("C3", DAY), now=NOW)
+    c2 = await outbox.head("slack", "C2")
+    assert c2 is not None and await outbox.claim(c2.id, now=NOW)  # sending is a head too
+    c3 = await outbox.head("slack", "C3")
+    assert c3 is not None
+    await outbox.mark_sent(c3.id, Posted("1"), now=NOW)  # C3 has nothing left
+    await outbox.pause("discord", "9", "missing_access", now=NOW)
+    heads = await outbox.heads()
+    assert heads == [await outbox.head("slack", c) for c in ("C1", "C2")]
+    assert [(h.channel, h.digest_date, h.paper, h.state) for h in heads] == [
+        ("C1", DAY.isoformat(), "header", RowState.PENDING),
+        ("C2", DAY.isoformat(), "header", RowState.SENDING),
+    ]
 
 
 async def test_status_sums_up_each_channel(outbox: OutboxRepository) -> None:
