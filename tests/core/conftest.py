@@ -24,7 +24,7 @@ def _opener(request: pytest.FixtureRequest, tmp_path: Path) -> Opener:
     if request.param == "sqlite":
         path = tmp_path / "r.db"
         return lambda: Store.open(path)
-    url: str = request.getfixturevalue("postgres_url")
+    url: str = request.getfixturevalue("migrated_postgres_url")
     return lambda: PostgresStore.open(url)
 
 

@@ -115,7 +115,7 @@ async def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIter
         async with Store.open(tmp_path / "archive.db") as sqlite:
             yield sqlite
     else:
-        async with PostgresStore.open(request.getfixturevalue("postgres_url")) as postgres:
+        async with PostgresStore.open(request.getfixturevalue("migrated_postgres_url")) as postgres:
             yield postgres
 
 

@@ -106,7 +106,7 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
     """An archive whose searches read the index, or (``lagging``) the digests it still lacks;
     or a PostgreSQL one (issue #17), whose trigram indexes never lag."""
     if request.param == "postgres":
-        url: str = request.getfixturevalue("postgres_url")
+        url: str = request.getfixturevalue("migrated_postgres_url")
         async with PostgresStore.open(url) as postgres:
             yield postgres  # type: ignore[misc]  # the same Protocols, another class
         return
