@@ -14,6 +14,7 @@ rather than pass quietly.
 from __future__ import annotations
 
 import ast
+import functools
 import io
 import re
 import tokenize
@@ -124,7 +125,8 @@ def module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def imported_names(source: str, module: str, *, is_package: bool) -> set[str]:
+@functools.cache  # every rule reads every module: parse each once per run
+def imported_names(source: str, module: str, *, is_package: bool) -> frozenset[str]:
     """Every absolute module name ``source`` (the text of ``module``) may import.
 
     ``from X import y`` yields both ``X`` and ``X.y``, since ``y`` may be a submodule: that is
@@ -149,7 +151,7 @@ def imported_names(source: str, module: str, *, is_package: bool) -> set[str]:
                 base = node.module or ""
             names.add(base)
             names.update(f"{base}.{alias.name}" for alias in node.names if alias.name != "*")
-    return names
+    return frozenset(names)
 
 
 def _breaks(rule: Rule, module: str, name: str) -> bool:
