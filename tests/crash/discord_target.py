@@ -96,7 +96,9 @@ class DiscordCrashTarget:
 
     def __init__(self, *, scale: float = 0.01) -> None:
         self.scale = scale
-        self.seconds_per_message = scale / DeliveryConfig().discord.per_channel_per_second
+        pacing = DeliveryConfig().pacing("discord")
+        assert pacing is not None  # Discord is registered with a default pacing
+        self.seconds_per_message = scale / pacing.per_channel_per_second
         self.fake = FakeDiscord(time_scale=scale, patch_discord=False, wait_timeout=10.0)
         self.tripwire = DiscordTripwire(self.fake)
         self.fake.faults = self.fake.pipeline.faults = self.tripwire
