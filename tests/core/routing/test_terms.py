@@ -28,6 +28,8 @@ def found(term: str, text: str) -> bool:
         ("(", "a (parenthesis)", True),
         # A Hangul particle glued to a Latin word is a word edge, another Latin letter is not.
         ("RL", "RL을 사용한 학습", True),
+        ("RL", "URL보다 RL이", True),  # the first occurrence is inside a word, the second is not
+        ("RL", "URL, CURL", False),
         ("GRPO", "기존의 GRPO는 느리다", True),
         ("RL", "보상(RL)으로", True),
         ("RL", "RL, SFT", True),
