@@ -12,6 +12,10 @@ from __future__ import annotations
 
 from typing import Final
 
+# Each unpaused channel's next row: no parameters and standard SQL (a window function), so the
+# statement is SQLite's, word for word.
+from bot.storage.sqlite.outbox_sql import HEADS_SQL
+
 __all__ = [
     "CHANNELS_SQL",
     "CLAIM_SQL",
@@ -158,16 +162,6 @@ MARK_FAILED_SQL: Final = "UPDATE outbox SET state = 'failed', last_error = %s WH
 FORGET_SQL: Final = (
     "DELETE FROM outbox WHERE platform = %s AND channel = %s AND digest_date = %s"
     " AND state != 'sending'"
-)
-#: Each unpaused channel's next row (``HEAD_SQL`` for every channel at once): a drain starts on
-#: it instead of asking, so a fan-out to many channels starts with one query, not two per channel.
-HEADS_SQL: Final = (
-    f"SELECT {_ROW} FROM (SELECT o.*, row_number() OVER"
-    " (PARTITION BY o.platform, o.channel ORDER BY o.digest_date, o.position) AS n"
-    " FROM outbox o LEFT JOIN paused_channels p"
-    " ON p.platform = o.platform AND p.channel = o.channel"
-    " WHERE o.state IN ('pending', 'sending') AND p.channel IS NULL) AS heads"
-    " WHERE n = 1 ORDER BY platform, channel"
 )
 CHANNELS_SQL: Final = (
     "SELECT platform, channel FROM outbox UNION SELECT platform, channel"
