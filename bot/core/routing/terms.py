@@ -68,7 +68,13 @@ class Term:
 
     text: str  # as given (trimmed), for showing back
     key: str  # normalised
-    substring: bool  # no end needs a word edge (Hangul at both ends, or no word char)
+    edge_before: bool  # the first character is Latin or a digit: a word must not go on before it
+    edge_after: bool  # the same at the last character
+
+    @property
+    def substring(self) -> bool:
+        """No end needs a word edge (Hangul at both ends, or no word character there)."""
+        return not (self.edge_before or self.edge_after)
 
     @classmethod
     def of(cls, text: str) -> Term:
@@ -91,7 +97,7 @@ class Term:
         if any(unicodedata.category(c) in ("Cc", "Cf") for c in shown):
             raise FilterError("filter terms cannot contain control or invisible characters")
         key = normalise(shown)
-        return cls(shown, key, not (_needs_edge(key[:1]) or _needs_edge(key[-1:])))
+        return cls(shown, key, _needs_edge(key[:1]), _needs_edge(key[-1:]))
 
     def found_in(self, haystack: str) -> bool:
         """Whether the term occurs in ``haystack`` (already :func:`normalise`\\ d), with word
@@ -104,7 +110,7 @@ class Term:
         at = haystack.find(key)
         if at < 0 or self.substring:  # the fast answer: most terms miss most papers
             return at >= 0
-        before, after = _needs_edge(key[:1]), _needs_edge(key[-1:])
+        before, after = self.edge_before, self.edge_after
         while at >= 0:
             end = at + len(key)
             if not (before and at and _LATIN_WORD.match(haystack, at - 1)) and not (
